@@ -1,0 +1,2 @@
+//! Reading benchmark over the shared corpus (filled in below).
+fn main() {}

@@ -1,0 +1,389 @@
+//! Table layout: from a grid of cells to bands, column headers and labelled data rows.
+//!
+//! One algorithm for every format, because real tables need the same inference whatever
+//! they were written in:
+//!
+//! 1. Merged cells are expanded into a grid (markup) — copies are flagged `merged`.
+//! 2. Rows without numbers are headers; rows with numbers are data. A text-only row after data
+//!    starts a new band (table 2 has one band per 第二十条 item) unless it is a lone label
+//!    fragment away from the first column, which continues the previous row's label (PDF
+//!    exports split `…重新出具` / `已获取信息` over two lines).
+//! 3. A band's columns are the header leaves to the right of the label columns.
+//! 4. Values are aligned to columns by grid position. Tab-separated exports of PDFs do not
+//!    keep positions (the seed's table 3 has labels under 自然人 and values under 其他); when
+//!    labels intrude into value columns the band is read right-aligned instead, after trailing
+//!    empty fields are dropped.
+//! 5. A row with more values than columns is `malformed` and recorded as a problem; its values
+//!    are never shifted to make it fit.
+
+use super::model::{Band, Cell, Column, Problem, ProblemKind, RawTable, Row, RowKind, TableKind};
+use super::value::CellValue;
+use crate::source::Span;
+
+/// Bounds the grid so that a hostile `colspan="65535"` cannot allocate without limit.
+const MAX_COLUMNS: usize = 256;
+
+/// The laid-out rows and bands of a table, plus problems found.
+#[derive(Debug)]
+pub struct Layout {
+    /// Rows in order.
+    pub rows: Vec<Row>,
+    /// Bands in order.
+    pub bands: Vec<Band>,
+    /// Problems (row shape) found while aligning.
+    pub problems: Vec<Problem>,
+}
+
+/// Lays out one table.
+#[must_use]
+pub fn layout(table: &RawTable) -> Layout {
+    let grid = expand(table);
+    let mut rows: Vec<Row> = grid
+        .into_iter()
+        .zip(&table.rows)
+        .map(|(cells, raw)| Row {
+            span: raw.span,
+            kind: RowKind::Header,
+            cells,
+            band: 0,
+            label: String::new(),
+            label_span: None,
+            values: Vec::new(),
+            aligned: Vec::new(),
+            malformed: false,
+        })
+        .collect();
+    let band_rows = classify(&mut rows);
+    let mut bands = Vec::new();
+    let mut problems = Vec::new();
+    for (band_index, members) in band_rows.into_iter().enumerate() {
+        for &r in &members {
+            rows[r].band = band_index;
+        }
+        bands.push(lay_out_band(&mut rows, members, table.kind, &mut problems));
+    }
+    Layout {
+        rows,
+        bands,
+        problems,
+    }
+}
+
+/// Expands `colspan`/`rowspan` into a rectangular-enough grid.
+fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
+    let mut grid: Vec<Vec<Option<Cell>>> = vec![Vec::new(); table.rows.len()];
+    for (r, row) in table.rows.iter().enumerate() {
+        let mut c = 0;
+        for raw in &row.cells {
+            while grid[r].get(c).is_some_and(Option::is_some) {
+                c += 1;
+            }
+            if c >= MAX_COLUMNS {
+                break;
+            }
+            let cell = Cell {
+                text: raw.text.trim().to_owned(),
+                span: raw.span,
+                value: CellValue::parse(&raw.text),
+                merged: false,
+            };
+            let colspan = usize::from(raw.colspan.max(1)).min(MAX_COLUMNS - c);
+            let rowspan = usize::from(raw.rowspan.max(1)).min(table.rows.len() - r);
+            for dr in 0..rowspan {
+                for dc in 0..colspan {
+                    let target = &mut grid[r + dr];
+                    if target.len() <= c + dc {
+                        target.resize(c + dc + 1, None);
+                    }
+                    let mut copy = cell.clone();
+                    copy.merged = dr > 0 || dc > 0;
+                    target[c + dc] = Some(copy);
+                }
+            }
+            c += colspan;
+        }
+    }
+    grid.into_iter()
+        .zip(&table.rows)
+        .map(|(row, raw)| {
+            row.into_iter()
+                .map(|cell| {
+                    cell.unwrap_or_else(|| Cell {
+                        text: String::new(),
+                        span: Span::new(raw.span.end as usize, raw.span.end as usize),
+                        value: CellValue::Blank,
+                        merged: false,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn has_data(row: &Row) -> bool {
+    row.cells.iter().any(|c| !c.merged && c.value.is_data())
+}
+
+fn text_cells(row: &Row) -> impl Iterator<Item = (usize, &Cell)> {
+    row.cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.value, CellValue::Text { .. }))
+}
+
+/// Assigns row kinds and groups rows into bands.
+fn classify(rows: &mut [Row]) -> Vec<Vec<usize>> {
+    let mut bands: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut seen_data = false;
+    for r in 0..rows.len() {
+        if has_data(&rows[r]) {
+            rows[r].kind = RowKind::Data;
+            seen_data = true;
+            bands.last_mut().expect("at least one band").push(r);
+            continue;
+        }
+        let texts: Vec<usize> = text_cells(&rows[r])
+            .filter(|(_, c)| !c.merged)
+            .map(|(i, _)| i)
+            .collect();
+        if texts.is_empty() {
+            rows[r].kind = RowKind::Continuation;
+            bands.last_mut().expect("at least one band").push(r);
+        } else if seen_data && texts.len() == 1 && texts[0] > 0 {
+            rows[r].kind = RowKind::Continuation;
+            bands.last_mut().expect("at least one band").push(r);
+        } else {
+            if seen_data {
+                bands.push(Vec::new());
+                seen_data = false;
+            }
+            rows[r].kind = RowKind::Header;
+            bands.last_mut().expect("at least one band").push(r);
+        }
+    }
+    bands.retain(|b| !b.is_empty());
+    bands
+}
+
+fn lay_out_band(
+    rows: &mut [Row],
+    members: Vec<usize>,
+    kind: TableKind,
+    problems: &mut Vec<Problem>,
+) -> Band {
+    let headers: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&r| rows[r].kind == RowKind::Header)
+        .collect();
+    let data: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&r| rows[r].kind == RowKind::Data)
+        .collect();
+
+    // Label cells of each data row: everything up to its last text cell.
+    for &r in &data {
+        let row = &mut rows[r];
+        let last_text = text_cells(row).map(|(i, _)| i).last();
+        let label_cells: Vec<&Cell> = match last_text {
+            Some(last) => row.cells[..=last]
+                .iter()
+                .filter(|c| !c.text.is_empty())
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut label = String::new();
+        for cell in &label_cells {
+            if !label.ends_with(cell.text.as_str()) {
+                label.push_str(&cell.text);
+            }
+        }
+        row.label = label;
+        row.label_span = label_cells.iter().map(|c| c.span).reduce(Span::cover);
+        let first_value = last_text.map_or(0, |l| l + 1);
+        row.values = (first_value..row.cells.len()).collect();
+    }
+    attach_continuations(rows, &members);
+
+    let stub_width = data
+        .iter()
+        .filter(|&&r| !rows[r].label.is_empty())
+        .map(|&r| {
+            rows[r]
+                .values
+                .first()
+                .copied()
+                .unwrap_or(rows[r].cells.len())
+        })
+        .min()
+        .unwrap_or(0);
+    let columns = columns(rows, &headers, stub_width);
+    let caption = headers.first().and_then(|&r| {
+        let texts: Vec<&Cell> = rows[r]
+            .cells
+            .iter()
+            .filter(|c| !c.text.is_empty() && !c.merged)
+            .collect();
+        (texts.len() == 1 && headers.len() > 1).then(|| texts[0].text.clone())
+    });
+
+    let regular = kind == TableKind::Markup || is_regular(rows, &data, &columns, stub_width);
+    for &r in &data {
+        align_row(&mut rows[r], &columns, regular, problems);
+    }
+    Band {
+        caption,
+        columns,
+        rows: members,
+    }
+}
+
+/// Appends continuation fragments to the label of the data row before them.
+fn attach_continuations(rows: &mut [Row], members: &[usize]) {
+    let mut previous_data: Option<usize> = None;
+    for &r in members {
+        match rows[r].kind {
+            RowKind::Data => previous_data = Some(r),
+            RowKind::Continuation => {
+                let Some(target) = previous_data else {
+                    continue;
+                };
+                let fragments: Vec<(String, Span)> = text_cells(&rows[r])
+                    .map(|(_, c)| (c.text.clone(), c.span))
+                    .collect();
+                for (text, span) in fragments {
+                    let row = &mut rows[target];
+                    row.label.push_str(&text);
+                    row.label_span = Some(row.label_span.map_or(span, |s| s.cover(span)));
+                }
+            }
+            RowKind::Header => previous_data = None,
+        }
+    }
+}
+
+/// The value columns: header leaves at or right of the stub.
+fn columns(rows: &[Row], headers: &[usize], stub_width: usize) -> Vec<Column> {
+    let width = headers
+        .iter()
+        .map(|&r| rows[r].cells.len())
+        .max()
+        .unwrap_or(0);
+    let mut columns = Vec::new();
+    for c in stub_width..width {
+        let leaf = headers.iter().rev().find_map(|&r| {
+            rows[r]
+                .cells
+                .get(c)
+                .filter(|cell| !cell.text.is_empty())
+                .map(|cell| (r, cell))
+        });
+        let Some((leaf_row, leaf)) = leaf else {
+            continue;
+        };
+        // A merged copy of the cell to the left is the same heading spanning two columns.
+        if leaf.merged
+            && c > stub_width
+            && rows[leaf_row]
+                .cells
+                .get(c - 1)
+                .is_some_and(|left| left.span == leaf.span)
+        {
+            continue;
+        }
+        let mut path: Vec<String> = headers
+            .iter()
+            .take_while(|&&r| r != leaf_row)
+            .filter_map(|&r| {
+                rows[r].cells[..=c.min(rows[r].cells.len().saturating_sub(1))]
+                    .iter()
+                    .rev()
+                    .find(|cell| !cell.text.is_empty())
+                    .map(|cell| cell.text.clone())
+            })
+            .collect();
+        path.dedup();
+        path.push(leaf.text.clone());
+        columns.push(Column {
+            label: leaf.text.clone(),
+            path,
+            span: leaf.span,
+            grid: c,
+        });
+    }
+    columns
+}
+
+/// Whether every data row keeps its labels left of the value columns and its values in
+/// labelled columns — i.e. whether grid positions can be trusted.
+fn is_regular(rows: &[Row], data: &[usize], columns: &[Column], stub_width: usize) -> bool {
+    let first_column = columns.first().map_or(stub_width, |c| c.grid);
+    data.iter().all(|&r| {
+        let row = &rows[r];
+        let labels_left = text_cells(row).all(|(i, _)| i < first_column);
+        let values_placed = row.cells.iter().enumerate().all(|(i, cell)| {
+            !cell.value.is_data() || columns.iter().any(|col| col.grid == i) || i >= first_column
+        });
+        labels_left && values_placed
+    })
+}
+
+fn align_row(row: &mut Row, columns: &[Column], regular: bool, problems: &mut Vec<Problem>) {
+    let k = columns.len();
+    if regular {
+        row.aligned = columns
+            .iter()
+            .map(|col| (col.grid < row.cells.len()).then_some(col.grid))
+            .collect();
+        let stray: Vec<usize> = row
+            .values
+            .iter()
+            .copied()
+            .filter(|&i| !row.cells[i].value.is_blank() && !columns.iter().any(|c| c.grid == i))
+            .collect();
+        if !stray.is_empty() && k > 0 {
+            let count = row
+                .values
+                .iter()
+                .filter(|&&i| !row.cells[i].value.is_blank())
+                .count();
+            flag_shape(row, count, k, problems);
+        }
+        return;
+    }
+    // Right-aligned reading: trailing empty fields are export artefacts here; leading
+    // blanks beyond the column count are padding between label and values.
+    let mut values: Vec<usize> = row.values.clone();
+    while values
+        .last()
+        .is_some_and(|&i| row.cells[i].value.is_blank())
+    {
+        values.pop();
+    }
+    while values.len() > k
+        && values
+            .first()
+            .is_some_and(|&i| row.cells[i].value.is_blank())
+    {
+        values.remove(0);
+    }
+    if values.len() > k {
+        flag_shape(row, values.len(), k, problems);
+        row.aligned = values.iter().take(k).map(|&i| Some(i)).collect();
+        return;
+    }
+    let pad = k - values.len();
+    row.aligned = std::iter::repeat_n(None, pad)
+        .chain(values.into_iter().map(Some))
+        .collect();
+}
+
+fn flag_shape(row: &mut Row, values: usize, columns: usize, problems: &mut Vec<Problem>) {
+    row.malformed = true;
+    problems.push(Problem {
+        kind: ProblemKind::RowShape,
+        message: format!("数据行有 {values} 个数值，而表头只有 {columns} 列"),
+        span: row.span,
+    });
+}

@@ -1,0 +1,278 @@
+//! Reader for line-based formats: plain text exports and Markdown.
+//!
+//! Both arrive the same way in practice: PDF-to-text tools produce hard-wrapped lines,
+//! tab-separated table rows, Markdown `#`/`**` left in headings, and sometimes pipe tables.
+//! So one reader handles both; the format only changes what is reported.
+//!
+//! - A run of lines containing tabs (blank lines allowed inside) is a tab-separated table.
+//! - A run of lines starting with `|` is a pipe table; `|---|` lines are dropped.
+//! - Other non-blank lines form paragraphs. A line joins the previous one when that line was
+//!   hard-wrapped: long, and not ending a sentence. Heading-like lines stand alone.
+
+use super::super::mapped::MappedText;
+use super::super::model::{RawBlock, RawCell, RawRow, RawTable, TableKind};
+use super::super::structure::looks_like_heading;
+use crate::source::Span;
+
+/// A line of the source: its text without the line break, and its start offset.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    text: &'a str,
+    start: usize,
+}
+
+impl Line<'_> {
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    fn is_tabbed(&self) -> bool {
+        self.text.contains('\t')
+    }
+
+    fn is_pipe(&self) -> bool {
+        self.text.trim_start().starts_with('|')
+    }
+}
+
+/// Reads text or Markdown into raw blocks.
+#[must_use]
+pub fn read(text: &str) -> Vec<RawBlock> {
+    let lines = split_lines(text);
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.is_blank() {
+            i += 1;
+        } else if line.is_tabbed() {
+            let end = run_end(&lines, i, |l| l.is_tabbed());
+            blocks.push(RawBlock::Table(tab_table(&lines[i..end])));
+            i = end;
+        } else if line.is_pipe() {
+            let end = lines[i..]
+                .iter()
+                .position(|l| !l.is_pipe())
+                .map_or(lines.len(), |n| i + n);
+            blocks.extend(pipe_tables(&lines[i..end]).into_iter().map(RawBlock::Table));
+            i = end;
+        } else {
+            let mut paragraph = MappedText::verbatim(line.text.trim_end(), line.start);
+            let mut previous = line;
+            i += 1;
+            while i < lines.len() && joins_previous(previous, lines[i]) {
+                paragraph.push_verbatim(lines[i].text.trim_end(), lines[i].start);
+                previous = lines[i];
+                i += 1;
+            }
+            blocks.push(RawBlock::Paragraph(paragraph));
+        }
+    }
+    blocks
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for piece in text.split_inclusive('\n') {
+        let body = piece.trim_end_matches(['\n', '\r']);
+        lines.push(Line { text: body, start });
+        start += piece.len();
+    }
+    lines
+}
+
+/// End of a run of lines matching `pred`, allowing single blank lines inside the run (PDF
+/// exports put page breaks inside tables).
+fn run_end(lines: &[Line<'_>], start: usize, pred: impl Fn(&Line<'_>) -> bool) -> usize {
+    let mut end = start;
+    let mut i = start;
+    while i < lines.len() {
+        if pred(&lines[i]) {
+            i += 1;
+            end = i;
+        } else if lines[i].is_blank() && lines.get(i + 1).is_some_and(&pred) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Hard-wrapped lines join; a short line, a sentence end or a heading ends a paragraph.
+fn joins_previous(previous: Line<'_>, line: Line<'_>) -> bool {
+    if line.is_blank() || line.is_tabbed() || line.is_pipe() {
+        return false;
+    }
+    let prev = previous.text.trim_end();
+    if looks_like_heading(prev).is_some() || looks_like_heading(line.text).is_some() {
+        return false;
+    }
+    if line.text.trim_start().starts_with('#') || is_page_footer(line.text) {
+        return false;
+    }
+    let ends_sentence = prev.ends_with(['。', '！', '？', '：', ':', '；']);
+    prev.chars().count() >= 20 && !ends_sentence
+}
+
+/// Page footers left by PDF extraction, e.g. `— 1 —`.
+fn is_page_footer(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with('—') && t.ends_with('—') && t.chars().filter(char::is_ascii_digit).count() > 0
+}
+
+fn tab_table(lines: &[Line<'_>]) -> RawTable {
+    let rows: Vec<RawRow> = lines
+        .iter()
+        .filter(|l| !l.is_blank())
+        .map(|line| {
+            let mut cells = Vec::new();
+            let mut offset = line.start;
+            for field in line.text.split('\t') {
+                let trimmed = field.trim();
+                let lead = field.len() - field.trim_start().len();
+                let start = offset + lead;
+                cells.push(RawCell::new(
+                    trimmed,
+                    Span::new(start, start + trimmed.len()),
+                ));
+                offset += field.len() + 1;
+            }
+            RawRow {
+                span: Span::new(line.start, line.end()),
+                cells,
+            }
+        })
+        .collect();
+    RawTable {
+        span: rows
+            .first()
+            .zip(rows.last())
+            .map(|(a, b)| a.span.cover(b.span))
+            .unwrap_or_default(),
+        rows,
+        kind: TableKind::TabSeparated,
+    }
+}
+
+fn is_separator(line: &Line<'_>) -> bool {
+    let t = line.text.trim();
+    t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+/// Splits a run of pipe lines into tables: a row followed by a `|---|` line starts a table.
+fn pipe_tables(lines: &[Line<'_>]) -> Vec<RawTable> {
+    let mut tables: Vec<RawTable> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if is_separator(line) {
+            continue;
+        }
+        let starts_table = lines.get(i + 1).is_some_and(is_separator);
+        if starts_table || tables.is_empty() {
+            tables.push(RawTable {
+                kind: TableKind::Pipe,
+                ..RawTable::default()
+            });
+        }
+        let table = tables.last_mut().expect("a table was pushed above");
+        let row = pipe_row(line);
+        table.span = if table.rows.is_empty() {
+            row.span
+        } else {
+            table.span.cover(row.span)
+        };
+        table.rows.push(row);
+    }
+    tables
+}
+
+fn pipe_row(line: &Line<'_>) -> RawRow {
+    let text = line.text;
+    let inner_start = text.find('|').map_or(0, |p| p + 1);
+    let inner_end = text
+        .trim_end()
+        .strip_suffix('|')
+        .map_or(text.len(), str::len);
+    let inner_end = inner_end.max(inner_start);
+    let mut cells = Vec::new();
+    let mut offset = line.start + inner_start;
+    for field in text[inner_start..inner_end].split('|') {
+        let trimmed = field.trim();
+        let lead = field.len() - field.trim_start().len();
+        let start = offset + lead;
+        cells.push(RawCell::new(
+            trimmed,
+            Span::new(start, start + trimmed.len()),
+        ));
+        offset += field.len() + 1;
+    }
+    RawRow {
+        span: Span::new(line.start, line.end()),
+        cells,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraphs(blocks: &[RawBlock]) -> Vec<&str> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                RawBlock::Paragraph(p) => Some(p.text.as_str()),
+                RawBlock::Table(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hard_wrapped_lines_join_and_headings_stand_alone() {
+        let text = "根据《中华人民共和国政府信息公开条例》和《上海市政府\n信息公开规定》的要求。\n一、总体情况\n上海市科委 2024 年深入贯彻。\n";
+        let blocks = read(text);
+        assert_eq!(
+            paragraphs(&blocks),
+            [
+                "根据《中华人民共和国政府信息公开条例》和《上海市政府信息公开规定》的要求。",
+                "一、总体情况",
+                "上海市科委 2024 年深入贯彻。"
+            ]
+        );
+    }
+
+    #[test]
+    fn tab_rows_keep_empty_fields_and_spans() {
+        let text = "规章\t0\t\t4\n\n行政许可\t1\t2\t3\n";
+        let blocks = read(text);
+        let [RawBlock::Table(table)] = blocks.as_slice() else {
+            panic!("expected one table, got {blocks:?}");
+        };
+        assert_eq!(table.rows.len(), 2);
+        let cells: Vec<&str> = table.rows[0]
+            .cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(cells, ["规章", "0", "", "4"]);
+        let four = &table.rows[0].cells[3];
+        assert_eq!(&text[four.span.range()], "4");
+    }
+
+    #[test]
+    fn pipe_tables_split_at_header_separators() {
+        let text = "| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n| 类别 | 总计 |\n|---|---|\n| 予以公开 | 3 |\n";
+        let blocks = read(text);
+        assert_eq!(blocks.len(), 2);
+        let RawBlock::Table(second) = &blocks[1] else {
+            panic!("expected a table");
+        };
+        let three = &second.rows[1].cells[1];
+        assert_eq!(three.text, "3");
+        assert_eq!(&text[three.span.range()], "3");
+    }
+}

@@ -1,0 +1,242 @@
+//! Numbered headings, sections and the title, inferred from paragraphs.
+//!
+//! Reports number their parts `一、` (level 1), `（一）` (level 2) and `1.`/`1、` (level 3).
+//! Readers do not decide what a heading is: every reader hands over paragraphs, and this module
+//! recognises headings the same way for all formats. Table rows such as
+//! `四、结转下年度继续办理` never reach it, because they are table cells, not paragraphs.
+
+use super::mapped::MappedText;
+use super::model::{Block, Section, SectionId, Title};
+use super::normalize::chinese_number;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A recognised heading: level, number, and the byte range of its title in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1, 2 or 3.
+    pub level: u8,
+    /// The number (一 → 1).
+    pub number: u32,
+    /// The marker as written, e.g. `一、`.
+    pub marker: String,
+    /// Byte range of the marker and title within the text.
+    pub range: (usize, usize),
+    /// The title without marker and decoration.
+    pub title: String,
+}
+
+static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*)$").expect("valid pattern")
+});
+static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(\S.*)$").expect("valid pattern")
+});
+static LEVEL3: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2})\s*[、.．]\s*([^\d\s].*)$").expect("valid pattern"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年").expect("valid pattern")
+});
+
+/// Recognises a numbered heading line. Markdown `#` and `**` around it are ignored.
+#[must_use]
+pub fn looks_like_heading(text: &str) -> Option<Heading> {
+    let lead = text.len() - text.trim_start_matches(['#', ' ', '\u{3000}', '*']).len();
+    let body = text[lead..].trim_end().trim_end_matches('*').trim_end();
+    let (level, caps) = if let Some(c) = LEVEL1.captures(body) {
+        (1, c)
+    } else if let Some(c) = LEVEL2.captures(body) {
+        (2, c)
+    } else {
+        (3, LEVEL3.captures(body)?)
+    };
+    let number = match level {
+        3 => caps[1].parse().ok()?,
+        _ => chinese_number(&caps[1])?,
+    };
+    let rest = caps.get(2).expect("title group").as_str();
+    // A heading is short. Level 2 headings may run into their text: `（三）精细化建设公开平台。我县…`.
+    let title_text = match level {
+        2 => rest.split('。').next().unwrap_or(rest),
+        _ => rest,
+    };
+    let title = title_text.trim_matches(|c: char| c == '*' || c.is_whitespace());
+    let max = if level == 3 { 30 } else { 40 };
+    if title.chars().count() > max || title.is_empty() {
+        return None;
+    }
+    if level != 2 && title.trim_end_matches('。').contains('。') {
+        return None;
+    }
+    // `一是…` and `二要…` are enumerations in running text, not headings.
+    if level == 1 && (title.starts_with('是') || title.starts_with('要')) {
+        return None;
+    }
+    let marker_end = caps.get(2).expect("title group").start();
+    let title_end = lead + marker_end + title_text.len();
+    Some(Heading {
+        level,
+        number,
+        marker: body[..marker_end].trim().to_owned(),
+        range: (lead, title_end.min(text.len())),
+        title: title.to_owned(),
+    })
+}
+
+/// Builds sections from the blocks' headings; fills each paragraph's `section`.
+pub fn sections(blocks: &mut [Block]) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    let mut open: Vec<SectionId> = Vec::new();
+    for index in 0..blocks.len() {
+        let heading = match &blocks[index] {
+            Block::Paragraph { text, .. } => looks_like_heading(&text.text).map(|h| (h, text)),
+            Block::Table { .. } => None,
+        };
+        if let Some((heading, text)) = heading {
+            while let Some(&top) = open.last() {
+                if sections[top].level >= heading.level {
+                    sections[top].end_block = index;
+                    open.pop();
+                } else {
+                    break;
+                }
+            }
+            let span = text
+                .span_of(heading.range.0, heading.range.1)
+                .or_else(|| text.span())
+                .unwrap_or_default();
+            sections.push(Section {
+                level: heading.level,
+                number: heading.number,
+                marker: heading.marker,
+                title: heading.title,
+                span,
+                parent: open.last().copied(),
+                first_block: index,
+                end_block: blocks.len(),
+            });
+            open.push(sections.len() - 1);
+        }
+        if let Block::Paragraph { section, .. } = &mut blocks[index] {
+            *section = open.last().copied();
+        }
+    }
+    sections
+}
+
+/// Finds the title among the first paragraphs: the one naming 年度报告, joined with the
+/// organ's name on the line before it when the title line starts with the year.
+#[must_use]
+pub fn title(blocks: &[Block], first_section_block: usize) -> Option<Title> {
+    let paragraphs: Vec<(usize, &MappedText)> = blocks[..first_section_block.min(blocks.len())]
+        .iter()
+        .enumerate()
+        .take(8)
+        .filter_map(|(i, b)| match b {
+            Block::Paragraph { text, .. } => Some((i, text)),
+            Block::Table { .. } => None,
+        })
+        .collect();
+    let position = paragraphs.iter().position(|(_, t)| {
+        t.text.contains("年度报告") && t.text.chars().count() <= 80 && !t.text.contains('。')
+    })?;
+    let (_, line) = paragraphs[position];
+    let clean = |s: &str| {
+        s.trim_matches(|c: char| c == '#' || c == '*' || c.is_whitespace())
+            .to_owned()
+    };
+    let mut text = clean(&line.text);
+    let mut span = line.span()?;
+    let starts_with_year = YEAR.find(&text).is_some_and(|m| m.start() == 0);
+    let agency_missing = starts_with_year
+        && YEAR
+            .find(&text)
+            .is_some_and(|m| text[m.end()..].trim_start().starts_with("政府信息公开"));
+    if agency_missing && position > 0 {
+        let (_, before) = paragraphs[position - 1];
+        let name = clean(&before.text);
+        if !name.is_empty() && name.chars().count() <= 30 && !name.contains('。') {
+            text = format!("{name}{text}");
+            span = before.span().map_or(span, |s| s.cover(span));
+        }
+    }
+    let year_match = YEAR.captures(&text);
+    let year = year_match.as_ref().and_then(|c| {
+        let y = &c[1];
+        y.parse::<i32>()
+            .ok()
+            .or_else(|| chinese_number(y).and_then(|n| i32::try_from(n).ok()))
+    });
+    let agency = year_match.and_then(|c| {
+        let whole = c.get(0).expect("group 0");
+        let before = text[..whole.start()].trim();
+        let after = text[whole.end()..]
+            .split("政府信息公开")
+            .next()
+            .unwrap_or("")
+            .trim();
+        let name = if before.is_empty() { after } else { before };
+        (!name.is_empty()).then(|| name.trim_end_matches(['（', '(']).to_owned())
+    });
+    Some(Title {
+        text,
+        span,
+        agency,
+        year,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(text: &str) -> Option<(u8, u32, String)> {
+        looks_like_heading(text).map(|h| (h.level, h.number, h.title))
+    }
+
+    #[test]
+    fn recognises_numbered_headings() {
+        assert_eq!(level("一、总体情况"), Some((1, 1, "总体情况".into())));
+        assert_eq!(level("## 一、总体情况"), Some((1, 1, "总体情况".into())));
+        assert_eq!(
+            level("**六、其他需要报告的事项**"),
+            Some((1, 6, "其他需要报告的事项".into()))
+        );
+        assert_eq!(
+            level("（二）主动公开政府信息情况"),
+            Some((2, 2, "主动公开政府信息情况".into()))
+        );
+        assert_eq!(
+            level("### (一) 系统化推进主动公开。"),
+            Some((2, 1, "系统化推进主动公开".into()))
+        );
+        assert_eq!(
+            level("1. 属于国家秘密"),
+            Some((3, 1, "属于国家秘密".into()))
+        );
+    }
+
+    #[test]
+    fn rejects_running_text() {
+        assert_eq!(
+            level("一是拓宽主动公开渠道。强化县政府门户网站信息公开主阵地功能"),
+            None
+        );
+        assert_eq!(
+            level("2020年，市商务局紧紧围绕国务院和省、市关于政府信息公开工作的总体要求"),
+            None
+        );
+        assert_eq!(
+            level("1、**机构设置方面**。成立了由局主要领导任组长、副局长任副组长的领导小组。"),
+            None
+        );
+        assert_eq!(level("2020.1.1"), None);
+    }
+
+    #[test]
+    fn heading_range_covers_marker_and_title() {
+        let text = "## 一、总体情况";
+        let h = looks_like_heading(text).unwrap();
+        assert_eq!(&text[h.range.0..h.range.1], "一、总体情况");
+    }
+}

@@ -1,0 +1,13 @@
+//! regulint: a compliance linter for 政府信息公开工作年度报告.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! bytes ──source──▶ Source ──document──▶ Document ──┐
+//!                                                    ├──engine──▶ Findings ──render──▶ output
+//! rule text ──dsl::parse──▶ AST ──dsl::compile──▶ Program ┘
+//! ```
+
+pub mod document;
+pub mod inspect;
+pub mod source;

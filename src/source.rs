@@ -1,0 +1,210 @@
+//! Step 0: bytes → [`Source`].
+//!
+//! A `Source` is the decoded UTF-8 text of one input file plus what is needed to point back
+//! into it: a line index (for line:column) and a map from decoded offsets to the byte offsets
+//! of the *original* file (which differ when the file was GB18030 or UTF-16, or had a BOM).
+//! Every span in regulint is a [`Span`] of byte offsets into `Source::text`; renderers convert
+//! to original-file offsets only at the edge, through [`Source::original_offset`].
+
+mod decode;
+
+pub use decode::{DecodeError, Encoding, decode};
+
+use serde::Serialize;
+use std::fmt;
+use std::ops::Range;
+
+/// A byte range into a [`Source`]'s decoded text. `Copy`, small, and free of lifetimes so that
+/// documents, compiled rules and findings can outlive the text they were read from.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, PartialOrd, Ord)]
+pub struct Span {
+    /// Inclusive start byte offset.
+    pub start: u32,
+    /// Exclusive end byte offset.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    #[must_use]
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "span start {start} after end {end}");
+        Self {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The smallest span covering both.
+    #[must_use]
+    pub fn cover(self, other: Self) -> Self {
+        Self {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// As a `Range<usize>`, for slicing and for codespan labels.
+    #[must_use]
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Whether the span covers no bytes.
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.start >= self.end
+    }
+}
+
+impl fmt::Debug for Span {
+    // Compact, so that AST and model snapshots stay readable.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// A 1-based line and column; the column counts characters, not bytes, as editors do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// One decoded input file.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name shown to users (usually the path as given).
+    pub name: String,
+    /// The decoded text. All spans index into this.
+    pub text: String,
+    /// The encoding the bytes were decoded from.
+    pub encoding: Encoding,
+    line_starts: Vec<usize>,
+    /// For each line, the byte offset of its start in the original file.
+    original_line_starts: Vec<usize>,
+}
+
+impl Source {
+    /// A source whose text is already UTF-8 (rule files, tests).
+    #[must_use]
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::new(name.into(), text.into(), Encoding::Utf8 { bom: false })
+    }
+
+    /// Decodes `bytes` (detecting the encoding unless `forced`) into a source.
+    ///
+    /// # Errors
+    /// When the bytes are not text in any supported encoding; see [`DecodeError`].
+    pub fn decode(
+        name: impl Into<String>,
+        bytes: &[u8],
+        forced: Option<Encoding>,
+    ) -> Result<Self, DecodeError> {
+        let (text, encoding) = decode(bytes, forced)?;
+        Ok(Self::new(name.into(), text, encoding))
+    }
+
+    fn new(name: String, text: String, encoding: Encoding) -> Self {
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let original_line_starts = match encoding {
+            Encoding::Utf8 { bom } => {
+                let shift = if bom { 3 } else { 0 };
+                line_starts.iter().map(|s| s + shift).collect()
+            }
+            _ => {
+                let mut starts = Vec::with_capacity(line_starts.len());
+                let mut original = encoding.bom_len();
+                for (i, &start) in line_starts.iter().enumerate() {
+                    starts.push(original);
+                    let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
+                    original += encoding.encoded_len(&text[start..end]);
+                }
+                starts
+            }
+        };
+        Self {
+            name,
+            text,
+            encoding,
+            line_starts,
+            original_line_starts,
+        }
+    }
+
+    /// The 0-based index of the line containing `offset`.
+    #[must_use]
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offsets where each line starts (codespan's `Files` needs them).
+    #[must_use]
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// 1-based line and character column of a byte offset.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_index(offset);
+        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The byte offset in the original file of a byte offset into the decoded text.
+    #[must_use]
+    pub fn original_offset(&self, offset: usize) -> usize {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_index(offset);
+        let start = self.line_starts[line];
+        self.original_line_starts[line] + self.encoding.encoded_len(&self.text[start..offset])
+    }
+
+    /// The text a span covers.
+    #[must_use]
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let source = Source::from_text("t", "第一行\n表三，总计");
+        let offset = source.text.find('总').unwrap();
+        assert_eq!(source.line_col(offset), LineCol { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn original_offsets_follow_the_encoding() {
+        let text = "甲\n乙a";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+        let source = Source::decode("t", &bytes, None).unwrap();
+        assert_eq!(source.text, text);
+        let a = source.text.find('a').unwrap();
+        // 甲 (2 bytes) + \n + 乙 (2 bytes) in GB18030.
+        assert_eq!(source.original_offset(a), 5);
+    }
+}
