@@ -8,6 +8,9 @@
 //! rule text ──dsl::parse──▶ AST ──dsl::compile──▶ Program ┘
 //! ```
 
+pub mod diagnostic;
 pub mod document;
 pub mod inspect;
+pub mod lint;
+pub mod render;
 pub mod source;

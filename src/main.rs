@@ -1,11 +1,9 @@
 //! The `regulint` binary.
-use std::io::Write;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 fn main() {
     let path = std::env::args().nth(1).unwrap();
     let bytes = std::fs::read(&path).unwrap();
-    let loaded = regulint::document::load(&path, &bytes, Default::default()).unwrap();
-    let view = regulint::inspect::view(&loaded);
-    std::io::stdout()
-        .write_all(regulint::inspect::render_tree(&view).as_bytes())
-        .unwrap();
+    let report = regulint::lint::lint_bytes(&path, &bytes, &Default::default());
+    let mut out = StandardStream::stdout(ColorChoice::Auto);
+    regulint::render::human::write_file(&mut out, &report).unwrap();
 }

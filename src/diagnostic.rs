@@ -1,0 +1,164 @@
+//! Step 5: findings as data.
+//!
+//! A [`Finding`] is what the engine reports about one document: which rule, how severe,
+//! whether the requirement failed or could not be assessed, the message in the users'
+//! language, the primary span (the failing cell, sentence or heading) and the evidence.
+//! Renderers only format findings; they decide nothing.
+
+use crate::document::InputFormat;
+use crate::source::{Encoding, Source, Span};
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; not a defect.
+    Info,
+    /// Probably a defect; a careful reader should look.
+    Warning,
+    /// A defect against the format or the regulation.
+    Error,
+}
+
+impl Severity {
+    /// Lower-case name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "info" => Ok(Self::Info),
+            "warning" => Ok(Self::Warning),
+            "error" => Ok(Self::Error),
+            other => Err(format!(
+                "unknown severity `{other}`; expected error, warning or info"
+            )),
+        }
+    }
+}
+
+/// Whether the requirement was checked and failed, or could not be checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The requirement does not hold.
+    Fail,
+    /// The requirement could not be checked (e.g. a blank cell in a sum).
+    NotAssessable,
+}
+
+/// A secondary location: evidence for the finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What it shows, e.g. `自然人：3`.
+    pub message: String,
+}
+
+/// One thing a rule found in one document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable rule code, e.g. `T301`.
+    pub code: String,
+    /// Kebab-case rule name that names the problem.
+    pub name: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Fail or not assessable.
+    pub outcome: Outcome,
+    /// The message, values interpolated.
+    pub message: String,
+    /// The primary location.
+    pub span: Span,
+    /// Evidence.
+    pub labels: Vec<Label>,
+    /// Extra lines, e.g. the arithmetic.
+    pub notes: Vec<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The legal or format basis.
+    pub basis: Option<String>,
+}
+
+/// Static facts about a rule, for outputs that describe rules (SARIF, `explain`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleInfo {
+    /// Stable code.
+    pub code: String,
+    /// Kebab-case name.
+    pub name: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// One-line summary.
+    pub summary: String,
+    /// Help text.
+    pub help: Option<String>,
+    /// Legal basis.
+    pub basis: Option<String>,
+    /// The pack it belongs to.
+    pub pack: String,
+}
+
+/// The result of linting one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as given.
+    pub path: String,
+    /// The decoded source, when the file could be read.
+    pub source: Option<Source>,
+    /// Detected input format.
+    pub format: Option<InputFormat>,
+    /// Encoding used.
+    pub encoding: Option<Encoding>,
+    /// The pack applied.
+    pub pack: Option<String>,
+    /// The report year used to pick the pack.
+    pub year: Option<i32>,
+    /// Findings, sorted by position then code.
+    pub findings: Vec<Finding>,
+    /// Why the file could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    /// A file that could not be read.
+    #[must_use]
+    pub fn unreadable(path: impl Into<String>, error: impl fmt::Display) -> Self {
+        Self {
+            path: path.into(),
+            source: None,
+            format: None,
+            encoding: None,
+            pack: None,
+            year: None,
+            findings: Vec::new(),
+            error: Some(error.to_string()),
+        }
+    }
+
+    /// The highest severity among findings.
+    #[must_use]
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}

@@ -1,0 +1,3 @@
+//! Step 6: findings → bytes. Renderers format; they decide nothing.
+
+pub mod human;
