@@ -10,7 +10,10 @@
 
 pub mod diagnostic;
 pub mod document;
+pub mod dsl;
+pub mod engine;
 pub mod inspect;
 pub mod lint;
+pub mod packs;
 pub mod render;
 pub mod source;

@@ -1,13 +1,37 @@
-//! Linting one file: read it, pick the pack, evaluate, and collect findings.
+//! Linting one file: read it, pick the pack by the report's year, evaluate, and collect
+//! findings. Packs are compiled once per process.
 
-use crate::diagnostic::{FileReport, Finding, Outcome, Severity};
-use crate::document::{self, ProblemKind, ReadOptions};
+use crate::diagnostic::FileReport;
+use crate::document::{self, ReadOptions};
+use crate::dsl::program::Pack;
+use crate::{engine, packs};
+use std::sync::{Arc, LazyLock};
 
 /// Options for linting.
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
     /// How to read files.
     pub read: ReadOptions,
+    /// Use this pack (by name) instead of choosing by year.
+    pub pack: Option<String>,
+    /// Use this report year instead of the one found in the report.
+    pub year: Option<i32>,
+    /// Packs to choose from; the built-in packs when `None`.
+    pub packs: Option<Arc<Vec<Pack>>>,
+}
+
+static BUILTIN: LazyLock<Arc<Vec<Pack>>> = LazyLock::new(|| {
+    // INVARIANT: the built-in packs compile; `tests/packs.rs` fails otherwise.
+    Arc::new(
+        packs::builtin()
+            .unwrap_or_else(|e| panic!("built-in rule packs do not compile: {:?}", e.errors)),
+    )
+});
+
+/// The built-in packs, compiled on first use.
+#[must_use]
+pub fn builtin_packs() -> Arc<Vec<Pack>> {
+    Arc::clone(&BUILTIN)
 }
 
 /// Lints one file's bytes. Never fails: an unreadable file is a report with an error.
@@ -17,31 +41,23 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         Ok(loaded) => loaded,
         Err(error) => return FileReport::unreadable(path, error),
     };
-    let mut findings: Vec<Finding> = loaded
-        .document
-        .problems
-        .iter()
-        .filter(|p| p.kind == ProblemKind::RowShape)
-        .map(|p| Finding {
-            code: "D001".into(),
-            name: "table-row-shape".into(),
-            severity: Severity::Error,
-            outcome: Outcome::Fail,
-            message: p.message.clone(),
-            span: p.span,
-            labels: Vec::new(),
-            notes: Vec::new(),
-            help: None,
-            basis: None,
-        })
-        .collect();
-    findings.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.code.cmp(&b.code)));
+    let packs = options.packs.clone().unwrap_or_else(builtin_packs);
+    let year = options
+        .year
+        .or_else(|| engine::report_year(&loaded.document));
+    let pack = match &options.pack {
+        Some(name) => packs.iter().find(|p| &p.name == name),
+        None => packs::choose(&packs, year),
+    };
+    let findings = pack.map_or_else(Vec::new, |pack| {
+        engine::evaluate(pack, &loaded.document, year)
+    });
     FileReport {
         path: path.to_owned(),
         format: Some(loaded.document.format),
         encoding: Some(loaded.source.encoding),
-        pack: None,
-        year: loaded.document.title.as_ref().and_then(|t| t.year),
+        pack: pack.map(|p| p.name.clone()),
+        year,
         source: Some(loaded.source),
         findings,
         error: None,

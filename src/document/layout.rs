@@ -135,29 +135,28 @@ fn text_cells(row: &Row) -> impl Iterator<Item = (usize, &Cell)> {
 fn classify(rows: &mut [Row]) -> Vec<Vec<usize>> {
     let mut bands: Vec<Vec<usize>> = vec![Vec::new()];
     let mut seen_data = false;
-    for r in 0..rows.len() {
-        if has_data(&rows[r]) {
-            rows[r].kind = RowKind::Data;
+    for (r, row) in rows.iter_mut().enumerate() {
+        if has_data(row) {
+            row.kind = RowKind::Data;
             seen_data = true;
             bands.last_mut().expect("at least one band").push(r);
             continue;
         }
-        let texts: Vec<usize> = text_cells(&rows[r])
+        let texts: Vec<usize> = text_cells(row)
             .filter(|(_, c)| !c.merged)
             .map(|(i, _)| i)
             .collect();
-        if texts.is_empty() {
-            rows[r].kind = RowKind::Continuation;
-            bands.last_mut().expect("at least one band").push(r);
-        } else if seen_data && texts.len() == 1 && texts[0] > 0 {
-            rows[r].kind = RowKind::Continuation;
+        // An empty row, or a lone label fragment away from the first column after data,
+        // continues the previous row.
+        if texts.is_empty() || (seen_data && texts.len() == 1 && texts[0] > 0) {
+            row.kind = RowKind::Continuation;
             bands.last_mut().expect("at least one band").push(r);
         } else {
             if seen_data {
                 bands.push(Vec::new());
                 seen_data = false;
             }
-            rows[r].kind = RowKind::Header;
+            row.kind = RowKind::Header;
             bands.last_mut().expect("at least one band").push(r);
         }
     }
@@ -303,8 +302,8 @@ fn columns(rows: &[Row], headers: &[usize], stub_width: usize) -> Vec<Column> {
                     .map(|cell| cell.text.clone())
             })
             .collect();
-        path.dedup();
         path.push(leaf.text.clone());
+        path.dedup();
         columns.push(Column {
             label: leaf.text.clone(),
             path,
@@ -340,13 +339,16 @@ fn align_row(row: &mut Row, columns: &[Column], regular: bool, problems: &mut Ve
             .values
             .iter()
             .copied()
-            .filter(|&i| !row.cells[i].value.is_blank() && !columns.iter().any(|c| c.grid == i))
+            .filter(|&i| {
+                let cell = &row.cells[i];
+                !cell.merged && !cell.value.is_blank() && !columns.iter().any(|c| c.grid == i)
+            })
             .collect();
         if !stray.is_empty() && k > 0 {
             let count = row
                 .values
                 .iter()
-                .filter(|&&i| !row.cells[i].value.is_blank())
+                .filter(|&&i| !row.cells[i].merged && !row.cells[i].value.is_blank())
                 .count();
             flag_shape(row, count, k, problems);
         }

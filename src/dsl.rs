@@ -1,0 +1,7 @@
+//! Steps 2–3: rule text → AST ([`parser`]) → compiled [`Pack`](program::Pack) ([`compile`]).
+
+pub mod ast;
+pub mod compile;
+pub mod error;
+pub mod parser;
+pub mod program;

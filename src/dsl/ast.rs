@@ -1,0 +1,276 @@
+//! The syntax tree of a rule file: what the file says, with spans, and no meaning yet.
+//!
+//! Every node that a compile error can point at carries a [`Span`] into the rule file.
+//! Names are resolved later, in [`super::compile`].
+
+use crate::source::Span;
+
+/// A name with its place in the rule file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    /// The text.
+    pub text: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// A string literal with its place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str {
+    /// Unescaped text.
+    pub text: String,
+    /// Where (quotes included).
+    pub span: Span,
+}
+
+/// A parsed rule file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct File {
+    /// `pack` declaration, if any.
+    pub pack: Option<PackDecl>,
+    /// `import` paths.
+    pub imports: Vec<Str>,
+    /// `sections` declarations (normally one).
+    pub sections: Vec<SectionEntry>,
+    /// `table` declarations.
+    pub tables: Vec<TableDecl>,
+    /// `rule` declarations.
+    pub rules: Vec<RuleDecl>,
+}
+
+/// `pack NAME { … }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackDecl {
+    /// Pack name.
+    pub name: Name,
+    /// Human title.
+    pub title: Option<Str>,
+    /// Legal basis.
+    pub basis: Option<Str>,
+    /// Report years: first, and last if bounded.
+    pub years: Option<(i32, Option<i32>, Span)>,
+    /// Version string.
+    pub version: Option<Str>,
+}
+
+/// `一 总体情况 = "总体情况" | "…"`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionEntry {
+    /// The number as written (一).
+    pub number: Name,
+    /// The name used in rules.
+    pub name: Name,
+    /// Accepted titles; the first is the standard one.
+    pub titles: Vec<Str>,
+}
+
+/// `table NAME { … }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableDecl {
+    /// Table name.
+    pub name: Name,
+    /// `in section X`.
+    pub section: Option<Name>,
+    /// `anchor "…"` row labels.
+    pub anchors: Vec<Str>,
+    /// Declared columns.
+    pub columns: Vec<Entry>,
+    /// Declared rows (tree of groups).
+    pub rows: Vec<RowItem>,
+    /// Declared value sequence (for tables read as one sequence, like table 4).
+    pub values: Vec<Entry>,
+    /// Where the declaration is.
+    pub span: Span,
+}
+
+/// `name = "alias" | "alias"`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The name used in rules.
+    pub name: Name,
+    /// Labels that identify it in reports.
+    pub aliases: Vec<Str>,
+}
+
+/// A row or a named group of rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowItem {
+    /// A row.
+    Row(Entry),
+    /// A group.
+    Group {
+        /// Group name.
+        name: Name,
+        /// Members.
+        items: Vec<RowItem>,
+    },
+}
+
+/// `rule CODE name { … }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleDecl {
+    /// Stable code.
+    pub code: Name,
+    /// Kebab-case name.
+    pub name: Name,
+    /// `///` lines before the rule.
+    pub doc_comments: Vec<String>,
+    /// Severity, if given.
+    pub severity: Option<(crate::diagnostic::Severity, Span)>,
+    /// Legal basis.
+    pub basis: Option<Str>,
+    /// Message template.
+    pub message: Option<Str>,
+    /// Help text.
+    pub help: Option<Str>,
+    /// Doc block.
+    pub doc: Option<Str>,
+    /// Body.
+    pub body: Vec<Stmt>,
+    /// Where the rule header is (`rule CODE name`).
+    pub span: Span,
+}
+
+/// A statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stmt {
+    /// `for x in list { … }`
+    For {
+        /// Loop variable.
+        var: Name,
+        /// What to loop over.
+        iter: Expr,
+        /// Body.
+        body: Vec<Stmt>,
+    },
+    /// `if cond { … }`
+    If {
+        /// Condition.
+        cond: Expr,
+        /// Body.
+        body: Vec<Stmt>,
+    },
+    /// `let x = e`
+    Let {
+        /// Name bound.
+        var: Name,
+        /// Value.
+        value: Expr,
+    },
+    /// `expect cond within tol at place`
+    Expect {
+        /// The requirement.
+        cond: Expr,
+        /// Tolerance for `==` on amounts.
+        within: Option<(rust_decimal::Decimal, Span)>,
+        /// Where to point when it fails.
+        at: Option<Expr>,
+        /// Where the statement is.
+        span: Span,
+    },
+}
+
+/// An expression with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    /// What kind.
+    pub kind: ExprKind,
+    /// Where.
+    pub span: Span,
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+}
+
+impl BinOp {
+    /// The operator as written.
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Or => "or",
+            Self::And => "and",
+            Self::Eq => "==",
+            Self::Ne => "!=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+            Self::Add => "+",
+            Self::Sub => "-",
+            Self::Mul => "*",
+        }
+    }
+
+    /// Whether it compares two values.
+    #[must_use]
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            Self::Eq | Self::Ne | Self::Lt | Self::Le | Self::Gt | Self::Ge
+        )
+    }
+}
+
+/// Index argument: an expression or a `a..b` range of names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexArg {
+    /// An expression.
+    Expr(Expr),
+    /// `from..to`
+    Range(Name, Name),
+}
+
+/// Kinds of expressions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExprKind {
+    /// A decimal number.
+    Number(rust_decimal::Decimal),
+    /// A string.
+    Str(String),
+    /// A regex (source text).
+    Regex(String),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `none`.
+    None,
+    /// A name.
+    Name(String),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `f(a, b)`
+    Call(Name, Vec<Expr>),
+    /// `e.name`
+    Field(Box<Expr>, Name),
+    /// `t[a, b]`
+    Index(Box<Expr>, Vec<IndexArg>),
+    /// `not e`
+    Not(Box<Expr>),
+    /// `-e`
+    Neg(Box<Expr>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+}

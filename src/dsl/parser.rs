@@ -1,0 +1,633 @@
+//! Step 2: rule text → [`ast::File`].
+//!
+//! pest does the recognising (grammar in `grammar/rules.pest`); this module turns pairs into
+//! the AST, applies operator precedence with a Pratt parser, and turns pest's errors into
+//! [`RuleError`]s that name what was expected in words. pest types never leave this module.
+
+use super::ast::{
+    BinOp, Entry, Expr, ExprKind, File, IndexArg, Name, PackDecl, RowItem, RuleDecl, SectionEntry,
+    Stmt, Str, TableDecl,
+};
+use super::error::{RuleError, RuleFileId};
+use crate::diagnostic::Severity;
+use crate::source::Span;
+use pest::Parser as _;
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/rules.pest"]
+struct RuleParser;
+
+/// Deepest nesting of blocks and parentheses a rule file may use. Keeps evaluation and the
+/// recursive AST builders far from the stack limit on hostile input.
+pub const MAX_NESTING: usize = 32;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::or_op, Assoc::Left))
+        .op(Op::infix(Rule::and_op, Assoc::Left))
+        .op(Op::infix(Rule::eq_op, Assoc::Left)
+            | Op::infix(Rule::ne_op, Assoc::Left)
+            | Op::infix(Rule::lt_op, Assoc::Left)
+            | Op::infix(Rule::le_op, Assoc::Left)
+            | Op::infix(Rule::gt_op, Assoc::Left)
+            | Op::infix(Rule::ge_op, Assoc::Left))
+        .op(Op::infix(Rule::add_op, Assoc::Left) | Op::infix(Rule::sub_op, Assoc::Left))
+        .op(Op::infix(Rule::mul_op, Assoc::Left))
+        .op(Op::prefix(Rule::not_op) | Op::prefix(Rule::neg_op))
+});
+
+/// Parses one rule file.
+///
+/// # Errors
+/// The syntax error, pointing at the spot, with what was expected in words.
+pub fn parse(file: RuleFileId, text: &str) -> Result<File, RuleError> {
+    check_nesting(file, text)?;
+    let mut pairs =
+        RuleParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, &e))?;
+    let root = pairs.next().expect("the file rule always yields one pair");
+    let mut ast = File::default();
+    let builder = Builder { file };
+    for pair in root.into_inner() {
+        match pair.as_rule() {
+            Rule::pack_decl => ast.pack = Some(builder.pack(pair)),
+            Rule::import_decl => ast.imports.push(builder.string(inner1(pair))),
+            Rule::sections_decl => ast
+                .sections
+                .extend(pair.into_inner().map(|p| builder.section_entry(p))),
+            Rule::table_decl => ast.tables.push(builder.table(pair)),
+            Rule::rule_decl => ast.rules.push(builder.rule(pair)?),
+            Rule::EOI => {}
+            other => unreachable!("`file` only contains items, got {other:?}"),
+        }
+    }
+    Ok(ast)
+}
+
+/// Rejects brace and bracket nesting deeper than [`MAX_NESTING`] before pest recurses.
+fn check_nesting(file: RuleFileId, text: &str) -> Result<(), RuleError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut previous = '\0';
+    for (i, c) in text.char_indices() {
+        if c == '"' && previous != '\\' {
+            in_string = !in_string;
+        } else if !in_string {
+            match c {
+                '{' | '(' | '[' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(RuleError::new(
+                            file,
+                            Span::new(i, i + 1),
+                            format!("nesting deeper than {MAX_NESTING} levels"),
+                        )
+                        .with_help("split the rule into several rules or use `let`"));
+                    }
+                }
+                '}' | ')' | ']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        previous = c;
+    }
+    Ok(())
+}
+
+fn inner1(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
+    pair.into_inner()
+        .next()
+        .expect("grammar guarantees one inner pair")
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+struct Builder {
+    file: RuleFileId,
+}
+
+impl Builder {
+    fn name(&self, pair: Pair<'_, Rule>) -> Name {
+        Name {
+            text: pair.as_str().to_owned(),
+            span: span_of(&pair),
+        }
+    }
+
+    fn string(&self, pair: Pair<'_, Rule>) -> Str {
+        let span = span_of(&pair);
+        let raw = inner1(pair).as_str();
+        Str {
+            text: unescape(raw),
+            span,
+        }
+    }
+
+    fn aliases(&self, pair: Pair<'_, Rule>) -> Vec<Str> {
+        pair.into_inner().map(|p| self.string(p)).collect()
+    }
+
+    fn pack(&self, pair: Pair<'_, Rule>) -> PackDecl {
+        let mut inner = pair.into_inner();
+        let mut pack = PackDecl {
+            name: self.name(inner.next().expect("pack name")),
+            title: None,
+            basis: None,
+            years: None,
+            version: None,
+        };
+        for field in inner {
+            let field = inner1(field);
+            match field.as_rule() {
+                Rule::title_field => pack.title = Some(self.string(inner1(field))),
+                Rule::basis_field => pack.basis = Some(self.string(inner1(field))),
+                Rule::version_field => pack.version = Some(self.string(inner1(field))),
+                Rule::years_field => {
+                    let span = span_of(&field);
+                    let mut years = field.into_inner().map(|p| p.as_str().parse().unwrap_or(0));
+                    let from = years.next().unwrap_or(0);
+                    pack.years = Some((from, years.next(), span));
+                }
+                other => unreachable!("pack_field alternatives only, got {other:?}"),
+            }
+        }
+        pack
+    }
+
+    fn section_entry(&self, pair: Pair<'_, Rule>) -> SectionEntry {
+        let mut inner = pair.into_inner();
+        SectionEntry {
+            number: self.name(inner.next().expect("section number")),
+            name: self.name(inner.next().expect("section name")),
+            titles: self.aliases(inner.next().expect("section titles")),
+        }
+    }
+
+    fn entry(&self, pair: Pair<'_, Rule>) -> Entry {
+        let mut inner = pair.into_inner();
+        Entry {
+            name: self.name(inner.next().expect("entry name")),
+            aliases: self.aliases(inner.next().expect("entry aliases")),
+        }
+    }
+
+    fn row_items(&self, pairs: pest::iterators::Pairs<'_, Rule>) -> Vec<RowItem> {
+        pairs
+            .map(|p| match p.as_rule() {
+                Rule::entry => RowItem::Row(self.entry(p)),
+                Rule::group => {
+                    let mut inner = p.into_inner();
+                    let name = self.name(inner.next().expect("group name"));
+                    RowItem::Group {
+                        name,
+                        items: self.row_items(inner),
+                    }
+                }
+                other => unreachable!("row items are entries or groups, got {other:?}"),
+            })
+            .collect()
+    }
+
+    fn table(&self, pair: Pair<'_, Rule>) -> TableDecl {
+        let span = span_of(&pair);
+        let mut inner = pair.into_inner();
+        let mut table = TableDecl {
+            name: self.name(inner.next().expect("table name")),
+            section: None,
+            anchors: Vec::new(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+            values: Vec::new(),
+            span,
+        };
+        for field in inner {
+            match field.as_rule() {
+                Rule::table_section => table.section = Some(self.name(inner1(field))),
+                Rule::table_anchor => table.anchors.push(self.string(inner1(field))),
+                Rule::columns_block => {
+                    table
+                        .columns
+                        .extend(field.into_inner().map(|p| self.entry(p)));
+                }
+                Rule::values_block => {
+                    table
+                        .values
+                        .extend(field.into_inner().map(|p| self.entry(p)));
+                }
+                Rule::rows_block => table.rows.extend(self.row_items(field.into_inner())),
+                other => unreachable!("table fields only, got {other:?}"),
+            }
+        }
+        table
+    }
+
+    fn rule(&self, pair: Pair<'_, Rule>) -> Result<RuleDecl, RuleError> {
+        let mut doc_comments = Vec::new();
+        let mut inner = pair.into_inner().peekable();
+        while inner.peek().is_some_and(|p| p.as_rule() == Rule::doc_line) {
+            let line = inner.next().expect("peeked");
+            doc_comments.push(inner1(line).as_str().trim().to_owned());
+        }
+        let code = self.name(inner.next().expect("rule code"));
+        let name = self.name(inner.next().expect("rule name"));
+        let mut rule = RuleDecl {
+            span: code.span.cover(name.span),
+            code,
+            name,
+            doc_comments,
+            severity: None,
+            basis: None,
+            message: None,
+            help: None,
+            doc: None,
+            body: Vec::new(),
+        };
+        for field in inner {
+            let span = span_of(&field);
+            let duplicate = |what: &str| {
+                RuleError::new(
+                    self.file,
+                    span,
+                    format!("`{what}` is given twice in this rule"),
+                )
+                .with_help("keep one")
+            };
+            match field.as_rule() {
+                Rule::severity_field => {
+                    if rule.severity.is_some() {
+                        return Err(duplicate("severity"));
+                    }
+                    let level = match inner1(field).as_str() {
+                        "error" => Severity::Error,
+                        "warning" => Severity::Warning,
+                        _ => Severity::Info,
+                    };
+                    rule.severity = Some((level, span));
+                }
+                Rule::basis_field => rule.basis = Some(self.string(inner1(field))),
+                Rule::message_field => {
+                    if rule.message.is_some() {
+                        return Err(duplicate("message"));
+                    }
+                    rule.message = Some(self.string(inner1(field)));
+                }
+                Rule::help_field => rule.help = Some(self.string(inner1(field))),
+                Rule::doc_field => rule.doc = Some(self.string(inner1(field))),
+                _ => rule.body.push(self.statement(field)?),
+            }
+        }
+        Ok(rule)
+    }
+
+    fn block(&self, pair: Pair<'_, Rule>) -> Result<Vec<Stmt>, RuleError> {
+        pair.into_inner().map(|p| self.statement(p)).collect()
+    }
+
+    fn statement(&self, pair: Pair<'_, Rule>) -> Result<Stmt, RuleError> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        Ok(match rule {
+            Rule::for_stmt => Stmt::For {
+                var: self.name(inner.next().expect("loop variable")),
+                iter: self.expr(inner.next().expect("loop list"))?,
+                body: self.block(inner.next().expect("loop body"))?,
+            },
+            Rule::if_stmt => Stmt::If {
+                cond: self.expr(inner.next().expect("condition"))?,
+                body: self.block(inner.next().expect("if body"))?,
+            },
+            Rule::let_stmt => Stmt::Let {
+                var: self.name(inner.next().expect("let name")),
+                value: self.expr(inner.next().expect("let value"))?,
+            },
+            Rule::expect_stmt => {
+                let cond = self.expr(inner.next().expect("expectation"))?;
+                let mut within = None;
+                let mut at = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::within => {
+                            let number = inner1(part);
+                            let span = span_of(&number);
+                            let value = Decimal::from_str(number.as_str()).map_err(|_| {
+                                RuleError::new(self.file, span, "tolerance is not a decimal number")
+                            })?;
+                            within = Some((value, span));
+                        }
+                        Rule::at => at = Some(self.expr(inner1(part))?),
+                        other => unreachable!("expect clauses, got {other:?}"),
+                    }
+                }
+                Stmt::Expect {
+                    cond,
+                    within,
+                    at,
+                    span,
+                }
+            }
+            other => unreachable!("statements only, got {other:?}"),
+        })
+    }
+
+    fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
+        PRATT
+            .map_primary(|p| self.postfix_expr(p))
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                let span = span_of(&op).cover(rhs.span);
+                let kind = match op.as_rule() {
+                    Rule::not_op => ExprKind::Not(Box::new(rhs)),
+                    _ => ExprKind::Neg(Box::new(rhs)),
+                };
+                Ok(Expr { kind, span })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let op = match op.as_rule() {
+                    Rule::or_op => BinOp::Or,
+                    Rule::and_op => BinOp::And,
+                    Rule::eq_op => BinOp::Eq,
+                    Rule::ne_op => BinOp::Ne,
+                    Rule::lt_op => BinOp::Lt,
+                    Rule::le_op => BinOp::Le,
+                    Rule::gt_op => BinOp::Gt,
+                    Rule::ge_op => BinOp::Ge,
+                    Rule::add_op => BinOp::Add,
+                    Rule::sub_op => BinOp::Sub,
+                    Rule::mul_op => BinOp::Mul,
+                    other => unreachable!("infix operators only, got {other:?}"),
+                };
+                let span = lhs.span.cover(rhs.span);
+                Ok(Expr {
+                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                    span,
+                })
+            })
+            .parse(pair.into_inner())
+    }
+
+    fn postfix_expr(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
+        let mut inner = pair.into_inner();
+        let mut expr = self.primary(inner.next().expect("primary"))?;
+        for postfix in inner {
+            let span = expr.span.cover(span_of(&postfix));
+            let kind = match postfix.as_rule() {
+                Rule::field => ExprKind::Field(Box::new(expr), self.name(inner1(postfix))),
+                Rule::index => {
+                    let args = postfix
+                        .into_inner()
+                        .map(|arg| {
+                            let arg = inner1(arg);
+                            Ok(match arg.as_rule() {
+                                Rule::range => {
+                                    let mut ends = arg.into_inner();
+                                    IndexArg::Range(
+                                        self.name(ends.next().expect("range start")),
+                                        self.name(ends.next().expect("range end")),
+                                    )
+                                }
+                                _ => IndexArg::Expr(self.expr(arg)?),
+                            })
+                        })
+                        .collect::<Result<_, RuleError>>()?;
+                    ExprKind::Index(Box::new(expr), args)
+                }
+                other => unreachable!("postfix operators only, got {other:?}"),
+            };
+            expr = Expr { kind, span };
+        }
+        Ok(expr)
+    }
+
+    fn primary(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
+        let span = span_of(&pair);
+        let kind = match pair.as_rule() {
+            Rule::number => ExprKind::Number(
+                Decimal::from_str(pair.as_str())
+                    .map_err(|_| RuleError::new(self.file, span, "number is too large"))?,
+            ),
+            Rule::string => ExprKind::Str(unescape(inner1(pair).as_str())),
+            Rule::regex => {
+                let source = inner1(pair).as_str().replace("\\/", "/");
+                ExprKind::Regex(source)
+            }
+            Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+            Rule::none => ExprKind::None,
+            Rule::ident => ExprKind::Name(pair.as_str().to_owned()),
+            Rule::list => ExprKind::List(
+                pair.into_inner()
+                    .map(|p| self.expr(p))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let name = self.name(inner.next().expect("function name"));
+                let args = inner.map(|p| self.expr(p)).collect::<Result<_, _>>()?;
+                ExprKind::Call(name, args)
+            }
+            Rule::expr => return self.expr(pair),
+            other => unreachable!("primary expressions only, got {other:?}"),
+        };
+        Ok(Expr { kind, span })
+    }
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Converts a pest error into a [`RuleError`] naming what was expected in words.
+fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) -> RuleError {
+    let start = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    // Point at the offending token (or the end of the file) rather than at nothing.
+    let token_end = text[start..]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || "{}()[],".contains(*c))
+        .map_or(text.len(), |(i, _)| {
+            start + i.max(text[start..].chars().next().map_or(0, char::len_utf8))
+        });
+    let span = Span::new(start, token_end.max(start));
+    let found = if start >= text.len() {
+        "the end of the file".to_owned()
+    } else {
+        format!("`{}`", &text[start..token_end.max(start)])
+    };
+    match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut expected: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            let list = match expected.as_slice() {
+                [] => "something else".to_owned(),
+                [one] => (*one).to_owned(),
+                [init @ .., last] => format!("{} or {last}", init.join(", ")),
+            };
+            let mut err = RuleError::new(file, span, format!("expected {list}, found {found}"));
+            if let Some(help) = keyword_typo(&text[start..token_end.max(start)]) {
+                err = err.with_help(help);
+            }
+            err
+        }
+        pest::error::ErrorVariant::CustomError { message } => {
+            RuleError::new(file, span, message.clone())
+        }
+    }
+}
+
+/// "did you mean `severity`?" for a misspelt keyword.
+fn keyword_typo(word: &str) -> Option<String> {
+    const KEYWORDS: &[&str] = &[
+        "pack", "import", "sections", "table", "rule", "columns", "rows", "values", "group", "in",
+        "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
+        "version", "for", "if", "let", "expect", "within", "error", "warning", "info",
+    ];
+    if word.is_empty() || KEYWORDS.contains(&word) {
+        return None;
+    }
+    super::error::suggest(word, KEYWORDS.iter().copied())
+        .filter(|best| strsim::damerau_levenshtein(word, best) <= 2)
+        .map(|best| format!("did you mean `{best}`?"))
+}
+
+/// The user-facing name of every grammar rule. Exhaustive on purpose: adding a grammar rule
+/// does not compile until it has a name people understand.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "the end of the file",
+        Rule::WHITESPACE | Rule::COMMENT => "a space or comment",
+        Rule::keyword => "a keyword",
+        Rule::ident_char => "a letter or digit",
+        Rule::item => "`pack`, `import`, `sections`, `table` or `rule`",
+        Rule::table_field => "`in section`, `anchor`, `columns`, `rows` or `values`",
+        Rule::row_item => "a row entry or `group`",
+        Rule::rule_field => "`severity`, `basis`, `message`, `help`, `doc` or a statement",
+        Rule::statement => "`for`, `if`, `let` or `expect`",
+        Rule::prefix => "`not` or `-`",
+        Rule::infix => "an operator",
+        Rule::postfix => "`.` or `[`",
+        Rule::primary => "a value",
+        Rule::literal => "a literal",
+        Rule::ident => "a name",
+        Rule::code => "a rule code such as `T301`",
+        Rule::rule_name => "a kebab-case rule name such as `table3-column-unbalanced`",
+        Rule::number => "a number",
+        Rule::string | Rule::string_inner => "a quoted string",
+        Rule::long_string | Rule::long_inner => "a triple-quoted doc block",
+        Rule::regex | Rule::regex_inner => "a regular expression `/…/`",
+        Rule::doc_line | Rule::doc_text => "a `///` doc comment",
+        Rule::file => "a rule file",
+        Rule::pack_decl => "`pack`",
+        Rule::pack_name => "a pack name such as `gov-2021`",
+        Rule::pack_field => "`title`, `basis`, `years` or `version`",
+        Rule::title_field => "`title`",
+        Rule::basis_field => "`basis`",
+        Rule::version_field => "`version`",
+        Rule::years_field => "`years`",
+        Rule::import_decl => "`import`",
+        Rule::sections_decl => "`sections`",
+        Rule::section_entry => "a section such as `一 总体情况 = \"总体情况\"`",
+        Rule::alias_list => "a quoted label",
+        Rule::table_decl => "`table`",
+        Rule::table_section => "`in section`",
+        Rule::table_anchor => "`anchor`",
+        Rule::columns_block => "`columns`",
+        Rule::rows_block => "`rows`",
+        Rule::group => "`group`",
+        Rule::values_block => "`values`",
+        Rule::entry => "an entry such as `总计 = \"总计\"`",
+        Rule::rule_decl => "`rule`",
+        Rule::severity_field => "`severity`",
+        Rule::severity => "`error`, `warning` or `info`",
+        Rule::message_field => "`message`",
+        Rule::help_field => "`help`",
+        Rule::doc_field => "`doc`",
+        Rule::for_stmt => "`for`",
+        Rule::if_stmt => "`if`",
+        Rule::let_stmt => "`let`",
+        Rule::expect_stmt => "`expect`",
+        Rule::within => "`within`",
+        Rule::at => "`at`",
+        Rule::block => "a `{ … }` block",
+        Rule::expr | Rule::postfix_expr => "an expression",
+        Rule::not_op => "`not`",
+        Rule::neg_op => "`-`",
+        Rule::or_op => "`or`",
+        Rule::and_op => "`and`",
+        Rule::eq_op => "`==`",
+        Rule::ne_op => "`!=`",
+        Rule::le_op => "`<=`",
+        Rule::ge_op => "`>=`",
+        Rule::lt_op => "`<`",
+        Rule::gt_op => "`>`",
+        Rule::add_op => "`+`",
+        Rule::sub_op => "`-`",
+        Rule::mul_op => "`*`",
+        Rule::field => "`.` and a field name",
+        Rule::field_name => "a field name",
+        Rule::index => "`[`",
+        Rule::index_arg => "a row or column",
+        Rule::range => "a range `a..b`",
+        Rule::call => "a function call",
+        Rule::list => "a list `[…]`",
+        Rule::boolean => "`true` or `false`",
+        Rule::none => "`none`",
+    }
+}
+
+/// Parses a single grammar rule against the whole input (for grammar tests).
+///
+/// # Errors
+/// When `input` is not exactly one `rule`.
+#[doc(hidden)]
+pub fn parses_as(rule_name: &str, input: &str) -> Result<(), String> {
+    let rule = match rule_name {
+        "ident" => Rule::ident,
+        "code" => Rule::code,
+        "rule_name" => Rule::rule_name,
+        "number" => Rule::number,
+        "string" => Rule::string,
+        "regex" => Rule::regex,
+        "expr" => Rule::expr,
+        "entry" => Rule::entry,
+        "section_entry" => Rule::section_entry,
+        "table_decl" => Rule::table_decl,
+        "rule_decl" => Rule::rule_decl,
+        "pack_decl" => Rule::pack_decl,
+        "statement" => Rule::for_stmt,
+        "expect_stmt" => Rule::expect_stmt,
+        "for_stmt" => Rule::for_stmt,
+        other => return Err(format!("no grammar rule `{other}` is exposed for tests")),
+    };
+    let pairs = RuleParser::parse(rule, input).map_err(|e| e.to_string())?;
+    let end = pairs.last().map_or(0, |p| p.as_span().end());
+    if end == input.len() {
+        Ok(())
+    } else {
+        Err(format!("only {end} of {} bytes consumed", input.len()))
+    }
+}

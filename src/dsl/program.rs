@@ -1,0 +1,354 @@
+//! The compiled form of a rule pack: names resolved, builtins checked, ready to evaluate.
+//!
+//! Nothing here refers to pest or to the AST; spans point into the pack's [`RuleFiles`].
+
+use super::ast::BinOp;
+use super::error::RuleFileId;
+use crate::diagnostic::{RuleInfo, Severity};
+use crate::source::{Source, Span};
+use codespan_reporting::files::{Error as FilesError, Files};
+use rust_decimal::Decimal;
+use std::ops::Range;
+
+/// The rule files a pack was compiled from, for rendering errors and docs.
+#[derive(Clone, Debug, Default)]
+pub struct RuleFiles {
+    /// Sources, indexed by [`RuleFileId`].
+    pub sources: Vec<Source>,
+}
+
+impl<'a> Files<'a> for RuleFiles {
+    type FileId = RuleFileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: RuleFileId) -> Result<&'a str, FilesError> {
+        Ok(&self.sources.get(id).ok_or(FilesError::FileMissing)?.name)
+    }
+
+    fn source(&'a self, id: RuleFileId) -> Result<&'a str, FilesError> {
+        Ok(&self.sources.get(id).ok_or(FilesError::FileMissing)?.text)
+    }
+
+    fn line_index(&'a self, id: RuleFileId, byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self
+            .sources
+            .get(id)
+            .ok_or(FilesError::FileMissing)?
+            .line_index(byte_index))
+    }
+
+    fn line_range(&'a self, id: RuleFileId, line_index: usize) -> Result<Range<usize>, FilesError> {
+        let source = self.sources.get(id).ok_or(FilesError::FileMissing)?;
+        let starts = source.line_starts();
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: starts.len() - 1,
+        })?;
+        Ok(start
+            ..starts
+                .get(line_index + 1)
+                .copied()
+                .unwrap_or(source.text.len()))
+    }
+}
+
+/// A compiled pack.
+#[derive(Clone, Debug)]
+pub struct Pack {
+    /// Pack name, e.g. `gov-2021`.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// Legal basis of the whole pack.
+    pub basis: Option<String>,
+    /// Report years it applies to: first, and last if bounded.
+    pub years: (i32, Option<i32>),
+    /// Version.
+    pub version: String,
+    /// Required sections, in order.
+    pub sections: Vec<SectionDef>,
+    /// Declared tables.
+    pub tables: Vec<TableDef>,
+    /// Rules, in file order.
+    pub rules: Vec<CompiledRule>,
+    /// The files it was compiled from.
+    pub files: RuleFiles,
+}
+
+impl Pack {
+    /// Whether the pack applies to reports of `year`.
+    #[must_use]
+    pub fn applies_to(&self, year: i32) -> bool {
+        year >= self.years.0 && self.years.1.is_none_or(|last| year <= last)
+    }
+
+    /// Rule metadata for outputs.
+    #[must_use]
+    pub fn rule_infos(&self) -> Vec<RuleInfo> {
+        self.rules
+            .iter()
+            .map(|r| RuleInfo {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                severity: r.severity,
+                summary: r.summary.clone(),
+                help: r.help.clone(),
+                basis: r.basis.clone(),
+                pack: self.name.clone(),
+            })
+            .collect()
+    }
+
+    /// The rule with this code.
+    #[must_use]
+    pub fn rule(&self, code: &str) -> Option<&CompiledRule> {
+        self.rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code))
+    }
+}
+
+/// A required section.
+#[derive(Clone, Debug)]
+pub struct SectionDef {
+    /// Its number (一 → 1).
+    pub number: u32,
+    /// The number as written in the rule file.
+    pub marker: String,
+    /// Name used in rules.
+    pub name: String,
+    /// Accepted titles; the first is the standard one.
+    pub titles: Vec<String>,
+    /// Matching keys of `titles`.
+    pub keys: Vec<String>,
+}
+
+/// A row, column or value declared in a table.
+#[derive(Clone, Debug)]
+pub struct Named {
+    /// Name used in rules.
+    pub name: String,
+    /// Labels as written in the rule file.
+    pub aliases: Vec<String>,
+    /// Matching keys of the aliases.
+    pub keys: Vec<String>,
+}
+
+/// A group of rows.
+#[derive(Clone, Debug)]
+pub struct GroupDef {
+    /// Name used in rules.
+    pub name: String,
+    /// Leaf rows in the group (indices into `TableDef::rows`).
+    pub rows: Vec<usize>,
+}
+
+/// A declared table.
+#[derive(Clone, Debug)]
+pub struct TableDef {
+    /// Name used in rules.
+    pub name: String,
+    /// The required section it sits in.
+    pub section: Option<usize>,
+    /// Row labels that identify it when the section is not found.
+    pub anchors: Vec<String>,
+    /// Columns, in order.
+    pub columns: Vec<Named>,
+    /// Leaf rows, in order.
+    pub rows: Vec<Named>,
+    /// Groups.
+    pub groups: Vec<GroupDef>,
+    /// Value sequence (tables read as one row of values).
+    pub values: Vec<Named>,
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub struct CompiledRule {
+    /// Stable code.
+    pub code: String,
+    /// Kebab-case name.
+    pub name: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Legal basis.
+    pub basis: Option<String>,
+    /// Message template.
+    pub message: Template,
+    /// Help text.
+    pub help: Option<String>,
+    /// Documentation (doc block), if any.
+    pub doc: Option<String>,
+    /// First line of the doc, or the message.
+    pub summary: String,
+    /// Body.
+    pub body: Vec<Stmt>,
+    /// Number of variable slots the body uses.
+    pub slots: usize,
+    /// Slot names, for message holes.
+    pub slot_names: Vec<String>,
+    /// Defining file.
+    pub file: RuleFileId,
+    /// Where it is defined.
+    pub span: Span,
+}
+
+/// A message with `{holes}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    /// Literal text and holes, in order.
+    pub parts: Vec<TemplatePart>,
+}
+
+/// A part of a message template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// Literal text.
+    Text(String),
+    /// A variable slot.
+    Slot(usize),
+    /// A value of the failing expectation.
+    Special(Special),
+}
+
+/// Values the engine supplies to every message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Special {
+    /// Left side of the failing comparison.
+    Lhs,
+    /// Right side.
+    Rhs,
+    /// Left side as its terms: `3 + 0 = 3`.
+    LhsTerms,
+    /// Right side as its terms.
+    RhsTerms,
+    /// |lhs − rhs|.
+    Diff,
+    /// The report year.
+    Year,
+}
+
+impl Special {
+    /// Every special and its hole name.
+    pub const ALL: &'static [(&'static str, Self)] = &[
+        ("lhs", Self::Lhs),
+        ("rhs", Self::Rhs),
+        ("lhs_terms", Self::LhsTerms),
+        ("rhs_terms", Self::RhsTerms),
+        ("diff", Self::Diff),
+        ("year", Self::Year),
+    ];
+}
+
+/// A compiled statement.
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    /// Loop over a finite list.
+    For {
+        /// Slot of the loop variable.
+        slot: usize,
+        /// The list.
+        iter: Expr,
+        /// Body.
+        body: Vec<Stmt>,
+    },
+    /// Run the body when the condition holds (not when it is unknown).
+    If {
+        /// Condition.
+        cond: Expr,
+        /// Body.
+        body: Vec<Stmt>,
+    },
+    /// Bind a slot.
+    Let {
+        /// Slot.
+        slot: usize,
+        /// Value.
+        value: Expr,
+    },
+    /// A requirement.
+    Expect {
+        /// Condition.
+        cond: Expr,
+        /// Tolerance for `==`.
+        within: Option<Decimal>,
+        /// Where to point.
+        at: Option<Expr>,
+    },
+}
+
+/// A compiled expression.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    /// What kind.
+    pub kind: ExprKind,
+    /// Where in the rule file.
+    pub span: Span,
+}
+
+/// Which builtin function.
+pub use crate::engine::builtins::Builtin;
+
+/// Column selector in a cell reference.
+#[derive(Clone, Debug)]
+pub enum ColSel {
+    /// A declared column (or value of a sequence table).
+    Column(usize),
+    /// A range of columns, inclusive.
+    Range(usize, usize),
+    /// A column held in a variable.
+    Expr(Box<Expr>),
+}
+
+/// Kinds of compiled expressions.
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    /// A number.
+    Number(Decimal),
+    /// A string.
+    Str(String),
+    /// A compiled regex.
+    Regex(std::sync::Arc<regex::Regex>),
+    /// A boolean.
+    Bool(bool),
+    /// `none`.
+    None,
+    /// A variable.
+    Slot(usize),
+    /// The report year.
+    Year,
+    /// A declared table.
+    Table(usize),
+    /// The list of required sections.
+    Sections,
+    /// One required section.
+    Section(usize),
+    /// A declared column of a table.
+    Column(usize, usize),
+    /// A declared row.
+    Row(usize, usize),
+    /// A declared group of rows.
+    Group(usize, usize),
+    /// `T[row, col]` (or `T[value]` for sequence tables).
+    Cell {
+        /// Table.
+        table: usize,
+        /// Row selector (absent for sequence tables).
+        row: Option<Box<Expr>>,
+        /// Column selector.
+        col: ColSel,
+    },
+    /// A builtin call.
+    Call(Builtin, Vec<Expr>),
+    /// A field access.
+    Field(Box<Expr>, String),
+    /// A list.
+    List(Vec<Expr>),
+    /// `not e`.
+    Not(Box<Expr>),
+    /// `-e`.
+    Neg(Box<Expr>),
+    /// `a op b`.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+}

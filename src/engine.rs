@@ -1,0 +1,42 @@
+//! Step 4: evaluate a compiled [`Pack`] against a [`Document`] → findings.
+//!
+//! Pure and deterministic: no I/O, no global state; one [`evaluate`] call per document, safe
+//! to run on many documents in parallel. Loops only run over finite lists and the total
+//! number of loop iterations per rule is bounded, so a rule file from anyone terminates.
+
+pub mod bind;
+pub mod builtins;
+mod eval;
+pub mod recognise;
+pub mod value;
+
+use crate::diagnostic::Finding;
+use crate::document::Document;
+use crate::dsl::program::Pack;
+
+/// The report year: the title's, else the statistics period's.
+#[must_use]
+pub fn report_year(document: &Document) -> Option<i32> {
+    document
+        .title
+        .as_ref()
+        .and_then(|t| t.year)
+        .or_else(|| recognise::statistics_period(document).map(|(start, _, _)| start.year))
+}
+
+/// Runs every rule of `pack` on `document`.
+#[must_use]
+pub fn evaluate(pack: &Pack, document: &Document, year: Option<i32>) -> Vec<Finding> {
+    eval::run(pack, document, year, None)
+}
+
+/// Runs only the rules whose code is in `codes`.
+#[must_use]
+pub fn evaluate_rules(
+    pack: &Pack,
+    document: &Document,
+    year: Option<i32>,
+    codes: &[&str],
+) -> Vec<Finding> {
+    eval::run(pack, document, year, Some(codes))
+}

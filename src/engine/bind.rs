@@ -1,0 +1,295 @@
+//! Binding a pack's declarations to one document: which heading is which required section,
+//! which table rows are the declared rows, which cell holds each declared column.
+//!
+//! Real reports label the same row many ways and extractors scatter one table over several
+//! (the Shuyang report splits table 3 into eleven pipe tables), so rows are found by label
+//! across every table of the declared section, and columns by header label — or, when the
+//! header is unusable (extractor placeholders such as `数据1`), by position, provided the row has
+//! exactly as many values as the table has columns.
+
+use crate::document::normalize::label_key;
+use crate::document::{CellValue, Document, RowKind, SectionId};
+use crate::dsl::program::{Named, Pack, TableDef};
+use crate::source::Span;
+
+/// A required section found in the document.
+#[derive(Clone, Debug)]
+pub struct FoundSection {
+    /// The document's section.
+    pub section: SectionId,
+    /// Whether its title is the standard one (not a variant).
+    pub standard: bool,
+    /// The heading.
+    pub span: Span,
+}
+
+/// Finds each required section among the document's top-level headings.
+#[must_use]
+pub fn sections(pack: &Pack, document: &Document) -> Vec<Option<FoundSection>> {
+    let mut taken = vec![false; document.sections.len()];
+    pack.sections
+        .iter()
+        .map(|def| {
+            let candidates = || {
+                document
+                    .sections
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, s)| s.level == 1 && !taken[*i])
+            };
+            let exact = candidates().find(|(_, s)| def.keys.contains(&label_key(&s.title)));
+            let loose = || {
+                candidates().find(|(_, s)| {
+                    let key = label_key(&s.title);
+                    def.keys.iter().any(|k| {
+                        key.chars().count() >= 4
+                            && (key.contains(k.as_str()) || k.contains(key.as_str()))
+                    })
+                })
+            };
+            let (index, section) = exact.or_else(loose)?;
+            taken[index] = true;
+            Some(FoundSection {
+                section: index,
+                standard: label_key(&section.title) == def.keys[0],
+                span: section.span,
+            })
+        })
+        .collect()
+}
+
+/// A cell as the rules see it.
+#[derive(Clone, Debug)]
+pub struct CellRef {
+    /// What it holds.
+    pub value: CellValue,
+    /// Where it is.
+    pub span: Span,
+    /// Its row's values do not fit the table's columns.
+    pub malformed: bool,
+}
+
+/// A declared table bound to the document.
+#[derive(Clone, Debug, Default)]
+pub struct BoundTable {
+    /// The document tables it was found in.
+    pub tables: Vec<usize>,
+    /// For each declared row: the document row's span and its cell per declared column.
+    pub rows: Vec<Option<BoundRow>>,
+    /// For sequence tables: the values in order, as read.
+    pub values: Vec<CellRef>,
+    /// For sequence tables: the span of the data rows read.
+    pub values_span: Option<Span>,
+}
+
+/// A declared row found in the document.
+#[derive(Clone, Debug)]
+pub struct BoundRow {
+    /// The row's label.
+    pub label_span: Span,
+    /// Cell per declared column (`None`: the row has no cell for it).
+    pub cells: Vec<Option<CellRef>>,
+}
+
+impl BoundTable {
+    /// Whether any part of the table was found.
+    #[must_use]
+    pub fn found(&self) -> bool {
+        self.rows.iter().any(Option::is_some) || !self.values.is_empty()
+    }
+
+    /// Where the table is.
+    #[must_use]
+    pub fn span(&self, document: &Document) -> Option<Span> {
+        self.tables
+            .iter()
+            .map(|&t| document.tables[t].span)
+            .reduce(Span::cover)
+    }
+}
+
+/// Binds a declared table.
+#[must_use]
+pub fn table(def: &TableDef, section: Option<&FoundSection>, document: &Document) -> BoundTable {
+    let candidates: Vec<usize> = document
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| match section {
+            Some(found) => t
+                .section
+                .is_some_and(|s| document.section_within(s, found.section)),
+            None => def.section.is_none() || mentions_anchor(def, document, t),
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if def.values.is_empty() {
+        bind_grid(def, &candidates, document)
+    } else {
+        bind_sequence(&candidates, document)
+    }
+}
+
+fn mentions_anchor(def: &TableDef, _document: &Document, table: &crate::document::Table) -> bool {
+    table.rows.iter().any(|row| {
+        let key = label_key(&row.label);
+        !key.is_empty()
+            && (def.anchors.iter().any(|a| key.ends_with(a.as_str()))
+                || def
+                    .rows
+                    .iter()
+                    .any(|r| r.keys.iter().any(|k| key.ends_with(k.as_str()))))
+    })
+}
+
+/// How well a label matches one of the keys: 2 exact or suffix, 1 contained, 0 not at all.
+fn match_quality(label: &str, keys: &[String]) -> u8 {
+    let label = label_key(label);
+    if label.is_empty() {
+        return 0;
+    }
+    if keys
+        .iter()
+        .any(|k| label == *k || label.ends_with(k.as_str()))
+    {
+        2
+    } else if keys
+        .iter()
+        .any(|k| k.chars().count() >= 4 && label.contains(k.as_str()))
+    {
+        1
+    } else {
+        0
+    }
+}
+
+fn bind_grid(def: &TableDef, candidates: &[usize], document: &Document) -> BoundTable {
+    let mut used: Vec<(usize, usize)> = Vec::new();
+    let mut bound = BoundTable {
+        rows: Vec::with_capacity(def.rows.len()),
+        ..BoundTable::default()
+    };
+    for declared in &def.rows {
+        let mut best: Option<(u8, usize, usize)> = None;
+        for &t in candidates {
+            for (r, row) in document.tables[t].rows.iter().enumerate() {
+                if row.kind != RowKind::Data || used.contains(&(t, r)) {
+                    continue;
+                }
+                let quality = match_quality(&row.label, &declared.keys);
+                if quality > best.map_or(0, |b| b.0) {
+                    best = Some((quality, t, r));
+                }
+                if quality == 2 {
+                    break;
+                }
+            }
+            if best.is_some_and(|b| b.0 == 2) {
+                break;
+            }
+        }
+        let Some((_, t, r)) = best else {
+            bound.rows.push(None);
+            continue;
+        };
+        used.push((t, r));
+        if !bound.tables.contains(&t) {
+            bound.tables.push(t);
+        }
+        let table = &document.tables[t];
+        let row = &table.rows[r];
+        bound.rows.push(Some(BoundRow {
+            label_span: row.label_span.unwrap_or(row.span),
+            cells: columns_of_row(&def.columns, table, r),
+        }));
+    }
+    bound
+}
+
+/// The cell of each declared column in one document row.
+fn columns_of_row(
+    columns: &[Named],
+    table: &crate::document::Table,
+    r: usize,
+) -> Vec<Option<CellRef>> {
+    let row = &table.rows[r];
+    let band = &table.bands[row.band];
+    let cell_ref = |i: usize| CellRef {
+        value: row.cells[i].value.clone(),
+        span: row.cells[i].span,
+        malformed: row.malformed,
+    };
+    let by_label: Vec<Option<usize>> = columns
+        .iter()
+        .map(|declared| {
+            band.columns
+                .iter()
+                .position(|c| match_quality(&c.label, &declared.keys) == 2)
+        })
+        .collect();
+    let matched = by_label.iter().filter(|c| c.is_some()).count();
+    // Table 2 bands name only their own two or three columns: trust labels when every
+    // column of the band is a declared one, or when most declared columns are found.
+    let band_all_declared = !band.columns.is_empty()
+        && band.columns.iter().all(|c| {
+            columns
+                .iter()
+                .any(|d| match_quality(&c.label, &d.keys) == 2)
+        });
+    if matched > 0 && (band_all_declared || matched * 2 >= columns.len()) {
+        return by_label
+            .into_iter()
+            .map(|c| {
+                c.and_then(|c| row.aligned.get(c).copied().flatten())
+                    .map(cell_ref)
+            })
+            .collect();
+    }
+    // The header does not name the columns: read by position when the count fits.
+    let mut values = row.values.clone();
+    while values.len() > columns.len()
+        && values
+            .last()
+            .is_some_and(|&i| row.cells[i].value.is_blank())
+    {
+        values.pop();
+    }
+    if values.len() == columns.len() {
+        values.into_iter().map(|i| Some(cell_ref(i))).collect()
+    } else if row.aligned.len() == columns.len() {
+        row.aligned.iter().map(|c| c.map(cell_ref)).collect()
+    } else {
+        vec![None; columns.len()]
+    }
+}
+
+/// Reads the values of every data row in the candidates, in order (table 4 is one row of 15,
+/// or three rows of five when an extractor splits it).
+fn bind_sequence(candidates: &[usize], document: &Document) -> BoundTable {
+    let mut bound = BoundTable::default();
+    for &t in candidates {
+        let table = &document.tables[t];
+        for row in table.rows.iter().filter(|r| r.kind == RowKind::Data) {
+            let mut values = row.values.clone();
+            while values
+                .last()
+                .is_some_and(|&i| row.cells[i].value.is_blank())
+            {
+                values.pop();
+            }
+            if values.is_empty() {
+                continue;
+            }
+            if !bound.tables.contains(&t) {
+                bound.tables.push(t);
+            }
+            bound.values_span = Some(bound.values_span.map_or(row.span, |s| s.cover(row.span)));
+            bound.values.extend(values.into_iter().map(|i| CellRef {
+                value: row.cells[i].value.clone(),
+                span: row.cells[i].span,
+                malformed: row.malformed,
+            }));
+        }
+    }
+    bound
+}

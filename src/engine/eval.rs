@@ -1,0 +1,1151 @@
+//! The evaluator: statements, expressions, builtins, and turning failed expectations into
+//! findings with the evidence attached.
+
+use super::bind::{self, BoundTable, CellRef, FoundSection};
+use super::builtins::Builtin;
+use super::recognise::{self, Recogniser};
+use super::value::{Gap, Match, Num, Term, Value};
+use crate::diagnostic::{Finding, Label, Outcome, Severity};
+use crate::document::normalize::label_key;
+use crate::document::{Block, CellValue, Date, Document};
+use crate::dsl::ast::BinOp;
+use crate::dsl::program::{
+    ColSel, CompiledRule, Expr, ExprKind, Pack, Special, Stmt, TemplatePart,
+};
+use crate::source::Span;
+use rust_decimal::Decimal;
+use std::cell::OnceCell;
+use std::sync::Arc;
+
+/// A text search: byte ranges of matches.
+type Finder = dyn Fn(&str) -> Vec<(usize, usize)>;
+
+/// Loop iterations one rule may run on one document.
+const MAX_STEPS: usize = 200_000;
+/// Evidence labels shown on one finding.
+const MAX_LABELS: usize = 16;
+/// Labels on a not-assessable finding: a few show the pattern; the notes give the count.
+const MAX_GAP_LABELS: usize = 4;
+
+/// Per-document state shared by the rules of a pack.
+struct Ctx<'a> {
+    pack: &'a Pack,
+    doc: &'a Document,
+    year: Option<i32>,
+    sections: Vec<Option<FoundSection>>,
+    tables: Vec<OnceCell<BoundTable>>,
+}
+
+impl Ctx<'_> {
+    fn table(&self, t: usize) -> &BoundTable {
+        self.tables[t].get_or_init(|| {
+            let def = &self.pack.tables[t];
+            let section = def.section.and_then(|s| self.sections[s].as_ref());
+            bind::table(def, section, self.doc)
+        })
+    }
+
+    /// Where a missing required section should have been: the next found section's heading.
+    fn section_anchor(&self, s: usize) -> Option<Span> {
+        self.sections[s..]
+            .iter()
+            .flatten()
+            .next()
+            .map(|f| f.span)
+            .or_else(|| {
+                self.sections[..s]
+                    .iter()
+                    .rev()
+                    .flatten()
+                    .next()
+                    .map(|f| f.span)
+            })
+    }
+
+    fn fallback_span(&self) -> Span {
+        self.doc
+            .title
+            .as_ref()
+            .map(|t| t.span)
+            .or_else(|| {
+                self.doc.blocks.first().map(|b| match b {
+                    Block::Paragraph { span, .. } => *span,
+                    Block::Table { table } => self.doc.tables[*table].span,
+                })
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub(super) fn run(
+    pack: &Pack,
+    doc: &Document,
+    year: Option<i32>,
+    only: Option<&[&str]>,
+) -> Vec<Finding> {
+    let ctx = Ctx {
+        pack,
+        doc,
+        year,
+        sections: bind::sections(pack, doc),
+        tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
+    };
+    let mut findings = Vec::new();
+    for rule in &pack.rules {
+        if only.is_some_and(|codes| !codes.iter().any(|c| c.eq_ignore_ascii_case(&rule.code))) {
+            continue;
+        }
+        let mut run = RuleRun {
+            ctx: &ctx,
+            rule,
+            slots: vec![Value::None; rule.slots],
+            findings: Vec::new(),
+            gaps: Vec::new(),
+            steps: 0,
+        };
+        run.block(&rule.body);
+        findings.extend(run.finish());
+    }
+    findings.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.code.cmp(&b.code)));
+    findings
+}
+
+/// Three-valued truth: an expectation on a missing value is not assessable.
+enum Truth {
+    True,
+    False,
+    Unknown(Vec<Gap>),
+}
+
+/// What a failed comparison compared, for messages and labels.
+#[derive(Default)]
+struct Explain {
+    lhs: Option<Value>,
+    rhs: Option<Value>,
+}
+
+struct RuleRun<'a, 'c> {
+    ctx: &'c Ctx<'a>,
+    rule: &'c CompiledRule,
+    slots: Vec<Value>,
+    findings: Vec<Finding>,
+    gaps: Vec<Gap>,
+    steps: usize,
+}
+
+impl RuleRun<'_, '_> {
+    fn block(&mut self, stmts: &[Stmt]) {
+        for stmt in stmts {
+            if self.steps > MAX_STEPS {
+                return;
+            }
+            match stmt {
+                Stmt::For { slot, iter, body } => {
+                    let items = match self.eval(iter) {
+                        Value::List(items) => items,
+                        Value::Missing(gaps) => {
+                            self.gaps.extend(gaps);
+                            continue;
+                        }
+                        Value::None => Vec::new(),
+                        other => vec![other],
+                    };
+                    for item in items {
+                        self.steps += 1;
+                        if self.steps > MAX_STEPS {
+                            self.gaps.push(Gap {
+                                what: format!("规则 {}", self.rule.code),
+                                why: format!("循环超过 {MAX_STEPS} 次，已停止"),
+                                span: None,
+                            });
+                            return;
+                        }
+                        self.slots[*slot] = item;
+                        self.block(body);
+                    }
+                }
+                Stmt::If { cond, body } => {
+                    if matches!(self.truth(cond, &mut Explain::default()), Truth::True) {
+                        self.block(body);
+                    }
+                }
+                Stmt::Let { slot, value } => self.slots[*slot] = self.eval(value),
+                Stmt::Expect { cond, within, at } => self.expect(cond, *within, at.as_ref()),
+            }
+        }
+    }
+
+    fn expect(&mut self, cond: &Expr, within: Option<Decimal>, at: Option<&Expr>) {
+        let mut explain = Explain::default();
+        let truth = match (&cond.kind, within) {
+            (ExprKind::Binary(BinOp::Eq, a, b), Some(tolerance)) => {
+                let (a, b) = (self.eval(a), self.eval(b));
+                let t = compare(BinOp::Eq, &a, &b, tolerance);
+                explain.lhs = Some(a);
+                explain.rhs = Some(b);
+                t
+            }
+            _ => self.truth(cond, &mut explain),
+        };
+        match truth {
+            Truth::True => {}
+            Truth::Unknown(gaps) => self.gaps.extend(gaps),
+            Truth::False => {
+                let at = at.map(|e| self.eval(e));
+                let finding = self.finding(&explain, at.as_ref());
+                self.findings.push(finding);
+            }
+        }
+    }
+
+    fn finding(&self, explain: &Explain, at: Option<&Value>) -> Finding {
+        let mut labels: Vec<Label> = Vec::new();
+        for side in [&explain.lhs, &explain.rhs].into_iter().flatten() {
+            if let Value::Num(n) = side {
+                for term in &n.terms {
+                    labels.push(Label {
+                        span: term.span,
+                        message: format!("{}：{}", term.label, term.value.normalize()),
+                    });
+                }
+            }
+        }
+        let primary = at
+            .and_then(|v| self.span_of(v))
+            .or_else(|| explain.rhs.as_ref().and_then(|v| self.span_of(v)))
+            .or_else(|| explain.lhs.as_ref().and_then(|v| self.span_of(v)))
+            .unwrap_or_else(|| self.ctx.fallback_span());
+        // The primary location is not repeated as a label unless the label says something.
+        labels.retain(|l| l.span != primary || at.is_none());
+        labels.dedup_by(|a, b| a.span == b.span);
+        labels.truncate(MAX_LABELS);
+        let mut notes = Vec::new();
+        if let (Some(Value::Num(l)), Some(Value::Num(r))) = (&explain.lhs, &explain.rhs)
+            && (l.terms.len() > 1 || r.terms.len() > 1)
+        {
+            notes.push(format!(
+                "{}；{}；相差 {}",
+                l.arithmetic(),
+                r.arithmetic(),
+                (l.value - r.value).abs().normalize()
+            ));
+        }
+        Finding {
+            code: self.rule.code.clone(),
+            name: self.rule.name.clone(),
+            severity: self.rule.severity,
+            outcome: Outcome::Fail,
+            message: self.message(explain),
+            span: primary,
+            labels,
+            notes,
+            help: self.rule.help.clone(),
+            basis: self.rule.basis.clone(),
+        }
+    }
+
+    fn message(&self, explain: &Explain) -> String {
+        let mut out = String::new();
+        for part in &self.rule.message.parts {
+            match part {
+                TemplatePart::Text(t) => out.push_str(t),
+                TemplatePart::Slot(s) => out.push_str(&self.display(&self.slots[*s])),
+                TemplatePart::Special(special) => {
+                    let num = |v: &Option<Value>| match v {
+                        Some(Value::Num(n)) => Some(n.clone()),
+                        _ => None,
+                    };
+                    let text = match special {
+                        Special::Lhs => explain.lhs.as_ref().map(|v| self.display(v)),
+                        Special::Rhs => explain.rhs.as_ref().map(|v| self.display(v)),
+                        Special::LhsTerms => num(&explain.lhs).map(|n| n.arithmetic()),
+                        Special::RhsTerms => num(&explain.rhs).map(|n| n.arithmetic()),
+                        Special::Diff => num(&explain.lhs)
+                            .zip(num(&explain.rhs))
+                            .map(|(a, b)| (a.value - b.value).abs().normalize().to_string()),
+                        Special::Year => self.ctx.year.map(|y| y.to_string()),
+                    };
+                    out.push_str(&text.unwrap_or_else(|| "?".to_owned()));
+                }
+            }
+        }
+        out
+    }
+
+    /// How a value reads in a message.
+    fn display(&self, value: &Value) -> String {
+        let pack = self.ctx.pack;
+        match value {
+            Value::None => "无".to_owned(),
+            Value::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+            Value::Num(n) => n.to_string(),
+            Value::Missing(gaps) => gaps
+                .first()
+                .map_or_else(|| "缺失".to_owned(), |g| format!("{}（{}）", g.what, g.why)),
+            Value::Str(s) => s.clone(),
+            Value::Text(_) => "正文".to_owned(),
+            Value::Match(m) => m.text.clone(),
+            Value::Date(d, _) => d.to_string(),
+            Value::Period { start, end, .. } => format!("{start}至{end}"),
+            Value::Column(t, c) => {
+                let def = &pack.tables[*t];
+                def.columns
+                    .get(*c)
+                    .or_else(|| def.values.get(*c))
+                    .map_or_else(String::new, |c| c.name.clone())
+            }
+            Value::Row(t, r) => pack.tables[*t].rows[*r].name.clone(),
+            Value::Group(t, g) => pack.tables[*t].groups[*g].name.clone(),
+            Value::Section(s) => {
+                let def = &pack.sections[*s];
+                format!("{}、{}", def.marker, def.titles[0])
+            }
+            Value::Table(t) => pack.tables[*t].name.clone(),
+            Value::Regex(re) => format!("/{}/", re.as_str()),
+            Value::List(items) => {
+                // Long lists (every blank cell of a table) are shown by their first items.
+                let shown: Vec<String> = items.iter().take(5).map(|v| self.display(v)).collect();
+                let more = items.len().saturating_sub(shown.len());
+                if more > 0 {
+                    format!("{}等 {} 项", shown.join("、"), items.len())
+                } else {
+                    shown.join("、")
+                }
+            }
+        }
+    }
+
+    fn span_of(&self, value: &Value) -> Option<Span> {
+        match value {
+            Value::Section(s) => self.ctx.sections[*s]
+                .as_ref()
+                .map(|f| f.span)
+                .or_else(|| self.ctx.section_anchor(*s)),
+            Value::Table(t) => {
+                let bound = self.ctx.table(*t);
+                bound.values_span.or_else(|| bound.span(self.ctx.doc))
+            }
+            Value::Text(blocks) => blocks.first().and_then(|&b| match &self.ctx.doc.blocks[b] {
+                Block::Paragraph { span, .. } => Some(*span),
+                Block::Table { .. } => None,
+            }),
+            Value::Row(t, r) => self.ctx.table(*t).rows[*r]
+                .as_ref()
+                .map(|row| row.label_span),
+            Value::List(items) => items.iter().find_map(|v| self.span_of(v)),
+            other => other.span(),
+        }
+    }
+
+    fn finish(self) -> Vec<Finding> {
+        let mut findings = self.findings;
+        let mut gaps = self.gaps;
+        gaps.sort_by_key(|g| g.span);
+        gaps.dedup_by(|a, b| a.span == b.span && a.what == b.what);
+        if !gaps.is_empty() {
+            let first = &gaps[0];
+            let span = gaps
+                .iter()
+                .find_map(|g| g.span)
+                .unwrap_or_else(|| self.ctx.fallback_span());
+            let labels = gaps
+                .iter()
+                .filter_map(|g| {
+                    g.span.map(|span| Label {
+                        span,
+                        message: format!("{}：{}", g.what, g.why),
+                    })
+                })
+                .filter(|l| l.span != span)
+                .take(MAX_GAP_LABELS)
+                .collect();
+            let mut notes: Vec<String> = gaps
+                .iter()
+                .take(5)
+                .map(|g| format!("{}：{}", g.what, g.why))
+                .collect();
+            if gaps.len() > 5 {
+                notes.push(format!("……另有 {} 处", gaps.len() - 5));
+            }
+            findings.push(Finding {
+                code: self.rule.code.clone(),
+                name: self.rule.name.clone(),
+                severity: Severity::Info,
+                outcome: Outcome::NotAssessable,
+                message: format!(
+                    "{}：{} 处无法核验（{}{}）",
+                    self.rule
+                        .summary
+                        .trim_start_matches("检查内容：")
+                        .trim_end_matches('。'),
+                    gaps.len(),
+                    first.what,
+                    first.why
+                ),
+                span,
+                labels,
+                notes,
+                help: self.rule.help.clone(),
+                basis: self.rule.basis.clone(),
+            });
+        }
+        findings
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Expressions
+    // -----------------------------------------------------------------------------------------
+
+    fn truth(&mut self, expr: &Expr, explain: &mut Explain) -> Truth {
+        match &expr.kind {
+            ExprKind::Binary(BinOp::And, a, b) => match self.truth(a, &mut Explain::default()) {
+                Truth::False => Truth::False,
+                Truth::True => self.truth(b, explain),
+                Truth::Unknown(mut gaps) => match self.truth(b, &mut Explain::default()) {
+                    Truth::False => Truth::False,
+                    Truth::True => Truth::Unknown(gaps),
+                    Truth::Unknown(more) => {
+                        gaps.extend(more);
+                        Truth::Unknown(gaps)
+                    }
+                },
+            },
+            ExprKind::Binary(BinOp::Or, a, b) => match self.truth(a, &mut Explain::default()) {
+                Truth::True => Truth::True,
+                Truth::False => self.truth(b, explain),
+                Truth::Unknown(mut gaps) => match self.truth(b, &mut Explain::default()) {
+                    Truth::True => Truth::True,
+                    Truth::False => Truth::Unknown(gaps),
+                    Truth::Unknown(more) => {
+                        gaps.extend(more);
+                        Truth::Unknown(gaps)
+                    }
+                },
+            },
+            ExprKind::Not(inner) => match self.truth(inner, explain) {
+                Truth::True => Truth::False,
+                Truth::False => Truth::True,
+                unknown @ Truth::Unknown(_) => unknown,
+            },
+            ExprKind::Binary(op, a, b) if op.is_comparison() => {
+                let (a, b) = (self.eval(a), self.eval(b));
+                let truth = compare(*op, &a, &b, Decimal::ZERO);
+                explain.lhs = Some(a);
+                explain.rhs = Some(b);
+                truth
+            }
+            _ => match self.eval(expr) {
+                Value::Bool(true) => Truth::True,
+                Value::Bool(false) | Value::None => Truth::False,
+                Value::Missing(gaps) => Truth::Unknown(gaps),
+                other => Truth::Unknown(vec![self.type_gap(expr.span, "a truth value", &other)]),
+            },
+        }
+    }
+
+    fn type_gap(&self, _span: Span, wanted: &str, got: &Value) -> Gap {
+        Gap {
+            what: format!("规则 {}", self.rule.code),
+            why: format!("expected {wanted}, got {}", got.type_name()),
+            span: None,
+        }
+    }
+
+    fn eval(&mut self, expr: &Expr) -> Value {
+        match &expr.kind {
+            ExprKind::Number(n) => Value::number(*n),
+            ExprKind::Str(s) => Value::Str(s.clone()),
+            ExprKind::Regex(re) => Value::Regex(Arc::clone(re)),
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::None => Value::None,
+            ExprKind::Slot(s) => self.slots[*s].clone(),
+            ExprKind::Year => match self.ctx.year {
+                Some(y) => Value::number(Decimal::from(y)),
+                None => Value::Missing(vec![Gap {
+                    what: "报告年度".to_owned(),
+                    why: "标题和统计期限中均未找到".to_owned(),
+                    span: None,
+                }]),
+            },
+            ExprKind::Table(t) => Value::Table(*t),
+            ExprKind::Sections => Value::List(
+                (0..self.ctx.pack.sections.len())
+                    .map(Value::Section)
+                    .collect(),
+            ),
+            ExprKind::Section(s) => Value::Section(*s),
+            ExprKind::Column(t, c) => Value::Column(*t, *c),
+            ExprKind::Row(t, r) => Value::Row(*t, *r),
+            ExprKind::Group(t, g) => Value::Group(*t, *g),
+            ExprKind::Cell { table, row, col } => self.cell(*table, row.as_deref(), col),
+            ExprKind::Call(builtin, args) => {
+                let args: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+                self.call(*builtin, args)
+            }
+            ExprKind::Field(base, field) => {
+                let base = self.eval(base);
+                self.field(base, field)
+            }
+            ExprKind::List(items) => Value::List(items.iter().map(|e| self.eval(e)).collect()),
+            ExprKind::Not(inner) => match self.truth(inner, &mut Explain::default()) {
+                Truth::True => Value::Bool(false),
+                Truth::False => Value::Bool(true),
+                Truth::Unknown(gaps) => Value::Missing(gaps),
+            },
+            ExprKind::Neg(inner) => match self.eval(inner) {
+                Value::Num(n) => Value::Num(Num {
+                    value: -n.value,
+                    terms: n
+                        .terms
+                        .into_iter()
+                        .map(|t| Term {
+                            negated: !t.negated,
+                            ..t
+                        })
+                        .collect(),
+                }),
+                other => other,
+            },
+            ExprKind::Binary(op, a, b) => {
+                if op.is_comparison() || matches!(op, BinOp::And | BinOp::Or) {
+                    return match self.truth(expr, &mut Explain::default()) {
+                        Truth::True => Value::Bool(true),
+                        Truth::False => Value::Bool(false),
+                        Truth::Unknown(gaps) => Value::Missing(gaps),
+                    };
+                }
+                let (a, b) = (self.eval(a), self.eval(b));
+                arithmetic(*op, a, b)
+            }
+        }
+    }
+
+    fn cell(&mut self, table: usize, row: Option<&Expr>, col: &ColSel) -> Value {
+        let def = &self.ctx.pack.tables[table];
+        let columns: Vec<usize> = match col {
+            ColSel::Column(c) => vec![*c],
+            ColSel::Range(a, b) => (*a..=*b).collect(),
+            ColSel::Expr(e) => match self.eval(e) {
+                Value::Column(t, c) if t == table => vec![c],
+                other => {
+                    return Value::Missing(vec![self.type_gap(
+                        e.span,
+                        "a column of this table",
+                        &other,
+                    )]);
+                }
+            },
+        };
+        let Some(row) = row else {
+            // A sequence table: values by position.
+            let bound = self.ctx.table(table);
+            let expected = def.values.len();
+            let values: Vec<Value> = columns
+                .iter()
+                .map(|&c| {
+                    let what = format!("{}「{}」", def.name, def.values[c].name);
+                    if bound.values.len() != expected {
+                        return Value::Missing(vec![Gap {
+                            what,
+                            why: format!("应有 {expected} 个数值，读到 {} 个", bound.values.len()),
+                            span: bound.values_span,
+                        }]);
+                    }
+                    cell_value(Some(&bound.values[c]), &def.values[c].name, what)
+                })
+                .collect();
+            return single_or_list(values, matches!(col, ColSel::Range(..)));
+        };
+        let rows: Vec<usize> = match self.eval(row) {
+            Value::Row(t, r) if t == table => vec![r],
+            Value::Group(t, g) if t == table => def.groups[g].rows.clone(),
+            other => {
+                return Value::Missing(vec![self.type_gap(row.span, "a row of this table", &other)]);
+            }
+        };
+        let bound = self.ctx.table(table);
+        let mut values = Vec::new();
+        for &r in &rows {
+            for &c in &columns {
+                let label = format!("{}·{}", def.rows[r].name, def.columns[c].name);
+                let what = format!(
+                    "{}「{}」行「{}」列",
+                    def.name, def.rows[r].name, def.columns[c].name
+                );
+                let value = match &bound.rows[r] {
+                    Some(found) => cell_value(found.cells[c].as_ref(), &label, what),
+                    None => Value::Missing(vec![Gap {
+                        what,
+                        why: "报告中未找到该行".to_owned(),
+                        span: None,
+                    }]),
+                };
+                values.push(value);
+            }
+        }
+        single_or_list(values, rows.len() > 1 || matches!(col, ColSel::Range(..)))
+    }
+
+    fn field(&self, base: Value, field: &str) -> Value {
+        let ctx = self.ctx;
+        match (&base, field) {
+            (Value::Table(t), "columns") => {
+                let def = &ctx.pack.tables[*t];
+                let n = if def.values.is_empty() {
+                    def.columns.len()
+                } else {
+                    def.values.len()
+                };
+                Value::List((0..n).map(|c| Value::Column(*t, c)).collect())
+            }
+            (Value::Table(t), "rows") => Value::List(
+                (0..ctx.pack.tables[*t].rows.len())
+                    .map(|r| Value::Row(*t, r))
+                    .collect(),
+            ),
+            (Value::Table(t), "values") => {
+                let bound = ctx.table(*t);
+                let def = &ctx.pack.tables[*t];
+                Value::List(
+                    bound
+                        .values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, cell)| {
+                            let name = def
+                                .values
+                                .get(i)
+                                .map_or_else(|| format!("第{}个", i + 1), |v| v.name.clone());
+                            cell_value(Some(cell), &name, format!("{}「{name}」", def.name))
+                        })
+                        .collect(),
+                )
+            }
+            (Value::Table(t), "present" | "found") => Value::Bool(ctx.table(*t).found()),
+            (Value::Group(t, g), "rows") => Value::List(
+                ctx.pack.tables[*t].groups[*g]
+                    .rows
+                    .iter()
+                    .map(|&r| Value::Row(*t, r))
+                    .collect(),
+            ),
+            (Value::Section(s), "present" | "found") => Value::Bool(ctx.sections[*s].is_some()),
+            (Value::Section(s), "standard") => match &ctx.sections[*s] {
+                Some(found) => Value::Bool(found.standard),
+                None => Value::None,
+            },
+            (Value::Section(s), "number") => {
+                Value::number(Decimal::from(ctx.pack.sections[*s].number))
+            }
+            (Value::Section(s), "heading") => match &ctx.sections[*s] {
+                Some(found) => {
+                    let section = &ctx.doc.sections[found.section];
+                    Value::Match(Match {
+                        text: format!("{}{}", section.marker, section.title),
+                        span: found.span,
+                    })
+                }
+                None => Value::None,
+            },
+            (Value::Period { start, .. }, "start") => Value::Date(*start, base.span()),
+            (Value::Period { end, .. }, "end") => Value::Date(*end, base.span()),
+            (Value::Date(d, span), "year") => Value::Num(Num {
+                value: Decimal::from(d.year),
+                terms: span
+                    .map(|s| {
+                        vec![Term {
+                            label: "年份".to_owned(),
+                            value: Decimal::from(d.year),
+                            span: s,
+                            negated: false,
+                            unit: None,
+                        }]
+                    })
+                    .unwrap_or_default(),
+            }),
+            (Value::List(items), "count") => Value::number(Decimal::from(items.len())),
+            (Value::Match(m), "text") => Value::Str(m.text.clone()),
+            (Value::None, _) => Value::None,
+            (Value::Missing(_), _) => base,
+            _ => Value::Missing(vec![Gap {
+                what: format!("规则 {}", self.rule.code),
+                why: format!("{} has no field `{field}`", base.type_name()),
+                span: None,
+            }]),
+        }
+    }
+
+    fn text_blocks(&self, value: &Value) -> Option<Vec<usize>> {
+        match value {
+            Value::Text(blocks) => Some(blocks.as_ref().clone()),
+            _ => None,
+        }
+    }
+
+    fn call(&mut self, builtin: Builtin, args: Vec<Value>) -> Value {
+        let ctx = self.ctx;
+        let doc = ctx.doc;
+        let paragraphs = |range: std::ops::Range<usize>| -> Value {
+            Value::Text(Arc::new(
+                range
+                    .filter(|&i| matches!(doc.blocks[i], Block::Paragraph { .. }))
+                    .collect(),
+            ))
+        };
+        match builtin {
+            Builtin::Sum => {
+                let items = match args.into_iter().next() {
+                    Some(Value::List(items)) => items,
+                    Some(other) => vec![other],
+                    None => Vec::new(),
+                };
+                items
+                    .into_iter()
+                    .fold(Value::number(Decimal::ZERO), |acc, v| {
+                        arithmetic(BinOp::Add, acc, v)
+                    })
+            }
+            Builtin::Count => match args.into_iter().next() {
+                Some(Value::List(items)) => Value::number(Decimal::from(items.len())),
+                Some(Value::None) => Value::number(Decimal::ZERO),
+                Some(Value::Missing(gaps)) => Value::Missing(gaps),
+                Some(_) => Value::number(Decimal::ONE),
+                None => Value::number(Decimal::ZERO),
+            },
+            Builtin::Present => Value::Bool(match &args[0] {
+                Value::Section(s) => ctx.sections[*s].is_some(),
+                Value::Table(t) => ctx.table(*t).found(),
+                Value::None | Value::Missing(_) => false,
+                Value::List(items) => !items.is_empty(),
+                _ => true,
+            }),
+            Builtin::Integer => match &args[0] {
+                Value::Num(n) => Value::Bool(n.value.fract().is_zero()),
+                Value::Missing(gaps) => Value::Missing(gaps.clone()),
+                _ => Value::Bool(false),
+            },
+            Builtin::Date => {
+                let part = |v: &Value| match v {
+                    Value::Num(n) => i32::try_from(n.value.trunc().mantissa()).ok(),
+                    _ => None,
+                };
+                match (part(&args[0]), part(&args[1]), part(&args[2])) {
+                    (Some(y), Some(m), Some(d)) => Date::new(
+                        y,
+                        u32::try_from(m).unwrap_or(0),
+                        u32::try_from(d).unwrap_or(0),
+                    )
+                    .map_or(Value::None, |date| Value::Date(date, None)),
+                    _ => {
+                        let gaps: Vec<Gap> = args
+                            .iter()
+                            .filter_map(|a| {
+                                if let Value::Missing(g) = a {
+                                    Some(g.clone())
+                                } else {
+                                    None
+                                }
+                            })
+                            .flatten()
+                            .collect();
+                        if gaps.is_empty() {
+                            Value::None
+                        } else {
+                            Value::Missing(gaps)
+                        }
+                    }
+                }
+            }
+            Builtin::Preamble => {
+                let end = doc
+                    .sections
+                    .iter()
+                    .find(|s| s.level == 1)
+                    .map_or(doc.blocks.len(), |s| s.first_block);
+                paragraphs(0..end)
+            }
+            Builtin::AllText => paragraphs(0..doc.blocks.len()),
+            Builtin::SectionText => match &args[0] {
+                Value::Section(s) => match &ctx.sections[*s] {
+                    Some(found) => {
+                        let section = &doc.sections[found.section];
+                        paragraphs(section.first_block..section.end_block)
+                    }
+                    None => Value::Text(Arc::new(Vec::new())),
+                },
+                other => Value::Missing(vec![self.type_gap(Span::default(), "a section", other)]),
+            },
+            Builtin::Find => {
+                let finder: Box<Finder> = match &args[1] {
+                    Value::Regex(re) => {
+                        let re = Arc::clone(re);
+                        Box::new(move |t: &str| {
+                            re.find_iter(t).map(|m| (m.start(), m.end())).collect()
+                        })
+                    }
+                    Value::Str(name) => match Recogniser::from_name(name) {
+                        Some(r) => Box::new(move |t: &str| r.find(t)),
+                        None => {
+                            return Value::Missing(vec![Gap {
+                                what: format!("规则 {}", self.rule.code),
+                                why: format!(
+                                    "unknown recogniser `{name}`; expected one of {}",
+                                    Recogniser::NAMES.join(", ")
+                                ),
+                                span: None,
+                            }]);
+                        }
+                    },
+                    other => {
+                        return Value::Missing(vec![self.type_gap(
+                            Span::default(),
+                            "a regex or recogniser name",
+                            other,
+                        )]);
+                    }
+                };
+                match &args[0] {
+                    Value::Match(m) => Value::List(
+                        finder(&m.text)
+                            .into_iter()
+                            .map(|(a, b)| {
+                                Value::Match(Match {
+                                    text: m.text[a..b].to_owned(),
+                                    span: m.span,
+                                })
+                            })
+                            .collect(),
+                    ),
+                    other => match self.text_blocks(other) {
+                        Some(blocks) => Value::List(
+                            recognise::find_in(doc, &blocks, finder)
+                                .into_iter()
+                                .map(Value::Match)
+                                .collect(),
+                        ),
+                        None => Value::Missing(vec![self.type_gap(
+                            Span::default(),
+                            "report text",
+                            other,
+                        )]),
+                    },
+                }
+            }
+            Builtin::Stated => {
+                let Value::Regex(re) = &args[0] else {
+                    return Value::Missing(vec![self.type_gap(
+                        Span::default(),
+                        "a regex",
+                        &args[0],
+                    )]);
+                };
+                for block in &doc.blocks {
+                    let Block::Paragraph { text, .. } = block else {
+                        continue;
+                    };
+                    let Some(caps) = re.captures(&text.text) else {
+                        continue;
+                    };
+                    let Some(group) = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0))
+                    else {
+                        continue;
+                    };
+                    let digits = crate::document::normalize::ascii_digits(group.as_str());
+                    let Ok(value) = digits.replace(',', "").trim().parse::<Decimal>() else {
+                        continue;
+                    };
+                    let span = text.span_of(group.start(), group.end()).unwrap_or_default();
+                    return Value::Num(Num {
+                        value,
+                        terms: vec![Term {
+                            label: "正文所述".to_owned(),
+                            value,
+                            span,
+                            negated: false,
+                            unit: None,
+                        }],
+                    });
+                }
+                Value::None
+            }
+            Builtin::StatisticsPeriod => match recognise::statistics_period(doc) {
+                Some((start, end, span)) => Value::Period { start, end, span },
+                None => Value::None,
+            },
+            Builtin::PublicationDate => match recognise::publication_date(doc) {
+                Some((date, span)) => Value::Date(date, Some(span)),
+                None => Value::None,
+            },
+            Builtin::Placeholders => match self.text_blocks(&args[0]) {
+                Some(blocks) => Value::List(
+                    recognise::find_in(doc, &blocks, recognise::placeholders)
+                        .into_iter()
+                        .map(Value::Match)
+                        .collect(),
+                ),
+                None => Value::Missing(vec![self.type_gap(
+                    Span::default(),
+                    "report text",
+                    &args[0],
+                )]),
+            },
+            Builtin::MissingRows => match &args[0] {
+                Value::Table(t) => {
+                    let bound = ctx.table(*t);
+                    Value::List(
+                        bound
+                            .rows
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, r)| r.is_none())
+                            .map(|(r, _)| Value::Row(*t, r))
+                            .collect(),
+                    )
+                }
+                other => Value::Missing(vec![self.type_gap(Span::default(), "a table", other)]),
+            },
+            Builtin::BlankCells => match &args[0] {
+                Value::Table(t) => {
+                    let bound = ctx.table(*t);
+                    let def = &ctx.pack.tables[*t];
+                    let mut found = Vec::new();
+                    for (r, row) in bound.rows.iter().enumerate() {
+                        let Some(row) = row else { continue };
+                        for (c, cell) in row.cells.iter().enumerate() {
+                            let span = match cell {
+                                Some(cell) if cell.malformed => continue,
+                                Some(cell)
+                                    if matches!(
+                                        cell.value,
+                                        CellValue::Blank | CellValue::NotApplicable { .. }
+                                    ) =>
+                                {
+                                    if cell.span.is_empty() {
+                                        row.label_span
+                                    } else {
+                                        cell.span
+                                    }
+                                }
+                                Some(_) => continue,
+                                None => row.label_span,
+                            };
+                            found.push(Value::Match(Match {
+                                text: format!("{}·{}", def.rows[r].name, def.columns[c].name),
+                                span,
+                            }));
+                        }
+                    }
+                    Value::List(found)
+                }
+                other => Value::Missing(vec![self.type_gap(Span::default(), "a table", other)]),
+            },
+            Builtin::LabelsWith => {
+                let wanted: Vec<String> = match &args[0] {
+                    Value::List(items) => items
+                        .iter()
+                        .filter_map(|v| {
+                            if let Value::Str(s) = v {
+                                Some(label_key(s))
+                            } else {
+                                None
+                            }
+                        })
+                        .collect(),
+                    Value::Str(s) => vec![label_key(s)],
+                    _ => Vec::new(),
+                };
+                let mut found = Vec::new();
+                for table in &doc.tables {
+                    for row in &table.rows {
+                        for cell in row.cells.iter().filter(|c| !c.merged) {
+                            let key = label_key(&cell.text);
+                            if !key.is_empty() && wanted.iter().any(|w| key.contains(w.as_str())) {
+                                found.push(Value::Match(Match {
+                                    text: cell.text.clone(),
+                                    span: cell.span,
+                                }));
+                            }
+                        }
+                    }
+                }
+                Value::List(found)
+            }
+            Builtin::Misordered => {
+                let positions: Vec<Option<usize>> = ctx
+                    .sections
+                    .iter()
+                    .map(|f| f.as_ref().map(|f| doc.sections[f.section].first_block))
+                    .collect();
+                let mut out = Vec::new();
+                for (i, pos) in positions.iter().enumerate() {
+                    let Some(pos) = pos else { continue };
+                    if positions[..i].iter().flatten().any(|earlier| earlier > pos) {
+                        out.push(Value::Section(i));
+                    }
+                }
+                Value::List(out)
+            }
+            Builtin::Unit => match &args[0] {
+                Value::Num(n) => n
+                    .terms
+                    .iter()
+                    .find_map(|t| t.unit)
+                    .map_or(Value::None, |u| Value::Str(u.as_str().to_owned())),
+                Value::Missing(gaps) => Value::Missing(gaps.clone()),
+                _ => Value::None,
+            },
+            Builtin::HeadingNumber => match &args[0] {
+                Value::Section(s) => match &ctx.sections[*s] {
+                    Some(found) => Value::Num(Num {
+                        value: Decimal::from(doc.sections[found.section].number),
+                        terms: vec![Term {
+                            label: "标题序号".to_owned(),
+                            value: Decimal::from(doc.sections[found.section].number),
+                            span: found.span,
+                            negated: false,
+                            unit: None,
+                        }],
+                    }),
+                    None => Value::None,
+                },
+                other => Value::Missing(vec![self.type_gap(Span::default(), "a section", other)]),
+            },
+        }
+    }
+}
+
+fn single_or_list(mut values: Vec<Value>, list: bool) -> Value {
+    if !list && values.len() == 1 {
+        values.pop().expect("one value")
+    } else {
+        Value::List(values)
+    }
+}
+
+/// A cell as a number, or missing with the reason.
+fn cell_value(cell: Option<&CellRef>, label: &str, what: String) -> Value {
+    let Some(cell) = cell else {
+        // The row has no field at all in this column: an export dropped its empty cell.
+        return Value::Missing(vec![Gap {
+            what,
+            why: "空白".to_owned(),
+            span: None,
+        }]);
+    };
+    if cell.malformed {
+        return Value::Missing(vec![Gap {
+            what,
+            why: "该行数值个数与表头不符".to_owned(),
+            span: Some(cell.span),
+        }]);
+    }
+    match &cell.value {
+        CellValue::Number(q) => Value::Num(Num {
+            value: q.value,
+            terms: vec![Term {
+                label: label.to_owned(),
+                value: q.value,
+                span: cell.span,
+                negated: false,
+                unit: q.unit,
+            }],
+        }),
+        CellValue::Blank => Value::Missing(vec![Gap {
+            what,
+            why: "空白".to_owned(),
+            span: Some(cell.span),
+        }]),
+        CellValue::NotApplicable { mark } => Value::Missing(vec![Gap {
+            what,
+            why: format!("填写为「{mark}」"),
+            span: Some(cell.span),
+        }]),
+        CellValue::Text { text } => Value::Missing(vec![Gap {
+            what,
+            why: format!("不是数字：{text}"),
+            span: Some(cell.span),
+        }]),
+    }
+}
+
+fn arithmetic(op: BinOp, a: Value, b: Value) -> Value {
+    match (a, b) {
+        (Value::Num(a), Value::Num(b)) => {
+            let value = match op {
+                BinOp::Add => a.value + b.value,
+                BinOp::Sub => a.value - b.value,
+                BinOp::Mul => a.value * b.value,
+                _ => unreachable!("only arithmetic operators reach here"),
+            };
+            let mut terms = a.terms;
+            match op {
+                BinOp::Sub => terms.extend(b.terms.into_iter().map(|t| Term {
+                    negated: !t.negated,
+                    ..t
+                })),
+                BinOp::Mul => terms.clear(),
+                _ => terms.extend(b.terms),
+            }
+            Value::Num(Num { value, terms })
+        }
+        (Value::Missing(mut a), Value::Missing(b)) => {
+            a.extend(b);
+            Value::Missing(a)
+        }
+        (Value::Missing(a), _) | (_, Value::Missing(a)) => Value::Missing(a),
+        (a, b) => Value::Missing(vec![Gap {
+            what: "算式".to_owned(),
+            why: format!(
+                "cannot compute {} {} {}",
+                a.type_name(),
+                op.symbol(),
+                b.type_name()
+            ),
+            span: None,
+        }]),
+    }
+}
+
+fn compare(op: BinOp, a: &Value, b: &Value, tolerance: Decimal) -> Truth {
+    use std::cmp::Ordering;
+    let ordering: Option<Ordering> = match (a, b) {
+        (Value::Missing(x), Value::Missing(y)) => {
+            let mut gaps = x.clone();
+            gaps.extend(y.iter().cloned());
+            return Truth::Unknown(gaps);
+        }
+        (Value::Missing(x), _) | (_, Value::Missing(x)) => return Truth::Unknown(x.clone()),
+        (Value::Num(x), Value::Num(y)) => {
+            if (x.value - y.value).abs() <= tolerance {
+                Some(Ordering::Equal)
+            } else {
+                Some(x.value.cmp(&y.value))
+            }
+        }
+        (Value::Date(x, _), Value::Date(y, _)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::None, Value::None) => Some(Ordering::Equal),
+        (Value::None, _) | (_, Value::None) => None,
+        (Value::Str(x), Value::Str(y)) => Some(label_key(x).cmp(&label_key(y))),
+        (Value::Match(m), Value::Str(s)) | (Value::Str(s), Value::Match(m)) => {
+            Some(label_key(&m.text).cmp(&label_key(s)))
+        }
+        (Value::Section(x), Value::Section(y)) => Some(x.cmp(y)),
+        (Value::Column(t, x), Value::Column(u, y)) | (Value::Row(t, x), Value::Row(u, y)) => {
+            Some((t, x).cmp(&(u, y)))
+        }
+        _ => None,
+    };
+    let holds = match (op, ordering) {
+        (BinOp::Eq, Some(o)) => o == Ordering::Equal,
+        (BinOp::Ne, Some(o)) => o != Ordering::Equal,
+        (BinOp::Eq, None) => false,
+        (BinOp::Ne, None) => true,
+        (BinOp::Lt, Some(o)) => o == Ordering::Less,
+        (BinOp::Le, Some(o)) => o != Ordering::Greater,
+        (BinOp::Gt, Some(o)) => o == Ordering::Greater,
+        (BinOp::Ge, Some(o)) => o != Ordering::Less,
+        _ => false,
+    };
+    if holds { Truth::True } else { Truth::False }
+}

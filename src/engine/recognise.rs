@@ -1,0 +1,295 @@
+//! Built-in recognisers for facts stated in report text: contact details, the statistics
+//! period, the report's own date, and placeholders left from a template.
+//!
+//! All patterns are compiled once (`LazyLock`) and run on the `regex` crate (linear time).
+
+use crate::document::mapped::MappedText;
+use crate::document::value::find_dates;
+use crate::document::{Block, Date, Document, RowKind};
+use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::value::Match;
+
+macro_rules! pattern {
+    ($name:ident, $re:expr) => {
+        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($re).expect("valid pattern"));
+    };
+}
+
+pattern!(
+    LANDLINE,
+    r"[（(]?0\d{2,3}[)）]?\s?[-－—–]?\s?\d{7,8}(?:\s?[-转]\s?\d{1,5})?"
+);
+pattern!(MOBILE, r"1[3-9]\d{9}");
+pattern!(EMAIL, r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}");
+pattern!(POSTCODE, r"(?:邮编|邮政编码)\s*[:：]?\s*(\d+)");
+pattern!(
+    URL,
+    r"(?:https?://|www\.)[A-Za-z0-9._~:/?#\[\]@!$&'*+,;=%\-]+"
+);
+pattern!(
+    ADDRESS,
+    r"(?:通讯地址|联系地址|办公地址|地址)\s*[:：]\s*([^，,。；;）)\n]+)"
+);
+pattern!(
+    PLACEHOLDER,
+    r"[XＸ]{2,}|[×ｘ]{2,}|（\s*）|\(\s*\)|〔\s*〕|【\s*】|[\p{Han}]( {2,}|　+)(?:条|件|个|次|篇|项|家|人)"
+);
+pattern!(
+    PUBLISHED_LABEL,
+    r"(?:发布日期|公开日期|成文日期|发文日期|印发日期|发布时间)\s*[:：]?\s*"
+);
+
+/// A named recogniser for `find(text, "name")`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recogniser {
+    /// A landline with area code.
+    Landline,
+    /// A mobile number.
+    Mobile,
+    /// Either.
+    Phone,
+    /// An email address.
+    Email,
+    /// The digits after 邮编 (six when well formed).
+    Postcode,
+    /// A web address.
+    Url,
+    /// The text after 地址.
+    Address,
+}
+
+impl Recogniser {
+    /// Every recogniser name.
+    pub const NAMES: &'static [&'static str] = &[
+        "landline", "mobile", "phone", "email", "postcode", "url", "address",
+    ];
+
+    /// The recogniser with this name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "landline" => Self::Landline,
+            "mobile" => Self::Mobile,
+            "phone" => Self::Phone,
+            "email" => Self::Email,
+            "postcode" => Self::Postcode,
+            "url" => Self::Url,
+            "address" => Self::Address,
+            _ => return None,
+        })
+    }
+
+    /// Byte ranges of matches in `text`.
+    #[must_use]
+    pub fn find(self, text: &str) -> Vec<(usize, usize)> {
+        let standalone = |re: &Regex| -> Vec<(usize, usize)> {
+            re.find_iter(text)
+                .filter(|m| {
+                    let before = text[..m.start()].chars().next_back();
+                    let after = text[m.end()..].chars().next();
+                    !before.is_some_and(|c| c.is_ascii_digit())
+                        && !after.is_some_and(|c| c.is_ascii_digit())
+                })
+                .map(|m| (m.start(), m.end()))
+                .collect()
+        };
+        let group = |re: &Regex| -> Vec<(usize, usize)> {
+            re.captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .map(|m| (m.start(), m.end()))
+                .collect()
+        };
+        match self {
+            Self::Landline => standalone(&LANDLINE),
+            Self::Mobile => standalone(&MOBILE),
+            Self::Phone => {
+                let mut all = standalone(&LANDLINE);
+                all.extend(standalone(&MOBILE));
+                all.sort_unstable();
+                all.dedup_by(|b, a| b.0 < a.1);
+                all
+            }
+            Self::Email => EMAIL
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect(),
+            Self::Postcode => group(&POSTCODE),
+            Self::Url => URL.find_iter(text).map(|m| (m.start(), m.end())).collect(),
+            Self::Address => group(&ADDRESS),
+        }
+    }
+}
+
+/// Matches of a regex or recogniser in paragraphs, mapped to source spans.
+pub fn find_in(
+    document: &Document,
+    blocks: &[usize],
+    find: impl Fn(&str) -> Vec<(usize, usize)>,
+) -> Vec<Match> {
+    let mut found = Vec::new();
+    for &b in blocks {
+        if let Block::Paragraph { text, .. } = &document.blocks[b] {
+            for (start, end) in find(&text.text) {
+                if let Some(span) = text.span_of(start, end) {
+                    found.push(Match {
+                        text: text.text[start..end].to_owned(),
+                        span,
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Template text left unfilled.
+#[must_use]
+pub fn placeholders(text: &str) -> Vec<(usize, usize)> {
+    PLACEHOLDER
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+fn paragraphs(document: &Document) -> impl Iterator<Item = (usize, &MappedText)> {
+    document
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Paragraph { text, .. } => Some((i, text)),
+            Block::Table { .. } => None,
+        })
+}
+
+/// The statistics period: the first sentence naming 统计 with a date range.
+#[must_use]
+pub fn statistics_period(document: &Document) -> Option<(Date, Date, Span)> {
+    for (_, text) in paragraphs(document) {
+        let mut offset = 0;
+        for sentence in text.text.split_inclusive(['。', '；', ';']) {
+            let start = offset;
+            offset += sentence.len();
+            if !sentence.contains("统计") {
+                continue;
+            }
+            let dates = find_dates(sentence);
+            if dates.len() >= 2 {
+                let (a, b) = (dates[0], dates[1]);
+                let span = text.span_of(start + a.range.0, start + b.range.1)?;
+                return Some((a.date, b.date, span));
+            }
+        }
+    }
+    None
+}
+
+/// The report's own date (publication or signing).
+#[must_use]
+pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
+    // 1. An explicit label, in a paragraph or in a table row (crawled pages put it in an
+    //    information table above the report).
+    for (_, text) in paragraphs(document) {
+        for label in PUBLISHED_LABEL.find_iter(&text.text) {
+            let rest = &text.text[label.end()..];
+            if let Some(d) = find_dates(rest).first().filter(|d| d.range.0 == 0) {
+                let span = text.span_of(label.end() + d.range.0, label.end() + d.range.1)?;
+                return Some((d.date, span));
+            }
+        }
+    }
+    for table in &document.tables {
+        for row in &table.rows {
+            for (i, cell) in row.cells.iter().enumerate() {
+                if PUBLISHED_LABEL.is_match(&cell.text) {
+                    let inline = find_dates(&cell.text);
+                    if let Some(d) = inline.first() {
+                        return Some((d.date, cell.span));
+                    }
+                    if let Some(next) = row.cells.get(i + 1)
+                        && let Some(d) = find_dates(&next.text).first()
+                    {
+                        return Some((d.date, next.span));
+                    }
+                }
+            }
+            let _ = RowKind::Data;
+        }
+    }
+    // 2. A line holding only a date, near the title or after the body.
+    let is_date_line = |text: &MappedText| -> Option<(Date, Span)> {
+        let trimmed = text
+            .text
+            .trim()
+            .trim_matches(|c| matches!(c, '(' | ')' | '（' | '）'));
+        let dates = find_dates(trimmed);
+        let d = dates.first()?;
+        let rest: String = trimmed.replace(&trimmed[d.range.0..d.range.1], "");
+        if rest.trim().is_empty() && dates.len() == 1 {
+            let offset = text.text.find(&trimmed[d.range.0..d.range.1])?;
+            Some((
+                d.date,
+                text.span_of(offset, offset + (d.range.1 - d.range.0))?,
+            ))
+        } else {
+            None
+        }
+    };
+    let first_section = document
+        .sections
+        .iter()
+        .find(|s| s.level == 1)
+        .map_or(0, |s| s.first_block);
+    let all: Vec<(usize, &MappedText)> = paragraphs(document).collect();
+    let early = all.iter().filter(|(i, _)| *i < first_section).take(6);
+    let late = all.iter().rev().take(3);
+    early.chain(late).find_map(|(_, text)| is_date_line(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(r: Recogniser, text: &str) -> Vec<String> {
+        r.find(text)
+            .into_iter()
+            .map(|(a, b)| text[a..b].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn contact_details() {
+        let text = "（地址：石家庄市中山东路216号，电话0311-86689429，电子邮箱sjzswjjy@163.com，邮编：050000）";
+        assert_eq!(found(Recogniser::Landline, text), ["0311-86689429"]);
+        assert_eq!(found(Recogniser::Email, text), ["sjzswjjy@163.com"]);
+        assert_eq!(found(Recogniser::Postcode, text), ["050000"]);
+        assert_eq!(found(Recogniser::Address, text), ["石家庄市中山东路216号"]);
+        assert_eq!(
+            found(Recogniser::Mobile, "手机13912345678。"),
+            ["13912345678"]
+        );
+        assert_eq!(
+            found(Recogniser::Phone, "电话：（021）23456789"),
+            ["（021）23456789"]
+        );
+        assert!(found(Recogniser::Landline, "编号20044679123").is_empty());
+        assert_eq!(
+            found(Recogniser::Url, "网站（https://stcsm.sh.gov.cn）下载"),
+            ["https://stcsm.sh.gov.cn"]
+        );
+    }
+
+    #[test]
+    fn placeholder_forms() {
+        let text = "2020 年主动公开信息  条，XX局，电子版可从（）下载，××年。";
+        let found: Vec<&str> = placeholders(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(found, ["息  条", "XX", "（）", "××"]);
+        assert!(placeholders("2020 年市商务局未收到申请。").is_empty());
+    }
+}

@@ -1,0 +1,117 @@
+//! The rule packs: the built-in ones embedded from `rules/`, or rule files named by the user,
+//! compiled once and chosen per report by its year.
+
+use crate::dsl::compile;
+use crate::dsl::error::RuleError;
+use crate::dsl::program::{Pack, RuleFiles};
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// Entry files of the built-in packs (relative to `rules/`), newest format first.
+pub const BUILTIN_PACKS: &[&str] = &["gov-2021/pack.rules", "gov-2019/pack.rules"];
+
+/// Rule files that could not be compiled, with the files to render the errors against.
+#[derive(Debug)]
+pub struct PackErrors {
+    /// Every error.
+    pub errors: Vec<RuleError>,
+    /// The rule files.
+    pub files: RuleFiles,
+}
+
+/// Reads an embedded rule file; `dir/*.rules` lists a folder.
+fn embedded(path: &str) -> Option<String> {
+    if let Some(dir) = path.strip_suffix("*.rules") {
+        let mut names: Vec<&str> = EMBEDDED_RULES
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| p.starts_with(dir) && !p[dir.len()..].contains('/'))
+            .collect();
+        names.sort_unstable();
+        return Some(glob_file(dir, &names));
+    }
+    EMBEDDED_RULES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| (*text).to_owned())
+}
+
+/// A synthetic file importing every file of a folder, so `import "common/*.rules"` works the
+/// same for embedded and on-disk packs.
+fn glob_file(dir: &str, names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("import \"{}\"\n", &n[dir.len()..]))
+        .collect()
+}
+
+fn on_disk(path: &str) -> Option<String> {
+    if let Some(dir) = path.strip_suffix("*.rules") {
+        let folder = if dir.is_empty() {
+            Path::new(".")
+        } else {
+            Path::new(dir)
+        };
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .ok()?
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "rules"))
+            .map(|e| format!("{dir}{}", e.file_name().to_string_lossy()))
+            .collect();
+        names.sort();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        return Some(glob_file(dir, &refs));
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+/// Compiles the built-in packs.
+///
+/// # Errors
+/// When a built-in pack does not compile (a bug, caught by the test suite).
+pub fn builtin() -> Result<Vec<Pack>, PackErrors> {
+    BUILTIN_PACKS
+        .iter()
+        .map(|entry| {
+            compile::compile(entry, &embedded)
+                .map_err(|(errors, files)| PackErrors { errors, files })
+        })
+        .collect()
+}
+
+/// Compiles a pack from a rule file on disk.
+///
+/// # Errors
+/// Every error in the file and its imports.
+pub fn from_file(path: &str) -> Result<Pack, PackErrors> {
+    compile::compile(path, &on_disk).map_err(|(errors, files)| PackErrors { errors, files })
+}
+
+/// Compiles a pack from rule text (tests, `check-rules` on stdin).
+///
+/// # Errors
+/// Every error in the text.
+pub fn from_text(name: &str, text: &str) -> Result<Pack, PackErrors> {
+    let load = |path: &str| {
+        (path == name)
+            .then(|| text.to_owned())
+            .or_else(|| on_disk(path))
+    };
+    compile::compile(name, &load).map_err(|(errors, files)| PackErrors { errors, files })
+}
+
+/// The pack for a report year: the one whose years include it; reports before 2019 get the
+/// 2019 pack (the oldest format regulint knows), undated reports the newest.
+#[must_use]
+pub fn choose(packs: &[Pack], year: Option<i32>) -> Option<&Pack> {
+    match year {
+        Some(y) => packs.iter().find(|p| p.applies_to(y)).or_else(|| {
+            packs
+                .iter()
+                .min_by_key(|p| p.years.0)
+                .filter(|p| y < p.years.0)
+        }),
+        None => packs.iter().max_by_key(|p| p.years.0),
+    }
+}
