@@ -5,7 +5,9 @@ mod support;
 
 use regulint::document::{self, InputFormat, ReadError, ReadOptions, TableKind};
 use serde_json::Value;
-use support::{docx_with, minimal_report, summary, to_docx, to_text, zip_parts};
+use support::{
+    align_group_labels, docx_with, minimal_report, summary, to_docx, to_text, zip_parts,
+};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -22,43 +24,6 @@ fn error(bytes: &[u8]) -> String {
         Err(e @ ReadError::Malformed { format: "docx", .. }) => e.to_string(),
         Err(other) => panic!("expected a docx error, got {other:?}"),
     }
-}
-
-/// Rows whose label cells are covered by a vertical merge (table 3's `三、本年度办理结果`,
-/// `（三）不予公开`, …) carry the merged group label in markup, where the grid repeats it, but
-/// not in text, where the covered field is empty. Everything else must be equal.
-fn align_group_labels(docx: &mut Value, text: &Value) -> usize {
-    let mut prefixed = 0;
-    let tables = docx["tables"].as_array_mut().expect("tables");
-    for (t, table) in tables.iter_mut().enumerate() {
-        for (b, band) in table["bands"]
-            .as_array_mut()
-            .expect("bands")
-            .iter_mut()
-            .enumerate()
-        {
-            for (r, row) in band["rows"]
-                .as_array_mut()
-                .expect("rows")
-                .iter_mut()
-                .enumerate()
-            {
-                let want = &text["tables"][t]["bands"][b]["rows"][r]["label"];
-                let (Some(have), Some(want)) = (row["label"].as_str(), want.as_str()) else {
-                    continue;
-                };
-                if have != want {
-                    assert!(
-                        have.ends_with(want),
-                        "table {t} band {b} row {r}: docx label {have:?} vs text label {want:?}"
-                    );
-                    prefixed += 1;
-                    row["label"] = Value::String(want.to_owned());
-                }
-            }
-        }
-    }
-    prefixed
 }
 
 #[test]

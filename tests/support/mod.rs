@@ -425,3 +425,40 @@ pub fn summary(document: &Document) -> Value {
         "problems": document.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>(),
     })
 }
+
+/// Rows whose label cells are covered by a vertical merge (table 3's `三、本年度办理结果`,
+/// `（三）不予公开`, …) carry the merged group label in markup, where the grid repeats it, but
+/// not in text, where the covered field is empty. Everything else must be equal.
+pub fn align_group_labels(docx: &mut Value, text: &Value) -> usize {
+    let mut prefixed = 0;
+    let tables = docx["tables"].as_array_mut().expect("tables");
+    for (t, table) in tables.iter_mut().enumerate() {
+        for (b, band) in table["bands"]
+            .as_array_mut()
+            .expect("bands")
+            .iter_mut()
+            .enumerate()
+        {
+            for (r, row) in band["rows"]
+                .as_array_mut()
+                .expect("rows")
+                .iter_mut()
+                .enumerate()
+            {
+                let want = &text["tables"][t]["bands"][b]["rows"][r]["label"];
+                let (Some(have), Some(want)) = (row["label"].as_str(), want.as_str()) else {
+                    continue;
+                };
+                if have != want {
+                    assert!(
+                        have.ends_with(want),
+                        "table {t} band {b} row {r}: docx label {have:?} vs text label {want:?}"
+                    );
+                    prefixed += 1;
+                    row["label"] = Value::String(want.to_owned());
+                }
+            }
+        }
+    }
+    prefixed
+}
