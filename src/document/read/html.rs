@@ -1314,3 +1314,249 @@ impl<'a> Reader<'a> {
         raw
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraphs(blocks: &[RawBlock]) -> Vec<&str> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                RawBlock::Paragraph(p) => Some(p.text.as_str()),
+                RawBlock::Table(_) => None,
+            })
+            .collect()
+    }
+
+    fn tables(blocks: &[RawBlock]) -> Vec<&RawTable> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                RawBlock::Table(t) => Some(t),
+                RawBlock::Paragraph(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nbsp_and_entities_map_to_their_markup() {
+        let html = "<p>联系电话：&nbsp;0527-83593059&#xFF0C;邮编&amp;223600 &nbspx</p>";
+        let (blocks, problems) = read(html);
+        assert!(problems.is_empty());
+        let [RawBlock::Paragraph(p)] = blocks.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(p.text, "联系电话： 0527-83593059，邮编&223600  x");
+        let phone = p.text.find("0527").unwrap();
+        let span = p.span_of(phone, phone + "0527-83593059".len()).unwrap();
+        assert_eq!(&html[span.range()], "0527-83593059");
+        let nbsp = p.text.find(' ').unwrap();
+        assert_eq!(&html[p.span_of(nbsp, nbsp + 1).unwrap().range()], "&nbsp;");
+        let comma = p.text.find('，').unwrap();
+        let span = p.span_of(comma, comma + '，'.len_utf8()).unwrap();
+        assert_eq!(&html[span.range()], "&#xFF0C;");
+        // `&nbspx`: the legacy reference is `&nbsp`, the `x` stays text.
+        let x = p.text.len() - 1;
+        assert_eq!(&html[p.span_of(x, x + 1).unwrap().range()], "x");
+    }
+
+    #[test]
+    fn whitespace_collapses_and_line_breaks_vanish_between_cjk() {
+        let html = "<div>\n  <p>政府\n  信息 公开\nweb\n  site 2023\n年</p>\n</div>";
+        let (blocks, _) = read(html);
+        assert_eq!(paragraphs(&blocks), ["政府信息 公开 web site 2023 年"]);
+    }
+
+    #[test]
+    fn word_runs_join_into_one_heading() {
+        let html = "<p align=''><span><font face='黑体'>一、</font></span><span><font>总体</font>\
+                    情况</span><span><o:p></o:p></span></p><p>正文。</p>";
+        let (blocks, _) = read(html);
+        assert_eq!(paragraphs(&blocks), ["一、总体情况", "正文。"]);
+    }
+
+    #[test]
+    fn br_lines_stay_together_unless_one_is_a_heading() {
+        let html = "<p>某某局<br>2019年政府信息公开工作年度报告</p>\
+                    <p>一、总体情况<br/>2019年，本局认真贯彻。<br>继续推进。</p>";
+        let (blocks, _) = read(html);
+        assert_eq!(
+            paragraphs(&blocks),
+            [
+                // As a browser shows it: a break between CJK and a digit is a space.
+                "某某局 2019年政府信息公开工作年度报告",
+                "一、总体情况",
+                "2019年，本局认真贯彻。继续推进。"
+            ]
+        );
+    }
+
+    #[test]
+    fn script_style_head_comments_and_nav_are_ignored() {
+        let html = "<html><head><title>标题</title><style>p{}</style></head><body>\
+                    <nav><a>首页</a></nav><div class='mainNav'><a>走进</a></div>\
+                    <script>var a = '<p>脚本</p>';</script><!-- <p>注释</p> -->\
+                    <p>正文</p><noscript>请启用</noscript></body></html>";
+        let (blocks, _) = read(html);
+        assert_eq!(paragraphs(&blocks), ["正文"]);
+    }
+
+    #[test]
+    fn table_cells_spans_and_merges() {
+        let html = "<table border=1><tr><td colspan=\"2\" rowspan=99999><p>信息</p><p>内容</p></td>\
+                    <th colspan='2px'>本年新<br />制作数量</th></tr>\
+                    <tr><td>规章<td>&nbsp;13 </td><td colspan=0>x</tr></table>";
+        let (blocks, _) = read(html);
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(table.kind, TableKind::Markup);
+        assert_eq!(&html[table.span.range()], html);
+        let texts: Vec<Vec<&str>> = table
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [vec!["信息内容", "本年新制作数量"], vec!["规章", "13", "x"]]
+        );
+        let first = &table.rows[0].cells[0];
+        assert_eq!((first.colspan, first.rowspan), (2, MAX_SPAN));
+        assert_eq!(table.rows[0].cells[1].colspan, 2);
+        assert_eq!(table.rows[1].cells[2].colspan, 1);
+        assert_eq!(
+            &html[first.span.range()],
+            "<td colspan=\"2\" rowspan=99999><p>信息</p><p>内容</p></td>"
+        );
+        // Unclosed cells end where the next one starts.
+        assert_eq!(&html[table.rows[1].cells[0].span.range()], "<td>规章");
+        assert!(html[table.rows[1].span.range()].starts_with("<tr><td>规章"));
+    }
+
+    #[test]
+    fn layout_tables_are_read_as_content() {
+        let html = "<table><tr><td><p>2019年政府信息公开工作年度报告</p></td></tr>\
+                    <tr><td><p>一、总体情况</p><table><tr><td>规章</td><td>3</td></tr></table>\
+                    <p>二、主动公开政府信息情况</p></td></tr></table>";
+        let (blocks, _) = read(html);
+        assert_eq!(
+            paragraphs(&blocks),
+            [
+                "2019年政府信息公开工作年度报告",
+                "一、总体情况",
+                "二、主动公开政府信息情况"
+            ]
+        );
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(table.rows[0].cells[1].text, "3");
+        assert!(matches!(blocks[2], RawBlock::Table(_)));
+    }
+
+    #[test]
+    fn content_element_is_preferred_and_its_title_kept() {
+        let filler = "本机关认真贯彻落实条例要求，".repeat(20);
+        let html = format!(
+            "<body><div class='header'><a>首页</a><a>政务公开</a></div>\
+             <table><tr><td>索引号</td><td>0001/2024</td></tr></table>\
+             <h1><ucaptitle>某局2023年政府信息公开工作年度报告</ucaptitle></h1>\
+             <div id='zoom'><ucapcontent><p>根据条例，现公布本机关2023年度政府信息公开年度报告。</p>\
+             <p>一、总体情况</p><p>{filler}</p></ucapcontent></div>\
+             <div class='footer'>版权所有</div></body>"
+        );
+        let (blocks, _) = read(&html);
+        let texts = paragraphs(&blocks);
+        assert_eq!(texts[0], "某局2023年政府信息公开工作年度报告");
+        assert_eq!(texts[2], "一、总体情况");
+        assert_eq!(texts.len(), 4);
+        assert!(tables(&blocks).is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let html = format!("{}<p>底</p>", "<div><span>".repeat(10_000));
+        let (blocks, problems) = read(&html);
+        assert_eq!(paragraphs(&blocks), ["底"]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind, ProblemKind::TooDeep);
+        let tables = format!("{}x", "<table><tr><td>".repeat(5_000));
+        let (_, problems) = read(&tables);
+        assert!(problems.iter().any(|p| p.kind == ProblemKind::TooDeep));
+    }
+
+    #[test]
+    fn huge_merged_cells_are_bounded() {
+        let row = "<tr><td colspan=256 rowspan=256>合并</td><td>1</td></tr>";
+        let html = format!("<table>{}</table>", row.repeat(50));
+        let (blocks, problems) = read(&html);
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        let area: usize = table
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .map(|c| usize::from(c.colspan) * usize::from(c.rowspan))
+            .sum();
+        assert!(area <= MAX_TABLE_AREA);
+        assert!(problems.iter().any(|p| p.kind == ProblemKind::Truncated));
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        let inputs = [
+            "",
+            "<",
+            "&",
+            "&#",
+            "&#x;",
+            "&#99999999999;",
+            "</p></td></tr></table></div>",
+            "<td>a<tr>b<th>c</table>d</td>",
+            "<table><table><tr><td><table>x",
+            "<p><div><p>a</div>b</p></p>",
+            "<li>1<li>2<ul><li>3</ul><dd>4<dt>5",
+            "<h1>a<h2>b</h1>c",
+            "<head><p>正文在头里",
+            "<head>文本<title>t",
+            "<script>never closed <p>x</p>",
+            "<svg><svg></svg><p>x</p></svg><p>y</p>",
+            "<a href='\u{0}'>\u{0}\r\n\r</a>&nbsp\u{a0}&amp&lt;&gt",
+            "<tr><td>outside a table</td></tr>",
+            "<caption>c</caption><tbody><td>1</td>",
+            "<p>中文\n<br>\n中文</p><<>>&&;;",
+        ];
+        for html in inputs {
+            let (blocks, _) = read(html);
+            for block in &blocks {
+                match block {
+                    RawBlock::Paragraph(p) => {
+                        let span = p.span().unwrap_or_default();
+                        assert!(html.get(span.range()).is_some(), "{html:?}");
+                    }
+                    RawBlock::Table(t) => {
+                        for cell in t.rows.iter().flat_map(|r| &r.cells) {
+                            assert!(html.get(cell.span.range()).is_some(), "{html:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn attribute_spans_parse_like_html() {
+        assert_eq!(parse_span(None), 1);
+        assert_eq!(parse_span(Some(b" 3")), 3);
+        assert_eq!(parse_span(Some(b"+2;")), 2);
+        assert_eq!(parse_span(Some(b"0")), 1);
+        assert_eq!(parse_span(Some(b"-4")), 1);
+        assert_eq!(parse_span(Some(b"99999999999999")), MAX_SPAN);
+    }
+}
