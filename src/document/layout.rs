@@ -22,6 +22,8 @@ use crate::source::Span;
 
 /// Bounds the grid so that a hostile `colspan="65535"` cannot allocate without limit.
 const MAX_COLUMNS: usize = 256;
+/// Bounds the grid positions merged cells may fill in one table.
+const MAX_GRID_CELLS: usize = 1 << 20;
 
 /// The laid-out rows and bands of a table, plus problems found.
 #[derive(Debug)]
@@ -53,7 +55,7 @@ pub fn layout(table: &RawTable) -> Layout {
             malformed: false,
         })
         .collect();
-    let band_rows = classify(&mut rows);
+    let band_rows = classify(&mut rows, table.kind);
     let mut bands = Vec::new();
     let mut problems = Vec::new();
     for (band_index, members) in band_rows.into_iter().enumerate() {
@@ -72,6 +74,7 @@ pub fn layout(table: &RawTable) -> Layout {
 /// Expands `colspan`/`rowspan` into a rectangular-enough grid.
 fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
     let mut grid: Vec<Vec<Option<Cell>>> = vec![Vec::new(); table.rows.len()];
+    let mut filled = 0usize;
     for (r, row) in table.rows.iter().enumerate() {
         let mut c = 0;
         for raw in &row.cells {
@@ -87,8 +90,12 @@ fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
                 value: CellValue::parse(&raw.text),
                 merged: false,
             };
-            let colspan = usize::from(raw.colspan.max(1)).min(MAX_COLUMNS - c);
-            let rowspan = usize::from(raw.rowspan.max(1)).min(table.rows.len() - r);
+            let mut colspan = usize::from(raw.colspan.max(1)).min(MAX_COLUMNS - c);
+            let mut rowspan = usize::from(raw.rowspan.max(1)).min(table.rows.len() - r);
+            if filled + colspan * rowspan > MAX_GRID_CELLS {
+                (colspan, rowspan) = (1, 1);
+            }
+            filled += colspan * rowspan;
             for dr in 0..rowspan {
                 for dc in 0..colspan {
                     let target = &mut grid[r + dr];
@@ -131,8 +138,16 @@ fn text_cells(row: &Row) -> impl Iterator<Item = (usize, &Cell)> {
         .filter(|(_, c)| matches!(c.value, CellValue::Text { .. }))
 }
 
+/// Whether a label starts with an item number: `2.`, `（三）`, `四、`.
+fn starts_with_number(text: &str) -> bool {
+    super::structure::looks_like_heading(text).is_some()
+        || text
+            .trim_start()
+            .starts_with(['（', '(', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+}
+
 /// Assigns row kinds and groups rows into bands.
-fn classify(rows: &mut [Row]) -> Vec<Vec<usize>> {
+fn classify(rows: &mut [Row], kind: TableKind) -> Vec<Vec<usize>> {
     let mut bands: Vec<Vec<usize>> = vec![Vec::new()];
     let mut seen_data = false;
     for (r, row) in rows.iter_mut().enumerate() {
@@ -146,9 +161,19 @@ fn classify(rows: &mut [Row]) -> Vec<Vec<usize>> {
             .filter(|(_, c)| !c.merged)
             .map(|(i, _)| i)
             .collect();
-        // An empty row, or a lone label fragment away from the first column after data,
-        // continues the previous row.
-        if texts.is_empty() || (seen_data && texts.len() == 1 && texts[0] > 0) {
+        // After data, a row whose only text is a label is a data row with blank values in
+        // markup (rows are explicit there). In text exports it is the second line of a label
+        // split over two lines, unless it starts with its own number (`2.`, `（三）`).
+        let label_only = seen_data && texts.len() == 1 && texts[0] > 0;
+        if label_only && kind == TableKind::Markup {
+            row.kind = RowKind::Data;
+            bands.last_mut().expect("at least one band").push(r);
+            continue;
+        }
+        let numbered = texts
+            .first()
+            .is_some_and(|&i| starts_with_number(&row.cells[i].text));
+        if texts.is_empty() || (label_only && !numbered) {
             row.kind = RowKind::Continuation;
             bands.last_mut().expect("at least one band").push(r);
         } else {
@@ -249,6 +274,7 @@ fn attach_continuations(rows: &mut [Row], members: &[usize]) {
                     continue;
                 };
                 let fragments: Vec<(String, Span)> = text_cells(&rows[r])
+                    .filter(|(_, c)| !c.merged)
                     .map(|(_, c)| (c.text.clone(), c.span))
                     .collect();
                 for (text, span) in fragments {

@@ -47,7 +47,18 @@ pub fn sections(pack: &Pack, document: &Document) -> Vec<Option<FoundSection>> {
                     })
                 })
             };
-            let (index, section) = exact.or_else(loose)?;
+            // Same number and a similar title: `五、存在的主要问题及整改措施`.
+            let similar = || {
+                candidates().find(|(_, s)| {
+                    let key = label_key(&s.title);
+                    s.number == def.number
+                        && def
+                            .keys
+                            .iter()
+                            .any(|k| strsim::normalized_levenshtein(&key, k) >= 0.5)
+                })
+            };
+            let (index, section) = exact.or_else(loose).or_else(similar)?;
             taken[index] = true;
             Some(FoundSection {
                 section: index,
@@ -271,13 +282,18 @@ fn bind_sequence(candidates: &[usize], document: &Document) -> BoundTable {
         let table = &document.tables[t];
         for row in table.rows.iter().filter(|r| r.kind == RowKind::Data) {
             let mut values = row.values.clone();
-            while values
-                .last()
-                .is_some_and(|&i| row.cells[i].value.is_blank())
-            {
-                values.pop();
+            // Trailing empty fields are export artefacts in text; in markup they are cells.
+            if table.kind == crate::document::TableKind::Markup {
+                values.retain(|&i| !row.cells[i].merged);
+            } else {
+                while values
+                    .last()
+                    .is_some_and(|&i| row.cells[i].value.is_blank())
+                {
+                    values.pop();
+                }
             }
-            if values.is_empty() {
+            if values.iter().all(|&i| row.cells[i].value.is_blank()) {
                 continue;
             }
             if !bound.tables.contains(&t) {

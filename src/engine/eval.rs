@@ -560,7 +560,11 @@ impl RuleRun<'_, '_> {
             Value::Row(t, r) if t == table => vec![r],
             Value::Group(t, g) if t == table => def.groups[g].rows.clone(),
             other => {
-                return Value::Missing(vec![self.type_gap(row.span, "a row of this table", &other)]);
+                return Value::Missing(vec![self.type_gap(
+                    row.span,
+                    "a row of this table",
+                    &other,
+                )]);
             }
         };
         let bound = self.ctx.table(table);
@@ -909,6 +913,20 @@ impl RuleRun<'_, '_> {
                     let bound = ctx.table(*t);
                     let def = &ctx.pack.tables[*t];
                     let mut found = Vec::new();
+                    for (i, cell) in bound.values.iter().enumerate() {
+                        if !cell.malformed
+                            && matches!(
+                                cell.value,
+                                CellValue::Blank | CellValue::NotApplicable { .. }
+                            )
+                        {
+                            let name = def.values.get(i).map_or("", |v| v.name.as_str());
+                            found.push(Value::Match(Match {
+                                text: name.to_owned(),
+                                span: cell.span,
+                            }));
+                        }
+                    }
                     for (r, row) in bound.rows.iter().enumerate() {
                         let Some(row) = row else { continue };
                         for (c, cell) in row.cells.iter().enumerate() {
