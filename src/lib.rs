@@ -16,4 +16,5 @@ pub mod inspect;
 pub mod lint;
 pub mod packs;
 pub mod render;
+pub mod ruletest;
 pub mod source;

@@ -18,6 +18,8 @@ pub struct LintOptions {
     pub year: Option<i32>,
     /// Packs to choose from; the built-in packs when `None`.
     pub packs: Option<Arc<Vec<Pack>>>,
+    /// Evaluate only these rule codes (rule tests run one rule at a time).
+    pub only: Option<Vec<String>>,
 }
 
 static BUILTIN: LazyLock<Arc<Vec<Pack>>> = LazyLock::new(|| {
