@@ -7,9 +7,10 @@
 //! carries the byte range in the original file. Paths are relative URIs against `%SRCROOT%`,
 //! the working folder.
 //!
-//! The results are streamed; `tool` is written after them (JSON objects are unordered), so
-//! that rules which fire without having been described up front (reader problems) can still be
-//! listed and referenced by index.
+//! The results are streamed between an opening that holds `tool` (with the rules given up
+//! front, so that readers that deserialise a run lazily see its rules before its results) and a
+//! closing that holds `invocations`. A finding of a rule not among those given gets a `ruleId`
+//! without a `ruleIndex`, which SARIF allows.
 
 use super::{Emitter, Location, UNREADABLE_CODE, UNREADABLE_NAME};
 use crate::diagnostic::{FileReport, Finding, Outcome, RuleInfo, Severity, Summary};
@@ -58,25 +59,6 @@ impl Sarif {
         }
     }
 
-    /// The index of the finding's rule, describing it from the finding when it is new.
-    fn rule_index(&mut self, finding: &Finding) -> usize {
-        if let Some(&i) = self.index.get(&finding.code) {
-            return i;
-        }
-        let i = self.rules.len();
-        self.rules.push(RuleInfo {
-            code: finding.code.clone(),
-            name: finding.name.clone(),
-            severity: finding.severity,
-            summary: finding.name.replace('-', " "),
-            help: finding.help.clone(),
-            basis: finding.basis.clone(),
-            pack: String::new(),
-        });
-        self.index.insert(finding.code.clone(), i);
-        i
-    }
-
     fn artifact(&self, path: &str) -> Value {
         let (uri, relative) = uri(path, self.base.as_deref());
         if relative {
@@ -86,7 +68,7 @@ impl Sarif {
         }
     }
 
-    fn result(&mut self, report: &FileReport, finding: &Finding) -> Value {
+    fn result(&self, report: &FileReport, finding: &Finding) -> Value {
         let source = report.source.as_ref().expect("findings come with a source");
         let artifact = self.artifact(&report.path);
         let mut text = finding.message.clone();
@@ -114,7 +96,6 @@ impl Sarif {
             .collect();
         let mut result = json!({
             "ruleId": finding.code,
-            "ruleIndex": self.rule_index(finding),
             "level": level(finding.severity),
             "message": { "text": text },
             "locations": [{
@@ -125,6 +106,9 @@ impl Sarif {
             }],
             "properties": { "outcome": finding.outcome },
         });
+        if let Some(&index) = self.index.get(&finding.code) {
+            result["ruleIndex"] = json!(index);
+        }
         if !related.is_empty() {
             result["relatedLocations"] = Value::Array(related);
         }
@@ -157,9 +141,33 @@ impl Sarif {
 
 impl Emitter for Sarif {
     fn begin(&mut self, out: &mut dyn WriteColor) -> io::Result<()> {
+        let rules: Vec<Value> = self.rules.iter().map(Self::rule).collect();
+        let mut run = json!({
+            "tool": {
+                "driver": {
+                    "name": "regulint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": INFORMATION_URI,
+                    "rules": rules,
+                    "notifications": [{
+                        "id": UNREADABLE_CODE,
+                        "name": UNREADABLE_NAME,
+                        "shortDescription": { "text": "The file could not be read as a report." },
+                    }],
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+        });
+        if let Some(base) = &self.base {
+            run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": directory_uri(base) } });
+        }
+        // The run's opening properties, then its `results` array stays open for `file`.
+        let run = serde_json::to_string(&run)?;
         write!(
             out,
-            "{{\"$schema\":\"{SCHEMA_URI}\",\"version\":\"2.1.0\",\"runs\":[{{\"results\":["
+            "{{\"$schema\":\"{SCHEMA_URI}\",\"version\":\"2.1.0\",\"runs\":[{},\"results\":[",
+            &run[..run.len() - 1]
         )
     }
 
@@ -184,35 +192,12 @@ impl Emitter for Sarif {
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, _summary: &Summary) -> io::Result<()> {
-        let rules: Vec<Value> = self.rules.iter().map(Self::rule).collect();
-        let mut rest = json!({
-            "tool": {
-                "driver": {
-                    "name": "regulint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": INFORMATION_URI,
-                    "rules": rules,
-                    "notifications": [{
-                        "id": UNREADABLE_CODE,
-                        "name": UNREADABLE_NAME,
-                        "shortDescription": { "text": "The file could not be read as a report." },
-                    }],
-                },
-            },
-            "invocations": [{
-                "executionSuccessful": true,
-                "toolExecutionNotifications": self.notifications,
-            }],
-            "columnKind": "unicodeCodePoints",
-        });
-        if let Some(base) = &self.base {
-            rest["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": directory_uri(base) } });
-        }
-        // Splice the remaining properties after the results: `{"tool":…}` minus its braces.
-        let rest = serde_json::to_string(&rest)?;
-        out.write_all(b"\n],")?;
-        out.write_all(&rest.as_bytes()[1..rest.len() - 1])?;
+        let invocations = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": self.notifications,
+        }]);
+        out.write_all(b"\n],\"invocations\":")?;
+        serde_json::to_writer(&mut *out, &invocations)?;
         out.write_all(b"}]}\n")
     }
 }
