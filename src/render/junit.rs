@@ -5,7 +5,7 @@
 //! Findings of severity info do not fail a test case; they are listed in `<system-out>`.
 
 use super::{Emitter, Location, UNREADABLE_CODE, UNREADABLE_NAME};
-use crate::diagnostic::{FileReport, Finding, Severity, Summary};
+use crate::diagnostic::{FileReport, Finding, Outcome, Severity, Summary};
 use codespan_reporting::term::termcolor::WriteColor;
 use std::fmt::Write as _;
 use std::io;
@@ -114,6 +114,9 @@ fn describe(report: &FileReport, finding: &Finding) -> String {
         let _ = write!(out, "{}:{}:{}: ", report.path, at.line, at.column);
     }
     let _ = write!(out, "{}: {}", finding.severity, finding.message);
+    if finding.outcome == Outcome::NotAssessable {
+        out.push_str(" (无法核验, not assessable)");
+    }
     for note in &finding.notes {
         let _ = write!(out, "\n  = {note}");
     }
