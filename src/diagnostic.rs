@@ -8,6 +8,7 @@
 use crate::document::InputFormat;
 use crate::source::{Encoding, Source, Span};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -160,5 +161,122 @@ impl FileReport {
     #[must_use]
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+impl FileReport {
+    /// The one-word status of the file, for summaries and tables.
+    #[must_use]
+    pub fn status(&self) -> FileStatus {
+        if self.error.is_some() {
+            return FileStatus::Unreadable;
+        }
+        match self.worst() {
+            Some(Severity::Error) => FileStatus::Errors,
+            Some(Severity::Warning) => FileStatus::Warnings,
+            Some(Severity::Info) | None => FileStatus::Clean,
+        }
+    }
+
+    /// How many findings have the given severity.
+    #[must_use]
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// What a file's worst outcome was. Every file has exactly one status, so the counts in a
+/// [`Summary`] add up to the number of files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    /// Readable, and no error or warning (infos allowed).
+    Clean,
+    /// At least one warning, no error.
+    Warnings,
+    /// At least one error.
+    Errors,
+    /// The file could not be read.
+    Unreadable,
+}
+
+impl FileStatus {
+    /// Lower-case name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Clean => "clean",
+            Self::Warnings => "warnings",
+            Self::Errors => "errors",
+            Self::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// Counts of findings per severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SeverityCounts {
+    /// Errors.
+    pub error: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Infos.
+    pub info: usize,
+}
+
+/// Totals over a batch of files.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files linted, readable or not.
+    pub files: usize,
+    /// Files with no error or warning.
+    pub clean: usize,
+    /// Files with at least one error.
+    pub with_errors: usize,
+    /// Files whose worst finding is a warning.
+    pub with_warnings: usize,
+    /// Files that could not be read.
+    pub unreadable: usize,
+    /// Findings per rule code.
+    pub findings_by_rule: BTreeMap<String, usize>,
+    /// Findings per severity.
+    pub findings_by_severity: SeverityCounts,
+}
+
+impl Summary {
+    /// Adds one file's report.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        match report.status() {
+            FileStatus::Clean => self.clean += 1,
+            FileStatus::Warnings => self.with_warnings += 1,
+            FileStatus::Errors => self.with_errors += 1,
+            FileStatus::Unreadable => self.unreadable += 1,
+        }
+        for finding in &report.findings {
+            *self
+                .findings_by_rule
+                .entry(finding.code.clone())
+                .or_default() += 1;
+            let counts = &mut self.findings_by_severity;
+            match finding.severity {
+                Severity::Error => counts.error += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Info => counts.info += 1,
+            }
+        }
+    }
+
+    /// Whether any file has a finding at or above `threshold`, or could not be read.
+    #[must_use]
+    pub fn fails(&self, threshold: Severity) -> bool {
+        let counts = self.findings_by_severity;
+        self.unreadable > 0
+            || counts.error > 0
+            || (threshold <= Severity::Warning && counts.warning > 0)
+            || (threshold <= Severity::Info && counts.info > 0)
     }
 }

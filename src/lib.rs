@@ -8,6 +8,9 @@
 //! rule text ──dsl::parse──▶ AST ──dsl::compile──▶ Program ┘
 //! ```
 
+pub mod batch;
+pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod dsl;

@@ -51,8 +51,12 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         Some(name) => packs.iter().find(|p| &p.name == name),
         None => packs::choose(&packs, year),
     };
-    let findings = pack.map_or_else(Vec::new, |pack| {
-        engine::evaluate(pack, &loaded.document, year)
+    let findings = pack.map_or_else(Vec::new, |pack| match &options.only {
+        Some(codes) => {
+            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+            engine::evaluate_rules(pack, &loaded.document, year, &codes)
+        }
+        None => engine::evaluate(pack, &loaded.document, year),
     });
     FileReport {
         path: path.to_owned(),

@@ -1,9 +1,9 @@
-//! The `regulint` binary.
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let bytes = std::fs::read(&path).unwrap();
-    let report = regulint::lint::lint_bytes(&path, &bytes, &Default::default());
-    let mut out = StandardStream::stdout(ColorChoice::Auto);
-    regulint::render::human::write_file(&mut out, &report).unwrap();
+//! The `regulint` binary: parse the command line, run it, exit with its status.
+
+use clap::Parser as _;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = regulint::cli::Args::parse();
+    regulint::cli::run(args).into()
 }

@@ -1,13 +1,16 @@
 //! Human output through codespan-reporting, like rustc: code and name, message, the source
 //! excerpt with the failing cell underlined, evidence labels, the arithmetic, and help.
 
-use crate::diagnostic::{FileReport, Finding, Outcome, Severity};
+use super::{Emitter, UNREADABLE_CODE, UNREADABLE_NAME};
+use crate::diagnostic::{FileReport, FileStatus, Finding, Outcome, Severity, Summary};
 use crate::source::Source;
 use codespan_reporting::diagnostic::{Diagnostic, Label, LabelStyle};
 use codespan_reporting::files::{Error as FilesError, Files};
-use codespan_reporting::term::termcolor::WriteColor;
+use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 use codespan_reporting::term::{self, Config, Styles, StylesWriter};
+use std::io;
 use std::ops::Range;
+use unicode_width::UnicodeWidthStr;
 
 /// Adapts one [`Source`] to codespan's `Files`.
 struct OneFile<'a>(&'a Source);
@@ -82,7 +85,7 @@ pub fn write_file(out: &mut dyn WriteColor, report: &FileReport) -> std::io::Res
     let config = Config::default();
     if let Some(error) = &report.error {
         let diagnostic: Diagnostic<()> = Diagnostic::error()
-            .with_code("E0001/unreadable-file")
+            .with_code(format!("{UNREADABLE_CODE}/{UNREADABLE_NAME}"))
             .with_message(format!("{}: {error}", report.path));
         let empty = Source::from_text(report.path.clone(), "");
         return emit(out, &config, &OneFile(&empty), &diagnostic);
@@ -108,4 +111,139 @@ fn emit(
         FilesError::Io(io) => io,
         other => std::io::Error::other(other.to_string()),
     })
+}
+
+/// The human format: each finding as a rustc-style diagnostic, then (unless quiet) a summary.
+#[derive(Debug, Default)]
+pub struct Human {
+    /// Leave out the closing summary.
+    pub quiet: bool,
+}
+
+impl Emitter for Human {
+    fn file(&mut self, out: &mut dyn WriteColor, report: &FileReport) -> io::Result<()> {
+        write_file(out, report)
+    }
+
+    fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        write_summary(out, summary)
+    }
+}
+
+/// Writes the closing summary: file counts, then findings per rule.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_summary(out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("{n} {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    write!(out, "{}", plural(summary.files, "file", "files"))?;
+    out.reset()?;
+    writeln!(
+        out,
+        ": {} clean, {} with errors, {} with warnings, {} unreadable",
+        summary.clean, summary.with_errors, summary.with_warnings, summary.unreadable
+    )?;
+    let counts = summary.findings_by_severity;
+    let total = counts.error + counts.warning + counts.info;
+    if total == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}: {}, {}, {}",
+        plural(total, "finding", "findings"),
+        plural(counts.error, "error", "errors"),
+        plural(counts.warning, "warning", "warnings"),
+        plural(counts.info, "info", "infos"),
+    )?;
+    for (code, n) in &summary.findings_by_rule {
+        writeln!(out, "  {code:<8} {n:>6}")?;
+    }
+    Ok(())
+}
+
+/// `--summary`: one row per file (path, errors, warnings, infos, status), then the totals.
+#[derive(Debug)]
+pub struct SummaryTable {
+    /// Display width of the path column (the widest path in the batch).
+    pub path_width: usize,
+    /// Leave out the closing totals.
+    pub quiet: bool,
+}
+
+impl SummaryTable {
+    /// A table wide enough for `paths`.
+    #[must_use]
+    pub fn for_paths<'a>(paths: impl IntoIterator<Item = &'a str>, quiet: bool) -> Self {
+        let path_width = paths
+            .into_iter()
+            .map(UnicodeWidthStr::width)
+            .max()
+            .unwrap_or(0)
+            .max("path".len());
+        Self { path_width, quiet }
+    }
+
+    fn pad(&self, text: &str) -> String {
+        let fill = self.path_width.saturating_sub(text.width());
+        format!("{text}{}", " ".repeat(fill))
+    }
+}
+
+impl Emitter for SummaryTable {
+    fn begin(&mut self, out: &mut dyn WriteColor) -> io::Result<()> {
+        out.set_color(ColorSpec::new().set_bold(true))?;
+        write!(
+            out,
+            "{}  {:>6}  {:>8}  {:>5}  status",
+            self.pad("path"),
+            "errors",
+            "warnings",
+            "infos"
+        )?;
+        out.reset()?;
+        writeln!(out)
+    }
+
+    fn file(&mut self, out: &mut dyn WriteColor, report: &FileReport) -> io::Result<()> {
+        let status = report.status();
+        write!(
+            out,
+            "{}  {:>6}  {:>8}  {:>5}  ",
+            self.pad(&report.path),
+            report.count(Severity::Error),
+            report.count(Severity::Warning),
+            report.count(Severity::Info),
+        )?;
+        let colour = match status {
+            FileStatus::Clean => Color::Green,
+            FileStatus::Warnings => Color::Yellow,
+            FileStatus::Errors | FileStatus::Unreadable => Color::Red,
+        };
+        out.set_color(ColorSpec::new().set_fg(Some(colour)))?;
+        write!(out, "{}", status.name())?;
+        out.reset()?;
+        match &report.error {
+            Some(error) => writeln!(out, " ({error})"),
+            None => writeln!(out),
+        }
+    }
+
+    fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        writeln!(out)?;
+        write_summary(out, summary)
+    }
 }

@@ -1,0 +1,456 @@
+//! Linting many files: find them, lint them in parallel, hand the reports back in a stable
+//! order (sorted by path) as soon as each one's turn comes.
+//!
+//! Memory is bounded by the files in flight, not by the batch: workers may run at most
+//! [`WINDOW_PER_JOB`] × jobs files ahead of the next report to hand back, and a report is
+//! dropped as soon as the caller has rendered it.
+
+use crate::diagnostic::FileReport;
+use globset::GlobSet;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
+
+/// Extensions of files linted when a folder is walked. Files named explicitly are linted
+/// whatever their extension.
+pub const REPORT_EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "html", "htm", "shtml", "docx", "json",
+];
+
+/// How many finished-or-running files each worker may be ahead of the output.
+pub const WINDOW_PER_JOB: usize = 4;
+
+/// Batches at least this long get a progress bar (when stderr is a terminal).
+pub const PROGRESS_THRESHOLD: usize = 64;
+
+/// One thing to lint.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// Standard input (`-`).
+    Stdin,
+    /// A file.
+    File(PathBuf),
+    /// Something found while walking that could not be listed (e.g. a folder without
+    /// permission); reported as an unreadable file.
+    Broken(PathBuf, String),
+}
+
+impl Input {
+    /// The name shown for the input.
+    #[must_use]
+    pub fn name(&self) -> String {
+        match self {
+            Self::Stdin => "<stdin>".to_owned(),
+            Self::File(path) | Self::Broken(path, _) => display(path),
+        }
+    }
+
+    fn sort_key(&self) -> (u8, &Path) {
+        match self {
+            Self::Stdin => (0, Path::new("")),
+            Self::File(path) | Self::Broken(path, _) => (1, path),
+        }
+    }
+}
+
+/// A path as shown to users: as given, without a leading `./`.
+#[must_use]
+pub fn display(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    match text.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => text.into_owned(),
+    }
+}
+
+/// Paths to leave out (the `exclude` globs of `regulint.toml`).
+#[derive(Clone, Debug)]
+pub struct Exclude {
+    root: PathBuf,
+    globs: GlobSet,
+    cwd: PathBuf,
+}
+
+impl Exclude {
+    /// Globs are matched against paths relative to `root` (the configuration's folder), and
+    /// against file and folder names.
+    #[must_use]
+    pub fn new(root: PathBuf, globs: GlobSet) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        Self { root, globs, cwd }
+    }
+
+    /// Whether `path` is excluded.
+    #[must_use]
+    pub fn matches(&self, path: &Path) -> bool {
+        if path
+            .file_name()
+            .is_some_and(|name| self.globs.is_match(name))
+        {
+            return true;
+        }
+        let absolute = normalize(&self.cwd.join(path));
+        absolute
+            .strip_prefix(&self.root)
+            .is_ok_and(|relative| self.globs.is_match(relative))
+    }
+}
+
+/// What [`collect`] found.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The inputs, sorted by path, without duplicates.
+    pub inputs: Vec<Input>,
+    /// Paths named on the command line that do not exist.
+    pub missing: Vec<(PathBuf, io::Error)>,
+}
+
+/// Expands `paths` (files, folders, `-`) into the inputs to lint. Folders are walked like
+/// ripgrep does: `.gitignore`, `.ignore` and hidden files are respected, and only files with
+/// a [`REPORT_EXTENSIONS`] extension are taken.
+#[must_use]
+pub fn collect(paths: &[PathBuf], exclude: Option<&Exclude>) -> Collected {
+    let mut collected = Collected::default();
+    let excluded = |path: &Path| exclude.is_some_and(|e| e.matches(path));
+    for path in paths {
+        if path.as_os_str() == "-" {
+            collected.inputs.push(Input::Stdin);
+            continue;
+        }
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                collected.missing.push((path.clone(), error));
+                continue;
+            }
+        };
+        if !metadata.is_dir() {
+            if !excluded(path) {
+                collected.inputs.push(Input::File(path.clone()));
+            }
+            continue;
+        }
+        let exclude = exclude.cloned();
+        let walker = ignore::WalkBuilder::new(path)
+            .filter_entry(move |entry| {
+                entry.depth() == 0 || !exclude.as_ref().is_some_and(|e| e.matches(entry.path()))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && has_report_extension(entry.path()) {
+                        collected.inputs.push(Input::File(entry.into_path()));
+                    }
+                }
+                Err(error) => {
+                    let at = error_path(&error).unwrap_or_else(|| path.clone());
+                    collected.inputs.push(Input::Broken(at, error.to_string()));
+                }
+            }
+        }
+    }
+    collected
+        .inputs
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    collected
+        .inputs
+        .dedup_by(|a, b| a.sort_key() == b.sort_key());
+    collected
+}
+
+fn has_report_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| REPORT_EXTENSIONS.iter().any(|r| r.eq_ignore_ascii_case(e)))
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+#[must_use]
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Reads one input's bytes.
+///
+/// # Errors
+/// When the file (or stdin) cannot be read.
+pub fn read(input: &Input) -> io::Result<Vec<u8>> {
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin().lock().read_to_end(&mut bytes)?;
+            Ok(bytes)
+        }
+        Input::File(path) => std::fs::read(path),
+        Input::Broken(_, error) => Err(io::Error::other(error.clone())),
+    }
+}
+
+/// How to run a batch.
+#[derive(Clone, Copy, Debug)]
+pub struct Run {
+    /// Worker threads; 0 means one per core.
+    pub jobs: usize,
+    /// Show a progress bar on stderr if it is a terminal and the batch is long.
+    pub progress: bool,
+}
+
+/// Lints `inputs` on `run.jobs` threads with `lint`, and calls `emit` with each report in the
+/// order of `inputs`, as soon as it and every report before it are done. A panic while linting
+/// one file becomes that file's error. Stops early (and returns the error) when `emit` fails.
+///
+/// # Errors
+/// The first error `emit` returns, or a failure to start the threads.
+pub fn lint_in_order<L, E>(inputs: &[Input], run: Run, lint: L, mut emit: E) -> io::Result<()>
+where
+    L: Fn(&Input) -> FileReport + Sync,
+    E: FnMut(FileReport) -> io::Result<()>,
+{
+    let jobs = if run.jobs == 0 {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        run.jobs
+    };
+    let jobs = jobs.min(inputs.len()).max(1);
+    let window = jobs * WINDOW_PER_JOB;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("regulint-lint-{i}"))
+        .build()
+        .map_err(io::Error::other)?;
+    let bar = progress_bar(inputs.len(), run.progress);
+    let next = AtomicUsize::new(0);
+    let gate = Gate::default();
+    let (sender, receiver) = mpsc::channel::<(usize, FileReport)>();
+
+    pool.in_place_scope(|scope| {
+        for _ in 0..jobs {
+            let sender = sender.clone();
+            let (next, gate, lint) = (&next, &gate, &lint);
+            scope.spawn(move |_| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= inputs.len() || !gate.wait_for_turn(i, window) {
+                        break;
+                    }
+                    let input = &inputs[i];
+                    let report =
+                        catch_unwind(AssertUnwindSafe(|| lint(input))).unwrap_or_else(|panic| {
+                            let what = panic
+                                .downcast_ref::<&str>()
+                                .map(ToString::to_string)
+                                .or_else(|| panic.downcast_ref::<String>().cloned())
+                                .unwrap_or_default();
+                            FileReport::unreadable(
+                                input.name(),
+                                format!("internal error: regulint panicked: {what}"),
+                            )
+                        });
+                    if sender.send((i, report)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+
+        // The reorder buffer: reports that finished before their turn.
+        let mut pending: BTreeMap<usize, FileReport> = BTreeMap::new();
+        let mut expected = 0;
+        let result = (|| {
+            for (i, report) in &receiver {
+                pending.insert(i, report);
+                while let Some(report) = pending.remove(&expected) {
+                    match &bar {
+                        Some(bar) => {
+                            bar.suspend(|| emit(report))?;
+                            bar.inc(1);
+                        }
+                        None => emit(report)?,
+                    }
+                    expected += 1;
+                    gate.advance(expected);
+                }
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            gate.stop();
+        }
+        drop(receiver);
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        result
+    })
+}
+
+fn progress_bar(len: usize, wanted: bool) -> Option<ProgressBar> {
+    if !wanted || len < PROGRESS_THRESHOLD || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}/{eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+/// Holds workers back so that none runs more than the window ahead of the output.
+#[derive(Debug, Default)]
+struct Gate {
+    emitted: Mutex<usize>,
+    turn: Condvar,
+    stopped: AtomicBool,
+}
+
+impl Gate {
+    /// Waits until input `i` is within `window` of the output. False when the batch stopped.
+    fn wait_for_turn(&self, i: usize, window: usize) -> bool {
+        let mut emitted = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
+        while i >= *emitted + window && !self.stopped.load(Ordering::Relaxed) {
+            emitted = self.turn.wait(emitted).unwrap_or_else(|e| e.into_inner());
+        }
+        !self.stopped.load(Ordering::Relaxed)
+    }
+
+    fn advance(&self, emitted: usize) {
+        *self.emitted.lock().unwrap_or_else(|e| e.into_inner()) = emitted;
+        self.turn.notify_all();
+    }
+
+    fn stop(&self) {
+        let _guard = self.emitted.lock().unwrap_or_else(|e| e.into_inner());
+        self.stopped.store(true, Ordering::Relaxed);
+        self.turn.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(n: usize) -> Vec<Input> {
+        (0..n)
+            .map(|i| Input::File(PathBuf::from(format!("{i:05}"))))
+            .collect()
+    }
+
+    #[test]
+    fn reports_come_back_in_order_and_within_the_window() {
+        let inputs = inputs(500);
+        let running = AtomicUsize::new(0);
+        let emitted = AtomicUsize::new(0);
+        let mut seen = Vec::new();
+        let run = Run {
+            jobs: 4,
+            progress: false,
+        };
+        lint_in_order(
+            &inputs,
+            run,
+            |input| {
+                let Input::File(path) = input else {
+                    unreachable!()
+                };
+                let i: usize = path.to_str().unwrap().parse().unwrap();
+                // Nothing starts more than the window ahead of what was handed back.
+                assert!(i < emitted.load(Ordering::SeqCst) + 4 * WINDOW_PER_JOB);
+                running.fetch_add(1, Ordering::SeqCst);
+                // Uneven work, so that files finish out of order.
+                std::thread::sleep(std::time::Duration::from_micros(
+                    ((i * 7919) % 13) as u64 * 50,
+                ));
+                FileReport::unreadable(input.name(), "test")
+            },
+            |report| {
+                seen.push(report.path);
+                emitted.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            },
+        )
+        .unwrap();
+        let expected: Vec<String> = inputs.iter().map(Input::name).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn an_emit_error_stops_the_batch() {
+        let inputs = inputs(1000);
+        let linted = AtomicUsize::new(0);
+        let run = Run {
+            jobs: 2,
+            progress: false,
+        };
+        let mut count = 0;
+        let result = lint_in_order(
+            &inputs,
+            run,
+            |input| {
+                linted.fetch_add(1, Ordering::SeqCst);
+                FileReport::unreadable(input.name(), "test")
+            },
+            |_| {
+                count += 1;
+                if count == 3 {
+                    Err(io::Error::from(io::ErrorKind::BrokenPipe))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!(result.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
+        assert!(linted.load(Ordering::SeqCst) < 100);
+    }
+
+    #[test]
+    fn a_panic_becomes_the_files_error() {
+        let inputs = inputs(3);
+        let mut errors = Vec::new();
+        let run = Run {
+            jobs: 2,
+            progress: false,
+        };
+        lint_in_order(
+            &inputs,
+            run,
+            |input| {
+                assert!(input.name() != "00001", "boom");
+                FileReport::unreadable(input.name(), "fine")
+            },
+            |report| {
+                errors.push(report.error.unwrap());
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(errors[0], "fine");
+        assert!(errors[1].contains("panicked: boom"), "{}", errors[1]);
+    }
+}

@@ -1,0 +1,178 @@
+//! The command line, as clap derive structs. Doc comments are the `--help` text.
+
+use crate::diagnostic::Severity;
+use crate::document::InputFormat;
+use crate::source::Encoding;
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A compliance linter for 政府信息公开工作年度报告 (government information disclosure
+/// annual reports).
+#[derive(Debug, Parser)]
+#[command(name = "regulint", version, about, propagate_version = true)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint report files or folders of reports.
+    Lint(LintArgs),
+    /// Show what the reader understood of one report: sections, tables, cells.
+    Inspect(InspectArgs),
+}
+
+/// Output formats of `lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics with source excerpts, like a compiler.
+    Human,
+    /// One JSON document (see docs/output.md).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// JUnit XML.
+    Junit,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When writing to a terminal (and `NO_COLOR` is not set).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The lowest severity that makes `lint` exit with status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors (and unreadable files).
+    Error,
+    /// Warnings and errors (and unreadable files).
+    Warning,
+}
+
+impl FailOn {
+    /// As a severity threshold.
+    #[must_use]
+    pub fn threshold(self) -> Severity {
+        match self {
+            Self::Error => Severity::Error,
+            Self::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// `regulint lint`.
+#[derive(Debug, ClapArgs)]
+pub struct LintArgs {
+    /// Files or folders to lint; `-` reads standard input. Folders are searched recursively,
+    /// respecting .gitignore, for .txt .md .html .htm .shtml .docx .json files. Default: `.`.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Report only rules whose code starts with one of these (e.g. T3,D001). Overrides
+    /// `select` in regulint.toml.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Never report rules whose code starts with one of these. Overrides `ignore` in
+    /// regulint.toml.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Option<Vec<String>>,
+
+    /// Lint on N threads (default: one per core).
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Print only a table: one row per file with its counts and status.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Print findings only: no closing summary and no progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Read text files in this encoding instead of detecting it (utf-8, utf-16le, utf-16be,
+    /// gb18030).
+    #[arg(long, value_name = "ENC")]
+    pub encoding: Option<Encoding>,
+
+    /// Read files as this format instead of detecting it (text, markdown, html, docx, json).
+    #[arg(long, value_name = "FMT", value_parser = parse_input_format)]
+    pub input_format: Option<InputFormat>,
+
+    /// Use this configuration file instead of searching for regulint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any regulint.toml.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+/// Output formats of `inspect`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    /// An indented tree.
+    Tree,
+    /// JSON.
+    Json,
+}
+
+/// `regulint inspect`.
+#[derive(Debug, ClapArgs)]
+pub struct InspectArgs {
+    /// The report.
+    pub path: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Tree)]
+    pub format: InspectFormat,
+
+    /// Read the file in this encoding instead of detecting it.
+    #[arg(long, value_name = "ENC")]
+    pub encoding: Option<Encoding>,
+
+    /// Read the file as this format instead of detecting it.
+    #[arg(long, value_name = "FMT", value_parser = parse_input_format)]
+    pub input_format: Option<InputFormat>,
+}
+
+fn parse_input_format(text: &str) -> Result<InputFormat, String> {
+    Ok(match text.to_ascii_lowercase().as_str() {
+        "text" | "txt" => InputFormat::Text,
+        "markdown" | "md" => InputFormat::Markdown,
+        "html" | "htm" => InputFormat::Html,
+        "docx" => InputFormat::Docx,
+        "json" => InputFormat::Json,
+        other => {
+            return Err(format!(
+                "unknown input format `{other}`; expected text, markdown, html, docx or json"
+            ));
+        }
+    })
+}

@@ -1,0 +1,30 @@
+//! `regulint inspect FILE`: what the reader understood.
+
+use super::ExitStatus;
+use super::args::{InspectArgs, InspectFormat};
+use crate::batch::display;
+use crate::document::{self, ReadOptions};
+use anyhow::Context as _;
+use std::io::Write as _;
+
+pub(super) fn run(args: &InspectArgs) -> anyhow::Result<ExitStatus> {
+    let name = display(&args.path);
+    let bytes = std::fs::read(&args.path).with_context(|| format!("cannot read {name}"))?;
+    let options = ReadOptions {
+        format: args.input_format,
+        encoding: args.encoding,
+    };
+    let loaded =
+        document::load(&name, &bytes, options).with_context(|| format!("cannot read {name}"))?;
+    let view = crate::inspect::view(&loaded);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        InspectFormat::Tree => out.write_all(crate::inspect::render_tree(&view).as_bytes())?,
+        InspectFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &view)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitStatus::Success)
+}

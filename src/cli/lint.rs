@@ -1,0 +1,189 @@
+//! `regulint lint PATH…`: configuration, file discovery, the parallel batch, the renderer and
+//! the exit status.
+
+use super::ExitStatus;
+use super::args::{ColorWhen, Format, LintArgs};
+use crate::batch::{self, Input, Run};
+use crate::config::{self, Config, ConfigError, Policy};
+use crate::diagnostic::{FileReport, RuleInfo, Summary};
+use crate::document::ReadOptions;
+use crate::lint::{LintOptions, lint_bytes};
+use crate::render::human::{Human, SummaryTable};
+use crate::render::{Emitter, github::Github, json::Json, junit::Junit, sarif::Sarif};
+use anyhow::Context as _;
+use codespan_reporting::term::termcolor::{
+    Ansi, BufferedStandardStream, ColorChoice, NoColor, StandardStream, WriteColor,
+};
+use std::io::{BufWriter, IsTerminal as _};
+use std::path::PathBuf;
+
+pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
+    let config = match configuration(args) {
+        Ok(config) => config,
+        Err(error) => {
+            let mut stderr = StandardStream::stderr(stderr_colour(args.color));
+            error.render(&mut stderr)?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    for code in args.select.iter().chain(&args.ignore).flatten() {
+        if let Err(message) = config::check_code(code) {
+            eprintln!("regulint: error: {message}");
+            return Ok(ExitStatus::Error);
+        }
+    }
+    if args.summary && args.format != Format::Human {
+        eprintln!("regulint: error: --summary prints a table; it cannot be combined with --format");
+        return Ok(ExitStatus::Error);
+    }
+    let policy = Policy {
+        select: args.select.clone().or(config.select).unwrap_or_default(),
+        ignore: args.ignore.clone().or(config.ignore).unwrap_or_default(),
+        severity: config.severity,
+    };
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let collected = batch::collect(&paths, config.exclude.as_ref());
+    for (path, error) in &collected.missing {
+        eprintln!("regulint: error: {}: {error}", path.display());
+    }
+    if collected.inputs.is_empty() {
+        if collected.missing.is_empty() {
+            let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "regulint: error: no report files found in {} (looked for .{})",
+                shown.join(", "),
+                batch::REPORT_EXTENSIONS.join(" .")
+            );
+        }
+        return Ok(ExitStatus::Error);
+    }
+
+    let mut out = output(args)?;
+    let mut emitter = emitter(args, &collected.inputs);
+    // `LintOptions` grows fields (pack, year, rules) as the engine lands; keep the update.
+    #[allow(clippy::needless_update)]
+    let options = LintOptions {
+        read: ReadOptions {
+            format: args.input_format,
+            encoding: args.encoding,
+        },
+        ..LintOptions::default()
+    };
+    let lint = |input: &Input| -> FileReport {
+        let name = input.name();
+        match batch::read(input) {
+            Ok(bytes) => {
+                let mut report = lint_bytes(&name, &bytes, &options);
+                policy.apply(&mut report);
+                report
+            }
+            Err(error) => FileReport::unreadable(name, error),
+        }
+    };
+    let run = Run {
+        jobs: args.jobs.unwrap_or(0),
+        progress: !args.quiet,
+    };
+    let mut summary = Summary::default();
+    emitter.begin(&mut *out)?;
+    batch::lint_in_order(&collected.inputs, run, lint, |report| {
+        summary.add(&report);
+        emitter.file(&mut *out, &report)?;
+        // Stream: each file's output leaves as soon as it is written.
+        out.flush()
+    })?;
+    emitter.finish(&mut *out, &summary)?;
+    out.flush()?;
+
+    Ok(if !collected.missing.is_empty() {
+        ExitStatus::Error
+    } else if summary.fails(args.fail_on.threshold()) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// The configuration: `--config FILE`, none with `--no-config`, else the nearest regulint.toml.
+fn configuration(args: &LintArgs) -> Result<Config, ConfigError> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::find(&cwd)),
+    };
+    match path {
+        Some(path) => config::load(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The renderer for `--format` (or the `--summary` table).
+fn emitter(args: &LintArgs, inputs: &[Input]) -> Box<dyn Emitter> {
+    if args.summary {
+        let names: Vec<String> = inputs.iter().map(Input::name).collect();
+        return Box::new(SummaryTable::for_paths(
+            names.iter().map(String::as_str),
+            args.quiet,
+        ));
+    }
+    match args.format {
+        Format::Human => Box::new(Human { quiet: args.quiet }),
+        Format::Json => Box::new(Json::default()),
+        Format::Sarif => {
+            // The rule packs will describe their rules here; rules that fire without a
+            // description (reader problems) are described from their findings.
+            let rules: Vec<RuleInfo> = Vec::new();
+            Box::new(Sarif::new(&rules, std::env::current_dir().ok()))
+        }
+        Format::Github => Box::new(Github),
+        Format::Junit => Box::new(Junit),
+    }
+}
+
+/// Where the output goes, coloured only for the human formats and only when wanted.
+fn output(args: &LintArgs) -> anyhow::Result<Box<dyn WriteColor>> {
+    let coloured_format = args.format == Format::Human || args.summary;
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let file = BufWriter::new(file);
+            Ok(if coloured_format && args.color == ColorWhen::Always {
+                Box::new(Ansi::new(file))
+            } else {
+                Box::new(NoColor::new(file))
+            })
+        }
+        None => {
+            let choice = if coloured_format {
+                match args.color {
+                    ColorWhen::Always => ColorChoice::Always,
+                    ColorWhen::Never => ColorChoice::Never,
+                    ColorWhen::Auto if std::io::stdout().is_terminal() => ColorChoice::Auto,
+                    ColorWhen::Auto => ColorChoice::Never,
+                }
+            } else {
+                ColorChoice::Never
+            };
+            Ok(Box::new(BufferedStandardStream::stdout(choice)))
+        }
+    }
+}
+
+fn stderr_colour(when: ColorWhen) -> ColorChoice {
+    match when {
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+        ColorWhen::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
+        ColorWhen::Auto => ColorChoice::Never,
+    }
+}

@@ -1,0 +1,178 @@
+//! JSON: one document, `{"version":1,"files":[…],"summary":{…}}`, documented in
+//! `docs/output.md` and described by `docs/output.schema.json`.
+//!
+//! The document is streamed: the opening is written first, then one file object per line as
+//! files finish, then the summary. Consumers that parse the whole document see ordinary JSON.
+
+use super::{Emitter, Location};
+use crate::diagnostic::{FileReport, Finding, Outcome, Severity, Summary};
+use crate::source::Source;
+use codespan_reporting::term::termcolor::WriteColor;
+use serde::Serialize;
+use std::io;
+
+/// The version of the JSON document's shape. Bumped on incompatible changes only.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One file in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonFile<'a> {
+    /// The path as given.
+    pub path: &'a str,
+    /// Detected input format, `null` when unreadable.
+    pub format: Option<&'static str>,
+    /// Encoding used, `null` when unreadable.
+    pub encoding: Option<&'static str>,
+    /// Rule pack applied.
+    pub pack: Option<&'a str>,
+    /// Report year detected.
+    pub year: Option<i32>,
+    /// Findings in source order.
+    pub findings: Vec<JsonFinding<'a>>,
+    /// Why the file could not be read, or `null`.
+    pub error: Option<&'a str>,
+}
+
+/// One finding in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonFinding<'a> {
+    /// Rule code.
+    pub code: &'a str,
+    /// Rule name.
+    pub name: &'a str,
+    /// Severity.
+    pub severity: Severity,
+    /// Fail or not assessable.
+    pub outcome: Outcome,
+    /// Message.
+    pub message: &'a str,
+    /// How to fix it.
+    pub help: Option<&'a str>,
+    /// Legal or format basis.
+    pub basis: Option<&'a str>,
+    /// Extra lines.
+    pub notes: &'a [String],
+    /// 1-based first line.
+    pub line: usize,
+    /// 1-based first column, in characters.
+    pub column: usize,
+    /// Line of the end.
+    pub end_line: usize,
+    /// Column just past the end.
+    pub end_column: usize,
+    /// Start byte offset in the original file.
+    pub byte_start: usize,
+    /// End byte offset (exclusive) in the original file.
+    pub byte_end: usize,
+    /// Evidence.
+    pub labels: Vec<JsonLabel<'a>>,
+}
+
+/// One evidence label in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonLabel<'a> {
+    /// What it shows.
+    pub message: &'a str,
+    /// 1-based first line.
+    pub line: usize,
+    /// 1-based first column, in characters.
+    pub column: usize,
+    /// Line of the end.
+    pub end_line: usize,
+    /// Column just past the end.
+    pub end_column: usize,
+    /// Start byte offset in the original file.
+    pub byte_start: usize,
+    /// End byte offset (exclusive) in the original file.
+    pub byte_end: usize,
+}
+
+impl<'a> JsonFile<'a> {
+    /// The JSON view of a report.
+    #[must_use]
+    pub fn new(report: &'a FileReport) -> Self {
+        let findings = match &report.source {
+            Some(source) => report
+                .findings
+                .iter()
+                .map(|f| JsonFinding::new(source, f))
+                .collect(),
+            None => Vec::new(),
+        };
+        Self {
+            path: &report.path,
+            format: report.format.map(|f| f.name()),
+            encoding: report.encoding.map(|e| e.name()),
+            pack: report.pack.as_deref(),
+            year: report.year,
+            findings,
+            error: report.error.as_deref(),
+        }
+    }
+}
+
+impl<'a> JsonFinding<'a> {
+    fn new(source: &Source, finding: &'a Finding) -> Self {
+        let at = Location::of(source, finding.span);
+        Self {
+            code: &finding.code,
+            name: &finding.name,
+            severity: finding.severity,
+            outcome: finding.outcome,
+            message: &finding.message,
+            help: finding.help.as_deref(),
+            basis: finding.basis.as_deref(),
+            notes: &finding.notes,
+            line: at.line,
+            column: at.column,
+            end_line: at.end_line,
+            end_column: at.end_column,
+            byte_start: at.byte_start,
+            byte_end: at.byte_end,
+            labels: finding
+                .labels
+                .iter()
+                .map(|label| {
+                    let at = Location::of(source, label.span);
+                    JsonLabel {
+                        message: &label.message,
+                        line: at.line,
+                        column: at.column,
+                        end_line: at.end_line,
+                        end_column: at.end_column,
+                        byte_start: at.byte_start,
+                        byte_end: at.byte_end,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The JSON format.
+#[derive(Debug, Default)]
+pub struct Json {
+    files: usize,
+}
+
+impl Emitter for Json {
+    fn begin(&mut self, out: &mut dyn WriteColor) -> io::Result<()> {
+        write!(out, "{{\"version\":{SCHEMA_VERSION},\"files\":[")
+    }
+
+    fn file(&mut self, out: &mut dyn WriteColor, report: &FileReport) -> io::Result<()> {
+        if self.files > 0 {
+            out.write_all(b",")?;
+        }
+        self.files += 1;
+        out.write_all(b"\n")?;
+        serde_json::to_writer(&mut *out, &JsonFile::new(report))?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        out.write_all(b"\n],\"summary\":")?;
+        serde_json::to_writer(&mut *out, summary)?;
+        out.write_all(b"}\n")
+    }
+}
