@@ -4,6 +4,7 @@
 pub mod args;
 mod inspect;
 mod lint;
+mod rules;
 
 pub use args::{Args, Command};
 
@@ -37,6 +38,10 @@ pub fn run(args: Args) -> ExitStatus {
     let result = match args.command {
         Command::Lint(args) => lint::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Rules(args) => rules::list(&args),
+        Command::Explain(args) => rules::explain(&args),
+        Command::CheckRules(args) => rules::check(&args),
+        Command::Test(args) => rules::test(&args),
     };
     match result {
         Ok(status) => status,

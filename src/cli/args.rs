@@ -23,6 +23,59 @@ pub enum Command {
     Lint(LintArgs),
     /// Show what the reader understood of one report: sections, tables, cells.
     Inspect(InspectArgs),
+    /// List the rule packs and their rules.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain(ExplainArgs),
+    /// Compile rule files and report their errors (exit 2 on error).
+    CheckRules(CheckRulesArgs),
+    /// Run rule fixtures and compare the diagnostics with their snapshots.
+    Test(TestArgs),
+}
+
+/// `regulint rules`.
+#[derive(Debug, ClapArgs)]
+pub struct RulesArgs {
+    /// Only this pack.
+    #[arg(long, value_name = "NAME")]
+    pub pack: Option<String>,
+    /// Rule files to list instead of the built-in packs.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Write one Markdown page per rule into this folder (docs/rules).
+    #[arg(long, value_name = "DIR")]
+    pub write_docs: Option<PathBuf>,
+}
+
+/// `regulint explain`.
+#[derive(Debug, ClapArgs)]
+pub struct ExplainArgs {
+    /// The rule code, e.g. T301.
+    pub code: String,
+    /// Rule files to look in instead of the built-in packs.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+}
+
+/// `regulint check-rules`.
+#[derive(Debug, ClapArgs)]
+pub struct CheckRulesArgs {
+    /// Rule files (each an entry file with a `pack`, or a file of rules).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// `regulint test`.
+#[derive(Debug, ClapArgs)]
+pub struct TestArgs {
+    /// Test folders (with `fixtures/` and `snapshots/`). Default: `rules`.
+    pub dirs: Vec<PathBuf>,
+    /// Write the new output as the snapshot where it differs.
+    #[arg(long, conflicts_with = "review")]
+    pub accept: bool,
+    /// Ask, for each difference, whether to accept it.
+    #[arg(long)]
+    pub review: bool,
 }
 
 /// Output formats of `lint`.
@@ -124,6 +177,18 @@ pub struct LintArgs {
     /// Read files as this format instead of detecting it (text, markdown, html, docx, json).
     #[arg(long, value_name = "FMT", value_parser = parse_input_format)]
     pub input_format: Option<InputFormat>,
+
+    /// Check against this pack (gov-2019, gov-2021) instead of choosing by report year.
+    #[arg(long, value_name = "NAME")]
+    pub pack: Option<String>,
+
+    /// Take this as the report year instead of reading it from the report.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+
+    /// Use the packs in these rule files instead of the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
 
     /// Use this configuration file instead of searching for regulint.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]

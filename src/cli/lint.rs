@@ -36,6 +36,21 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         eprintln!("regulint: error: --summary prints a table; it cannot be combined with --format");
         return Ok(ExitStatus::Error);
     }
+    let packs = match load_packs(&args.rules) {
+        Ok(packs) => packs,
+        Err(status) => return Ok(status),
+    };
+    let pack = args.pack.clone().or(config.pack.clone());
+    if let Some(name) = &pack
+        && !packs.iter().any(|p| &p.name == name)
+    {
+        let names: Vec<&str> = packs.iter().map(|p| p.name.as_str()).collect();
+        eprintln!(
+            "regulint: error: unknown pack `{name}`; expected one of {}",
+            names.join(", ")
+        );
+        return Ok(ExitStatus::Error);
+    }
     let policy = Policy {
         select: args.select.clone().or(config.select).unwrap_or_default(),
         ignore: args.ignore.clone().or(config.ignore).unwrap_or_default(),
@@ -64,15 +79,17 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     }
 
     let mut out = output(args)?;
-    let mut emitter = emitter(args, &collected.inputs);
-    // `LintOptions` grows fields (pack, year, rules) as the engine lands; keep the update.
-    #[allow(clippy::needless_update)]
+    let rules: Vec<RuleInfo> = packs.iter().flat_map(|p| p.rule_infos()).collect();
+    let mut emitter = emitter(args, &collected.inputs, &rules);
     let options = LintOptions {
         read: ReadOptions {
             format: args.input_format,
             encoding: args.encoding,
         },
-        ..LintOptions::default()
+        pack,
+        year: args.year,
+        packs: Some(packs),
+        only: None,
     };
     let lint = |input: &Input| -> FileReport {
         let name = input.name();
@@ -127,7 +144,7 @@ fn configuration(args: &LintArgs) -> Result<Config, ConfigError> {
 }
 
 /// The renderer for `--format` (or the `--summary` table).
-fn emitter(args: &LintArgs, inputs: &[Input]) -> Box<dyn Emitter> {
+fn emitter(args: &LintArgs, inputs: &[Input], rules: &[RuleInfo]) -> Box<dyn Emitter> {
     if args.summary {
         let names: Vec<String> = inputs.iter().map(Input::name).collect();
         return Box::new(SummaryTable::for_paths(
@@ -138,12 +155,7 @@ fn emitter(args: &LintArgs, inputs: &[Input]) -> Box<dyn Emitter> {
     match args.format {
         Format::Human => Box::new(Human { quiet: args.quiet }),
         Format::Json => Box::new(Json::default()),
-        Format::Sarif => {
-            // The rule packs will describe their rules here; rules that fire without a
-            // description (reader problems) are described from their findings.
-            let rules: Vec<RuleInfo> = Vec::new();
-            Box::new(Sarif::new(&rules, std::env::current_dir().ok()))
-        }
+        Format::Sarif => Box::new(Sarif::new(rules, std::env::current_dir().ok())),
         Format::Github => Box::new(Github),
         Format::Junit => Box::new(Junit),
     }
@@ -186,4 +198,24 @@ fn stderr_colour(when: ColorWhen) -> ColorChoice {
         ColorWhen::Auto if std::io::stderr().is_terminal() => ColorChoice::Auto,
         ColorWhen::Auto => ColorChoice::Never,
     }
+}
+
+/// The built-in packs, or the packs of `--rules` files (compile errors are printed; exit 2).
+pub(super) fn load_packs(
+    files: &[PathBuf],
+) -> Result<std::sync::Arc<Vec<crate::dsl::program::Pack>>, ExitStatus> {
+    if files.is_empty() {
+        return Ok(crate::lint::builtin_packs());
+    }
+    let mut packs = Vec::new();
+    for file in files {
+        match crate::packs::from_file(&file.to_string_lossy()) {
+            Ok(pack) => packs.push(pack),
+            Err(e) => {
+                let _ = crate::render::rule_errors(&mut std::io::stderr(), &e.errors, &e.files);
+                return Err(ExitStatus::Error);
+            }
+        }
+    }
+    Ok(std::sync::Arc::new(packs))
 }

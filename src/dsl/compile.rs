@@ -188,6 +188,7 @@ impl Compiler {
             }
             return None;
         };
+        rules.sort_by(|a, b| a.code.cmp(&b.code));
         Some(Pack {
             name: decl.name.text.clone(),
             title: decl

@@ -13,6 +13,8 @@ use super::super::mapped::MappedText;
 use super::super::model::{RawBlock, RawCell, RawRow, RawTable, TableKind};
 use super::super::structure::looks_like_heading;
 use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// A line of the source: its text without the line break, and its start offset.
 #[derive(Clone, Copy)]
@@ -59,6 +61,13 @@ pub fn read(text: &str) -> Vec<RawBlock> {
                 .position(|l| !l.is_pipe())
                 .map_or(lines.len(), |n| i + n);
             blocks.extend(pipe_tables(&lines[i..end]).into_iter().map(RawBlock::Table));
+            i = end;
+        } else if loose_row(line.text).is_some() {
+            let end = lines[i..]
+                .iter()
+                .position(|l| loose_row(l.text).is_none())
+                .map_or(lines.len(), |n| i + n);
+            blocks.push(RawBlock::Table(loose_table(&lines[i..end])));
             i = end;
         } else {
             let mut paragraph = MappedText::verbatim(line.text.trim_end(), line.start);
@@ -160,6 +169,51 @@ fn tab_table(lines: &[Line<'_>]) -> RawTable {
     }
 }
 
+static LOOSE_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([\p{Han}（）()“”/]{2,20}?)\s*((?:[+-]?\d[\d,.]*(?:\s*万?元)?\s*){1,3})$")
+        .expect("valid pattern")
+});
+
+/// A table row that a PDF extractor left as a plain line: a short label and one to three
+/// numbers, e.g. `行政许可 97`. Returns the byte ranges of the label and of each number.
+fn loose_row(text: &str) -> Option<Vec<(usize, usize)>> {
+    if looks_like_heading(text).is_some() {
+        return None;
+    }
+    let caps = LOOSE_ROW.captures(text)?;
+    let label = caps.get(1)?;
+    let numbers = caps.get(2)?;
+    let mut ranges = vec![(label.start(), label.end())];
+    let mut offset = numbers.start();
+    for piece in numbers.as_str().split_whitespace() {
+        let start = offset + numbers.as_str()[offset - numbers.start()..].find(piece)?;
+        ranges.push((start, start + piece.len()));
+        offset = start + piece.len();
+    }
+    Some(ranges)
+}
+
+fn loose_table(lines: &[Line<'_>]) -> RawTable {
+    let rows: Vec<RawRow> = lines
+        .iter()
+        .map(|line| RawRow {
+            span: Span::new(line.start, line.end()),
+            cells: loose_row(line.text)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(a, b)| {
+                    RawCell::new(&line.text[a..b], Span::new(line.start + a, line.start + b))
+                })
+                .collect(),
+        })
+        .collect();
+    RawTable {
+        span: Span::new(lines[0].start, lines[lines.len() - 1].end()),
+        rows,
+        kind: TableKind::TabSeparated,
+    }
+}
+
 fn is_separator(line: &Line<'_>) -> bool {
     let t = line.text.trim();
     t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
@@ -243,6 +297,33 @@ mod tests {
                 "上海市科委 2024 年深入贯彻。"
             ]
         );
+    }
+
+    #[test]
+    fn loose_label_number_lines_become_rows() {
+        let text =
+            "信息内容本年处理决定数量\n行政许可 97\n行政处罚 0\n上海市科委 2024 年深入贯彻。\n";
+        let blocks = read(text);
+        let tables: Vec<&RawTable> = blocks
+            .iter()
+            .filter_map(|b| {
+                if let RawBlock::Table(t) = b {
+                    Some(t)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(tables.len(), 1);
+        let cells: Vec<&str> = tables[0].rows[0]
+            .cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(cells, ["行政许可", "97"]);
+        assert_eq!(&text[tables[0].rows[1].cells[1].span.range()], "0");
+        assert!(loose_row("2024 年上海市科委政府信息公开工作").is_none());
+        assert!(loose_row("二、主动公开政府信息情况").is_none());
     }
 
     #[test]

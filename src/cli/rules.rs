@@ -1,0 +1,103 @@
+//! `regulint rules`, `explain`, `check-rules` and `test`: the rule author's commands.
+
+use super::ExitStatus;
+use super::args::{CheckRulesArgs, ExplainArgs, RulesArgs, TestArgs};
+use super::lint::load_packs;
+use crate::ruletest::{self, Mode};
+use std::io::Write as _;
+use std::path::PathBuf;
+
+pub(super) fn list(args: &RulesArgs) -> anyhow::Result<ExitStatus> {
+    let packs = match load_packs(&args.rules) {
+        Ok(p) => p,
+        Err(status) => return Ok(status),
+    };
+    if let Some(dir) = &args.write_docs {
+        for (name, text) in crate::explain::rule_pages(&packs) {
+            std::fs::create_dir_all(dir)?;
+            std::fs::write(dir.join(name), text)?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    let mut out = std::io::stdout().lock();
+    for pack in packs
+        .iter()
+        .filter(|p| args.pack.as_ref().is_none_or(|n| n == &p.name))
+    {
+        out.write_all(crate::explain::pack_listing(pack).as_bytes())?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub(super) fn explain(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
+    let packs = match load_packs(&args.rules) {
+        Ok(p) => p,
+        Err(status) => return Ok(status),
+    };
+    match crate::explain::explain(&packs, &args.code) {
+        Some(text) => {
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+            Ok(ExitStatus::Success)
+        }
+        None => {
+            let codes: Vec<&str> = packs
+                .iter()
+                .flat_map(|p| p.rules.iter().map(|r| r.code.as_str()))
+                .collect();
+            let hint = crate::dsl::error::suggest(&args.code.to_ascii_uppercase(), codes)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            eprintln!("regulint: error: no rule `{}`{hint}", args.code);
+            Ok(ExitStatus::Error)
+        }
+    }
+}
+
+pub(super) fn check(args: &CheckRulesArgs) -> anyhow::Result<ExitStatus> {
+    let mut status = ExitStatus::Success;
+    let mut stderr = std::io::stderr().lock();
+    for file in &args.files {
+        let path = file.to_string_lossy();
+        match crate::packs::from_file(&path) {
+            Ok(pack) => writeln!(
+                std::io::stdout().lock(),
+                "{path}: ok (pack {}, {} rules)",
+                pack.name,
+                pack.rules.len()
+            )?,
+            Err(e) => {
+                crate::render::rule_errors(&mut stderr, &e.errors, &e.files)?;
+                writeln!(
+                    stderr,
+                    "{path}: {} error{}",
+                    e.errors.len(),
+                    if e.errors.len() == 1 { "" } else { "s" }
+                )?;
+                status = ExitStatus::Error;
+            }
+        }
+    }
+    Ok(status)
+}
+
+pub(super) fn test(args: &TestArgs) -> anyhow::Result<ExitStatus> {
+    let dirs = if args.dirs.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        args.dirs.clone()
+    };
+    let mode = if args.accept {
+        Mode::Accept
+    } else if args.review {
+        Mode::Review
+    } else {
+        Mode::Check
+    };
+    let mut out = std::io::stdout().lock();
+    let summary = ruletest::run(&dirs, mode, &mut out)?;
+    Ok(if summary.failed > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
