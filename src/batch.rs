@@ -245,6 +245,7 @@ where
         .build()
         .map_err(io::Error::other)?;
     let bar = progress_bar(inputs.len(), run.progress);
+    let stdout_is_terminal = io::stdout().is_terminal();
     let next = AtomicUsize::new(0);
     let gate = Gate::default();
     let (sender, receiver) = mpsc::channel::<(usize, FileReport)>();
@@ -288,8 +289,13 @@ where
                 pending.insert(i, report);
                 while let Some(report) = pending.remove(&expected) {
                     match &bar {
-                        Some(bar) => {
+                        // Output to the same terminal must not tear through the bar.
+                        Some(bar) if stdout_is_terminal => {
                             bar.suspend(|| emit(report))?;
+                            bar.inc(1);
+                        }
+                        Some(bar) => {
+                            emit(report)?;
                             bar.inc(1);
                         }
                         None => emit(report)?,
