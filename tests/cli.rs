@@ -43,7 +43,7 @@ fn exit_codes() {
     assert_eq!(code(&regulint(d, &["lint", "broken.txt"])), 1);
     assert_eq!(code(&regulint(d, &["lint"])), 1, "the folder, by default");
     assert_eq!(
-        code(&regulint(d, &["lint", "--ignore", "D001", "broken.txt"])),
+        code(&regulint(d, &["lint", "--ignore", "T401", "broken.txt"])),
         0
     );
     assert_eq!(
@@ -51,7 +51,7 @@ fn exit_codes() {
         0
     );
     assert_eq!(
-        code(&regulint(d, &["lint", "--select", "D", "broken.txt"])),
+        code(&regulint(d, &["lint", "--select", "T4", "broken.txt"])),
         1
     );
 
@@ -84,7 +84,7 @@ fn exit_codes() {
 fn severity_overrides_and_fail_on() {
     let dir = reports();
     let d = dir.path();
-    std::fs::write(d.join("regulint.toml"), "[severity]\nD001 = \"warning\"\n").unwrap();
+    std::fs::write(d.join("regulint.toml"), "[severity]\nT401 = \"warning\"\n").unwrap();
     assert_eq!(code(&regulint(d, &["lint", "broken.txt"])), 0);
     assert_eq!(
         code(&regulint(
@@ -156,7 +156,7 @@ fn unreadable_files_are_reported_and_never_stop_the_others() {
     assert!(text.contains("binary.txt: the file looks binary"), "{text}");
     assert!(text.contains("garbage.md: "), "{text}");
     assert!(
-        text.contains("5 files: 1 clean, 2 with errors, 0 with warnings, 2 unreadable"),
+        text.contains("5 files: 0 clean, 2 with errors, 1 with warnings, 2 unreadable"),
         "{text}"
     );
 }
@@ -206,7 +206,8 @@ fn stdin() {
     assert_eq!(code(&output), 1);
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.starts_with("::error file=<stdin>,line=90,col=1,"),
+        text.lines()
+            .any(|l| l.starts_with("::error file=<stdin>,line=90,col=1,") && l.contains("T401")),
         "{text}"
     );
 }

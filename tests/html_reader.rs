@@ -209,20 +209,3 @@ fn shuyang_2023_crawled_page() {
     assert!(markup.starts_with("0527—83593</font>"), "{markup}");
     assert!(markup.ends_with("059"), "{markup}");
 }
-
-#[test]
-#[ignore = "prints the models for a person to look at"]
-fn print_models() {
-    for name in ["shanghai-gov-office-2019.html", "shuyang-fgj-2023.html"] {
-        let (loaded, _) = load_real(name);
-        println!(
-            "{}",
-            regulint::inspect::render_tree(&regulint::inspect::view(&loaded))
-        );
-        for block in &loaded.document.blocks {
-            if let Block::Paragraph { text, span, .. } = block {
-                println!("[{span:?}] {}", text.text);
-            }
-        }
-    }
-}

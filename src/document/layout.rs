@@ -13,8 +13,11 @@
 //!    keep positions (the seed's table 3 has labels under 自然人 and values under 其他); when
 //!    labels intrude into value columns the band is read right-aligned instead, after trailing
 //!    empty fields are dropped.
-//! 5. A row with more values than columns is `malformed` and recorded as a problem; its values
-//!    are never shifted to make it fit.
+//! 5. In a band whose positions can be trusted, a row with values under no column heading is
+//!    `malformed` and recorded as a problem; its values are never shifted to make it fit.
+//!    In a right-aligned band with more values than headings, the header is what is broken
+//!    (extractors split headings into fragments): the row is left unaligned, and rules that
+//!    know the table's shape read its values by position.
 
 use super::model::{Band, Cell, Column, Problem, ProblemKind, RawTable, Row, RowKind, TableKind};
 use super::value::CellValue;
@@ -397,8 +400,10 @@ fn align_row(row: &mut Row, columns: &[Column], regular: bool, problems: &mut Ve
         values.remove(0);
     }
     if values.len() > k {
-        flag_shape(row, values.len(), k, problems);
-        row.aligned = values.iter().take(k).map(|&i| Some(i)).collect();
+        // The header of an irregular (extracted) table does not describe its columns: leave
+        // the row unaligned rather than call it malformed. Rules that know how many columns
+        // the table must have read `values` by position instead.
+        row.aligned = vec![None; k];
         return;
     }
     let pad = k - values.len();

@@ -210,6 +210,17 @@ impl RuleRun<'_, '_> {
                 }
             }
         }
+        // `at` a list (every blank cell, every old-template label): label each item.
+        if let Some(Value::List(items)) = at {
+            for item in items.iter().skip(1) {
+                if let Some(span) = self.span_of(item) {
+                    labels.push(Label {
+                        span,
+                        message: self.display(item),
+                    });
+                }
+            }
+        }
         let primary = at
             .and_then(|v| self.span_of(v))
             .or_else(|| explain.rhs.as_ref().and_then(|v| self.span_of(v)))
@@ -341,7 +352,10 @@ impl RuleRun<'_, '_> {
         let mut findings = self.findings;
         let mut gaps = self.gaps;
         gaps.sort_by_key(|g| g.span);
-        gaps.dedup_by(|a, b| a.span == b.span && a.what == b.what);
+        // One gap per place and reason: fifteen values of a malformed row are one gap.
+        gaps.dedup_by(|a, b| {
+            a.span == b.span && (a.what == b.what || (a.span.is_some() && a.why == b.why))
+        });
         if !gaps.is_empty() {
             let first = &gaps[0];
             let span = gaps
