@@ -87,12 +87,28 @@ pub fn looks_like_heading(text: &str) -> Option<Heading> {
 pub fn sections(blocks: &mut [Block]) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     let mut open: Vec<SectionId> = Vec::new();
+    // Markdown depth (`#` count) of the open top-level heading: a numbered heading written
+    // deeper (`### 一、本年新收…` under `## 三、…`) is a sub-heading, whatever its numeral.
+    let mut top_depth: Option<usize> = None;
     for index in 0..blocks.len() {
         let heading = match &blocks[index] {
             Block::Paragraph { text, .. } => looks_like_heading(&text.text).map(|h| (h, text)),
             Block::Table { .. } => None,
         };
-        if let Some((heading, text)) = heading {
+        if let Some((mut heading, text)) = heading {
+            let depth = text
+                .text
+                .trim_start()
+                .chars()
+                .take_while(|&c| c == '#')
+                .count();
+            if heading.level == 1 {
+                if top_depth.is_some_and(|top| top > 0 && depth > top) && !open.is_empty() {
+                    heading.level = 2;
+                } else {
+                    top_depth = Some(depth);
+                }
+            }
             while let Some(&top) = open.last() {
                 if sections[top].level >= heading.level {
                     sections[top].end_block = index;

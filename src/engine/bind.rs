@@ -135,7 +135,16 @@ pub fn table(def: &TableDef, section: Option<&FoundSection>, document: &Document
         .map(|(i, _)| i)
         .collect();
     if def.values.is_empty() {
-        bind_grid(def, &candidates, document)
+        let bound = bind_grid(def, &candidates, document);
+        if bound.found() || section.is_none() {
+            return bound;
+        }
+        // The section was found but holds none of the rows (an extractor's headings broke
+        // the section): look in every table that has one of the table's row labels.
+        let anywhere: Vec<usize> = (0..document.tables.len())
+            .filter(|&t| mentions_anchor(def, document, &document.tables[t]))
+            .collect();
+        bind_grid(def, &anywhere, document)
     } else {
         bind_sequence(&candidates, document)
     }

@@ -221,13 +221,19 @@ impl RuleRun<'_, '_> {
                 }
             }
         }
+        // A sum points at its first cell (the total, on the side of the identity that has
+        // one); its other cells are labels.
+        let first_term = |v: &Value| match v {
+            Value::Num(n) => n.terms.first().map(|t| t.span),
+            other => self.span_of(other),
+        };
         let primary = at
             .and_then(|v| self.span_of(v))
-            .or_else(|| explain.rhs.as_ref().and_then(|v| self.span_of(v)))
-            .or_else(|| explain.lhs.as_ref().and_then(|v| self.span_of(v)))
+            .or_else(|| explain.rhs.as_ref().and_then(first_term))
+            .or_else(|| explain.lhs.as_ref().and_then(first_term))
             .unwrap_or_else(|| self.ctx.fallback_span());
         // The primary location is not repeated as a label unless the label says something.
-        labels.retain(|l| l.span != primary || at.is_none());
+        labels.retain(|l| l.span != primary);
         labels.dedup_by(|a, b| a.span == b.span);
         labels.truncate(MAX_LABELS);
         let mut notes = Vec::new();

@@ -143,13 +143,7 @@ fn tab_table(lines: &[Line<'_>]) -> RawTable {
             let mut cells = Vec::new();
             let mut offset = line.start;
             for field in line.text.split('\t') {
-                let trimmed = field.trim();
-                let lead = field.len() - field.trim_start().len();
-                let start = offset + lead;
-                cells.push(RawCell::new(
-                    trimmed,
-                    Span::new(start, start + trimmed.len()),
-                ));
+                cells.push(field_cell(field, offset, line.end()));
                 offset += field.len() + 1;
             }
             RawRow {
@@ -214,6 +208,22 @@ fn loose_table(lines: &[Line<'_>]) -> RawTable {
     }
 }
 
+/// A cell from a separated field starting at `offset`. An empty cell's span covers its
+/// whitespace, or the separator after it, so a diagnostic can still point at it.
+fn field_cell(field: &str, offset: usize, line_end: usize) -> RawCell {
+    let trimmed = field.trim();
+    if trimmed.is_empty() {
+        let end = if field.is_empty() {
+            (offset + 1).min(line_end)
+        } else {
+            offset + field.len()
+        };
+        return RawCell::new("", Span::new(offset, end));
+    }
+    let start = offset + (field.len() - field.trim_start().len());
+    RawCell::new(trimmed, Span::new(start, start + trimmed.len()))
+}
+
 fn is_separator(line: &Line<'_>) -> bool {
     let t = line.text.trim();
     t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
@@ -256,13 +266,7 @@ fn pipe_row(line: &Line<'_>) -> RawRow {
     let mut cells = Vec::new();
     let mut offset = line.start + inner_start;
     for field in text[inner_start..inner_end].split('|') {
-        let trimmed = field.trim();
-        let lead = field.len() - field.trim_start().len();
-        let start = offset + lead;
-        cells.push(RawCell::new(
-            trimmed,
-            Span::new(start, start + trimmed.len()),
-        ));
+        cells.push(field_cell(field, offset, line.end()));
         offset += field.len() + 1;
     }
     RawRow {
