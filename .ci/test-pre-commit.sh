@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests .pre-commit-hooks.yaml with the real pre-commit: a temporary git repository with a
 # clean and a broken report and a .pre-commit-config.yaml pointing at this checkout's HEAD.
-# The hook must pass on the clean report and fail (reporting D001) on the broken one, both
+# The hook must pass on the clean report and fail (reporting T401 (table 4 has 16 values)) on the broken one, both
 # through `pre-commit run` and through an actual `git commit`.
 #
 #   .ci/test-pre-commit.sh [CORPUS_DIR]   (default: $REGULINT_CORPUS, else ../shared/corpus)
@@ -66,11 +66,11 @@ echo "--- installing the hook environment (cargo install)"
 echo "--- clean report: must pass"
 "$pre_commit" run regulint --files clean.txt
 
-echo "--- broken report: must fail with D001"
+echo "--- broken report: must fail with T401"
 status=0
 "$pre_commit" run regulint --files broken.txt >"$work/broken.out" 2>&1 || status=$?
 cat "$work/broken.out"
-if [ "$status" -eq 0 ] || ! grep -q "D001" "$work/broken.out"; then
+if [ "$status" -eq 0 ] || ! grep -q "T401" "$work/broken.out"; then
   echo "FAIL: the hook did not reject broken.txt (status $status)" >&2
   exit 1
 fi
@@ -85,5 +85,5 @@ if git commit --quiet -m "broken report" >"$work/commit.out" 2>&1; then
   echo "FAIL: git commit of broken.txt succeeded" >&2
   exit 1
 fi
-grep -q "D001" "$work/commit.out"
+grep -q "T401" "$work/commit.out"
 echo "pre-commit hook: OK (clean passes, broken fails)"
