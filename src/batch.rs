@@ -201,13 +201,35 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// # Errors
 /// When the file (or stdin) cannot be read.
 pub fn read(input: &Input) -> io::Result<Vec<u8>> {
+    // Read at most one byte past the limit: a 200 MB file is refused without being loaded.
+    let limit = crate::document::MAX_INPUT_BYTES as u64 + 1;
+    let too_large = |size: u64| {
+        io::Error::other(format!(
+            "the file is {size} bytes or more; regulint reads reports up to {} bytes",
+            crate::document::MAX_INPUT_BYTES
+        ))
+    };
     match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
-            io::stdin().lock().read_to_end(&mut bytes)?;
+            io::stdin().lock().take(limit).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 >= limit {
+                return Err(too_large(limit));
+            }
             Ok(bytes)
         }
-        Input::File(path) => std::fs::read(path),
+        Input::File(path) => {
+            let size = std::fs::metadata(path)?.len();
+            if size >= limit {
+                return Err(too_large(size));
+            }
+            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+            std::fs::File::open(path)?.take(limit).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 >= limit {
+                return Err(too_large(limit));
+            }
+            Ok(bytes)
+        }
         Input::Broken(_, error) => Err(io::Error::other(error.clone())),
     }
 }

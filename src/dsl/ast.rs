@@ -117,6 +117,8 @@ pub struct RuleDecl {
     pub doc_comments: Vec<String>,
     /// Severity, if given.
     pub severity: Option<(crate::diagnostic::Severity, Span)>,
+    /// `severity X if cond`: severities that apply where their condition holds.
+    pub severity_overrides: Vec<(crate::diagnostic::Severity, Expr, String)>,
     /// Legal basis.
     pub basis: Option<Str>,
     /// Message template.

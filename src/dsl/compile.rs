@@ -359,6 +359,11 @@ impl Compiler {
             names: Vec::new(),
             slot_names: Vec::new(),
         };
+        let severity_overrides: Vec<(Severity, Expr, String)> = decl
+            .severity_overrides
+            .iter()
+            .filter_map(|(level, cond, text)| Some((*level, self.expr(file, cond, &scope)?, text.clone())))
+            .collect();
         let body = self.block(file, &decl.body, &mut scope);
         if !decl.body.iter().any(contains_expect) {
             self.errors.push(
@@ -389,6 +394,7 @@ impl Compiler {
             code: decl.code.text.clone(),
             name: decl.name.text.clone(),
             severity,
+            severity_overrides,
             basis: decl.basis.as_ref().map(|b| b.text.clone()),
             message: template,
             help: decl.help.as_ref().map(|h| h.text.clone()),

@@ -243,6 +243,7 @@ impl Builder {
             name,
             doc_comments,
             severity: None,
+            severity_overrides: Vec::new(),
             basis: None,
             message: None,
             help: None,
@@ -261,15 +262,20 @@ impl Builder {
             };
             match field.as_rule() {
                 Rule::severity_field => {
-                    if rule.severity.is_some() {
-                        return Err(duplicate("severity"));
-                    }
-                    let level = match inner1(field).as_str() {
+                    let mut parts = field.into_inner();
+                    let level = match parts.next().expect("a severity").as_str() {
                         "error" => Severity::Error,
                         "warning" => Severity::Warning,
                         _ => Severity::Info,
                     };
-                    rule.severity = Some((level, span));
+                    if let Some(cond) = parts.next() {
+                        let text = cond.as_str().trim().to_owned();
+                        rule.severity_overrides.push((level, self.expr(cond)?, text));
+                    } else if rule.severity.is_some() {
+                        return Err(duplicate("severity"));
+                    } else {
+                        rule.severity = Some((level, span));
+                    }
                 }
                 Rule::basis_field => rule.basis = Some(self.string(inner1(field))),
                 Rule::message_field => {

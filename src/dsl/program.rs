@@ -172,6 +172,8 @@ pub struct CompiledRule {
     pub name: String,
     /// Severity.
     pub severity: Severity,
+    /// Severities that apply instead where their condition holds (first match wins).
+    pub severity_overrides: Vec<(Severity, Expr, String)>,
     /// Legal basis.
     pub basis: Option<String>,
     /// Message template.

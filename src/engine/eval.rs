@@ -104,7 +104,18 @@ pub(super) fn run(
             steps: 0,
         };
         run.block(&rule.body);
-        findings.extend(run.finish());
+        let overridden = rule
+            .severity_overrides
+            .iter()
+            .find(|(_, cond, _)| matches!(run.truth(cond, &mut Explain::default()), Truth::True))
+            .map(|(level, _, _)| *level);
+        let mut produced = run.finish();
+        if let Some(level) = overridden {
+            for finding in produced.iter_mut().filter(|f| f.outcome == Outcome::Fail) {
+                finding.severity = level;
+            }
+        }
+        findings.extend(produced);
     }
     findings.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.code.cmp(&b.code)));
     findings
