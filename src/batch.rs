@@ -224,7 +224,9 @@ pub fn read(input: &Input) -> io::Result<Vec<u8>> {
                 return Err(too_large(size));
             }
             let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-            std::fs::File::open(path)?.take(limit).read_to_end(&mut bytes)?;
+            std::fs::File::open(path)?
+                .take(limit)
+                .read_to_end(&mut bytes)?;
             if bytes.len() as u64 >= limit {
                 return Err(too_large(limit));
             }

@@ -52,7 +52,11 @@ fn page(rule: &CompiledRule, packs: &[&str]) -> String {
     let _ = writeln!(out, "# {} {}\n", rule.code, rule.name);
     let _ = writeln!(out, "- 严重程度 (severity): {}", rule.severity.name());
     for (level, _, condition) in &rule.severity_overrides {
-        let _ = writeln!(out, "- 当 `{condition}` 时为 (severity when): {}", level.name());
+        let _ = writeln!(
+            out,
+            "- 当 `{condition}` 时为 (severity when): {}",
+            level.name()
+        );
     }
     let _ = writeln!(out, "- 规则包 (packs): {}", packs.join(", "));
     if let Some(basis) = &rule.basis {

@@ -10,6 +10,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod window;
 
 use crate::diagnostic::{FileReport, Summary};
 use crate::source::{Source, Span};

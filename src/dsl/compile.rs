@@ -362,7 +362,9 @@ impl Compiler {
         let severity_overrides: Vec<(Severity, Expr, String)> = decl
             .severity_overrides
             .iter()
-            .filter_map(|(level, cond, text)| Some((*level, self.expr(file, cond, &scope)?, text.clone())))
+            .filter_map(|(level, cond, text)| {
+                Some((*level, self.expr(file, cond, &scope)?, text.clone()))
+            })
             .collect();
         let body = self.block(file, &decl.body, &mut scope);
         if !decl.body.iter().any(contains_expect) {

@@ -270,7 +270,8 @@ impl Builder {
                     };
                     if let Some(cond) = parts.next() {
                         let text = cond.as_str().trim().to_owned();
-                        rule.severity_overrides.push((level, self.expr(cond)?, text));
+                        rule.severity_overrides
+                            .push((level, self.expr(cond)?, text));
                     } else if rule.severity.is_some() {
                         return Err(duplicate("severity"));
                     } else {

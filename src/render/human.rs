@@ -1,9 +1,10 @@
 //! Human output through codespan-reporting, like rustc: code and name, message, the source
 //! excerpt with the failing cell underlined, evidence labels, the arithmetic, and help.
 
+use super::window::Windowed;
 use super::{Emitter, UNREADABLE_CODE, UNREADABLE_NAME};
 use crate::diagnostic::{FileReport, FileStatus, Finding, Outcome, Severity, Summary};
-use crate::source::Source;
+use crate::source::{Source, Span};
 use codespan_reporting::diagnostic::{Diagnostic, Label, LabelStyle};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
@@ -49,16 +50,22 @@ impl<'a> Files<'a> for OneFile<'a> {
 /// The codespan diagnostic for a finding.
 #[must_use]
 pub fn to_diagnostic(finding: &Finding) -> Diagnostic<()> {
+    to_diagnostic_mapped(finding, &|span: Span| span.range())
+}
+
+/// The codespan diagnostic with spans mapped into a view of the source.
+fn to_diagnostic_mapped(finding: &Finding, map: &dyn Fn(Span) -> Range<usize>) -> Diagnostic<()> {
     let severity = match finding.severity {
         Severity::Error => codespan_reporting::diagnostic::Severity::Error,
         Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
         Severity::Info => codespan_reporting::diagnostic::Severity::Note,
     };
-    let mut labels = vec![Label::new(LabelStyle::Primary, (), finding.span.range())];
+    let mut labels = vec![Label::new(LabelStyle::Primary, (), map(finding.span))];
     labels.extend(
-        finding.labels.iter().map(|l| {
-            Label::new(LabelStyle::Secondary, (), l.span.range()).with_message(&l.message)
-        }),
+        finding
+            .labels
+            .iter()
+            .map(|l| Label::new(LabelStyle::Secondary, (), map(l.span)).with_message(&l.message)),
     );
     let mut notes = finding.notes.clone();
     if finding.outcome == Outcome::NotAssessable {
@@ -94,15 +101,24 @@ pub fn write_file(out: &mut dyn WriteColor, report: &FileReport) -> std::io::Res
         return Ok(());
     };
     for finding in &report.findings {
-        emit(out, &config, &OneFile(source), &to_diagnostic(finding))?;
+        let spans: Vec<Span> = std::iter::once(finding.span)
+            .chain(finding.labels.iter().map(|l| l.span))
+            .collect();
+        if Windowed::needed(source, &spans) {
+            let view = Windowed::new(source, &spans);
+            let diagnostic = to_diagnostic_mapped(finding, &|span| view.map(span));
+            emit(out, &config, &view, &diagnostic)?;
+        } else {
+            emit(out, &config, &OneFile(source), &to_diagnostic(finding))?;
+        }
     }
     Ok(())
 }
 
-fn emit(
+fn emit<'f>(
     out: &mut dyn WriteColor,
     config: &Config,
-    files: &OneFile<'_>,
+    files: &'f impl Files<'f, FileId = ()>,
     diagnostic: &Diagnostic<()>,
 ) -> std::io::Result<()> {
     let styles = Styles::default();
