@@ -286,11 +286,16 @@ fn run_fixture(
     packs: &Arc<Vec<Pack>>,
 ) -> Result<(String, String, bool), String> {
     let (bytes, display_name, pack_override) = fixture_bytes(&fixture.path)?;
-    let display = if display_name.is_empty() {
-        relative(&fixture.path, dir)
+    // Shown as `<test folder>/fixtures/…` whatever the working folder, so snapshots are stable.
+    let shown_path = if display_name.is_empty() {
+        fixture.path.clone()
     } else {
-        display_name
+        PathBuf::from(display_name)
     };
+    let folder = dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let display = { format!("{folder}/{}", relative(&shown_path, dir)) };
     let options = LintOptions {
         pack: pack_override,
         packs: Some(Arc::clone(packs)),

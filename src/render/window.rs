@@ -10,7 +10,7 @@ use crate::source::{Source, Span};
 use codespan_reporting::files::{Error as FilesError, Files};
 use std::ops::Range;
 
-/// Lines longer than this (in bytes) are cut down to windows around the labels.
+/// Lines longer than this (in characters) are cut down to windows around the labels.
 pub const LONG_LINE: usize = 240;
 /// Context kept on each side of the labels of a long line, in characters.
 const CONTEXT: usize = 40;
@@ -41,9 +41,14 @@ impl<'a> Windowed<'a> {
     /// Whether any of `spans` is on a line longer than [`LONG_LINE`].
     #[must_use]
     pub fn needed(source: &Source, spans: &[Span]) -> bool {
-        spans
-            .iter()
-            .any(|s| line_len(source, source.line_index(s.start as usize)) > LONG_LINE)
+        spans.iter().any(|s| {
+            let line = source.line_index(s.start as usize);
+            let start = line_start(source, line);
+            source.text[start..start + line_len(source, line)]
+                .chars()
+                .count()
+                > LONG_LINE
+        })
     }
 
     /// A view keeping the lines of `spans`, cut around them. Labels far apart on one line
