@@ -138,6 +138,13 @@ pub struct Human {
 
 impl Emitter for Human {
     fn file(&mut self, out: &mut dyn WriteColor, report: &FileReport) -> io::Result<()> {
+        // A file that was not plain UTF-8 says how it was read, so a wrong guess is visible.
+        if !self.quiet
+            && let Some(encoding) = report.encoding
+            && encoding.name() != "utf-8"
+        {
+            writeln!(out, "note: {}: read as {}", report.path, encoding.name())?;
+        }
         write_file(out, report)
     }
 
