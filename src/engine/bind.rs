@@ -135,16 +135,14 @@ pub fn table(def: &TableDef, section: Option<&FoundSection>, document: &Document
         .map(|(i, _)| i)
         .collect();
     if def.values.is_empty() {
-        let bound = bind_grid(def, &candidates, document);
-        if bound.found() || section.is_none() {
-            return bound;
-        }
-        // The section was found but holds none of the rows (an extractor's headings broke
-        // the section): look in every table that has one of the table's row labels.
-        let anywhere: Vec<usize> = (0..document.tables.len())
-            .filter(|&t| mentions_anchor(def, document, &document.tables[t]))
+        // Rows the section does not hold are looked for in every other table that has one of
+        // the table's row labels: extracted headings (`三、本法提供`, a fragment of 无法提供)
+        // can end a section early.
+        let fallback: Vec<usize> = (0..document.tables.len())
+            .filter(|t| !candidates.contains(t))
+            .filter(|&t| section.is_some() && mentions_anchor(def, document, &document.tables[t]))
             .collect();
-        bind_grid(def, &anywhere, document)
+        bind_grid(def, &candidates, &fallback, document)
     } else {
         bind_sequence(&candidates, document)
     }
@@ -183,32 +181,21 @@ fn match_quality(label: &str, keys: &[String]) -> u8 {
     }
 }
 
-fn bind_grid(def: &TableDef, candidates: &[usize], document: &Document) -> BoundTable {
+fn bind_grid(
+    def: &TableDef,
+    candidates: &[usize],
+    fallback: &[usize],
+    document: &Document,
+) -> BoundTable {
     let mut used: Vec<(usize, usize)> = Vec::new();
     let mut bound = BoundTable {
         rows: Vec::with_capacity(def.rows.len()),
         ..BoundTable::default()
     };
     for declared in &def.rows {
-        let mut best: Option<(u8, usize, usize)> = None;
-        for &t in candidates {
-            for (r, row) in document.tables[t].rows.iter().enumerate() {
-                if row.kind != RowKind::Data || used.contains(&(t, r)) {
-                    continue;
-                }
-                let quality = match_quality(&row.label, &declared.keys);
-                if quality > best.map_or(0, |b| b.0) {
-                    best = Some((quality, t, r));
-                }
-                if quality == 2 {
-                    break;
-                }
-            }
-            if best.is_some_and(|b| b.0 == 2) {
-                break;
-            }
-        }
-        let Some((_, t, r)) = best else {
+        let best = best_row(declared, candidates, &used, document)
+            .or_else(|| best_row(declared, fallback, &used, document));
+        let Some((t, r)) = best else {
             bound.rows.push(None);
             continue;
         };
@@ -224,6 +211,35 @@ fn bind_grid(def: &TableDef, candidates: &[usize], document: &Document) -> Bound
         }));
     }
     bound
+}
+
+/// The first data row of `tables` whose label is the declared row's (suffix or exact match
+/// preferred over containment), skipping rows already bound.
+fn best_row(
+    declared: &Named,
+    tables: &[usize],
+    used: &[(usize, usize)],
+    document: &Document,
+) -> Option<(usize, usize)> {
+    let mut best: Option<(u8, usize, usize)> = None;
+    for &t in tables {
+        for (r, row) in document.tables[t].rows.iter().enumerate() {
+            if row.kind != RowKind::Data || used.contains(&(t, r)) {
+                continue;
+            }
+            let quality = match_quality(&row.label, &declared.keys);
+            if quality > best.map_or(0, |b| b.0) {
+                best = Some((quality, t, r));
+            }
+            if quality == 2 {
+                break;
+            }
+        }
+        if best.is_some_and(|b| b.0 == 2) {
+            break;
+        }
+    }
+    best.map(|(_, t, r)| (t, r))
 }
 
 /// The cell of each declared column in one document row.
