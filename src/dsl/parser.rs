@@ -599,31 +599,86 @@ fn describe(rule: Rule) -> &'static str {
     }
 }
 
+/// Grammar rules that [`parses_as`] can test in isolation, by their name in the grammar.
+const TESTABLE: &[(&str, Rule)] = &[
+    ("file", Rule::file),
+    ("item", Rule::item),
+    ("ident", Rule::ident),
+    ("keyword", Rule::keyword),
+    ("code", Rule::code),
+    ("rule_name", Rule::rule_name),
+    ("number", Rule::number),
+    ("string", Rule::string),
+    ("long_string", Rule::long_string),
+    ("regex", Rule::regex),
+    ("doc_line", Rule::doc_line),
+    ("pack_decl", Rule::pack_decl),
+    ("pack_name", Rule::pack_name),
+    ("pack_field", Rule::pack_field),
+    ("title_field", Rule::title_field),
+    ("basis_field", Rule::basis_field),
+    ("version_field", Rule::version_field),
+    ("years_field", Rule::years_field),
+    ("import_decl", Rule::import_decl),
+    ("sections_decl", Rule::sections_decl),
+    ("section_entry", Rule::section_entry),
+    ("alias_list", Rule::alias_list),
+    ("table_decl", Rule::table_decl),
+    ("table_section", Rule::table_section),
+    ("table_anchor", Rule::table_anchor),
+    ("columns_block", Rule::columns_block),
+    ("rows_block", Rule::rows_block),
+    ("group", Rule::group),
+    ("values_block", Rule::values_block),
+    ("entry", Rule::entry),
+    ("rule_decl", Rule::rule_decl),
+    ("severity_field", Rule::severity_field),
+    ("severity", Rule::severity),
+    ("message_field", Rule::message_field),
+    ("help_field", Rule::help_field),
+    ("doc_field", Rule::doc_field),
+    ("statement", Rule::statement),
+    ("for_stmt", Rule::for_stmt),
+    ("if_stmt", Rule::if_stmt),
+    ("let_stmt", Rule::let_stmt),
+    ("expect_stmt", Rule::expect_stmt),
+    ("within", Rule::within),
+    ("at", Rule::at),
+    ("block", Rule::block),
+    ("expr", Rule::expr),
+    ("postfix_expr", Rule::postfix_expr),
+    ("field", Rule::field),
+    ("field_name", Rule::field_name),
+    ("index", Rule::index),
+    ("index_arg", Rule::index_arg),
+    ("range", Rule::range),
+    ("call", Rule::call),
+    ("list", Rule::list),
+    ("boolean", Rule::boolean),
+    ("none", Rule::none),
+];
+
+/// The grammar rules [`parses_as`] accepts.
+#[doc(hidden)]
+#[must_use]
+pub fn testable_rules() -> Vec<&'static str> {
+    TESTABLE.iter().map(|(name, _)| *name).collect()
+}
+
 /// Parses a single grammar rule against the whole input (for grammar tests).
 ///
 /// # Errors
-/// When `input` is not exactly one `rule`.
+/// When `input` is not exactly one `rule`, or the rule is not exposed for tests.
 #[doc(hidden)]
 pub fn parses_as(rule_name: &str, input: &str) -> Result<(), String> {
-    let rule = match rule_name {
-        "ident" => Rule::ident,
-        "code" => Rule::code,
-        "rule_name" => Rule::rule_name,
-        "number" => Rule::number,
-        "string" => Rule::string,
-        "regex" => Rule::regex,
-        "expr" => Rule::expr,
-        "entry" => Rule::entry,
-        "section_entry" => Rule::section_entry,
-        "table_decl" => Rule::table_decl,
-        "rule_decl" => Rule::rule_decl,
-        "pack_decl" => Rule::pack_decl,
-        "statement" => Rule::for_stmt,
-        "expect_stmt" => Rule::expect_stmt,
-        "for_stmt" => Rule::for_stmt,
-        other => return Err(format!("no grammar rule `{other}` is exposed for tests")),
+    let Some(&(_, rule)) = TESTABLE.iter().find(|(name, _)| *name == rule_name) else {
+        return Err(format!(
+            "no grammar rule `{rule_name}` is exposed for tests"
+        ));
     };
     let pairs = RuleParser::parse(rule, input).map_err(|e| e.to_string())?;
+    // Silent rules (`item`, `statement`) yield their inner pairs;
+    // the position reached is the end of the last pair.
     let end = pairs.last().map_or(0, |p| p.as_span().end());
     if end == input.len() {
         Ok(())
