@@ -479,7 +479,18 @@ fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) 
     };
     match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+            // After an operand pest lists every operator and postfix; one phrase reads better.
+            let operators = positives.iter().filter(|r| is_operator(**r)).count();
+            let mut expected: Vec<&str> = positives
+                .iter()
+                .map(|r| {
+                    if operators > 1 && is_operator(*r) {
+                        "an operator"
+                    } else {
+                        describe(*r)
+                    }
+                })
+                .collect();
             expected.sort_unstable();
             expected.dedup();
             let list = match expected.as_slice() {
@@ -488,7 +499,17 @@ fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) 
                 [init @ .., last] => format!("{} or {last}", init.join(", ")),
             };
             let mut err = RuleError::new(file, span, format!("expected {list}, found {found}"));
-            if let Some(help) = keyword_typo(&text[start..token_end.max(start)]) {
+            let word = &text[start..token_end.max(start)];
+            // Inside a block a statement is expected; in the rule's body a field would be too.
+            let in_block =
+                positives.contains(&Rule::for_stmt) && !positives.contains(&Rule::message_field);
+            if in_block && RULE_FIELDS.contains(&word) {
+                err = err.with_help(format!(
+                    "is a `}}` missing before `{word}`? `{word}` belongs to the rule, not to a `for` or `if` block"
+                ));
+            } else if start >= text.len() {
+                err = err.with_help("a `}` or `)` may be missing");
+            } else if let Some(help) = keyword_typo(word) {
                 err = err.with_help(help);
             }
             err
@@ -497,6 +518,31 @@ fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) 
             RuleError::new(file, span, message.clone())
         }
     }
+}
+
+/// The fields of a rule, which cannot appear in a block.
+const RULE_FIELDS: &[&str] = &["severity", "basis", "message", "help", "doc"];
+
+/// Infix operators and postfixes, summarised as "an operator" when several are expected.
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::or_op
+            | Rule::and_op
+            | Rule::eq_op
+            | Rule::ne_op
+            | Rule::le_op
+            | Rule::ge_op
+            | Rule::lt_op
+            | Rule::gt_op
+            | Rule::add_op
+            | Rule::sub_op
+            | Rule::mul_op
+            | Rule::field
+            | Rule::index
+            | Rule::infix
+            | Rule::postfix
+    )
 }
 
 /// "did you mean `severity`?" for a misspelt keyword.
