@@ -152,3 +152,42 @@ pub fn rule_pages(packs: &[Pack]) -> Vec<(String, String)> {
     pages.push(("README.md".to_owned(), index));
     pages
 }
+
+/// `docs/builtins.md`: every builtin's signature, description and example, from
+/// [`Builtin::ALL`](crate::engine::builtins::Builtin::ALL). `tests/builtins.rs` runs each
+/// example and fails when the page is stale.
+#[must_use]
+pub fn builtins_page() -> String {
+    use crate::engine::builtins::Builtin;
+    let mut out = String::from(
+        "# Builtin functions\n\nGenerated from `src/engine/builtins.rs` by `tests/builtins.rs` \
+         (`REGULINT_BLESS=1 cargo test --test builtins` rewrites it). Every example is run \
+         against `tests/fixtures/builtins/report.txt`; the value shown is how it reads in a \
+         rule's message (truth values read 是/否, lists are joined with 、).\n\n",
+    );
+    out.push_str("| function | returns |\n|---|---|\n");
+    for b in Builtin::ALL {
+        let (call, returns) = b
+            .signature()
+            .split_once(" -> ")
+            .unwrap_or((b.signature(), ""));
+        let _ = writeln!(
+            out,
+            "| [`{}`](#{}) | {} |",
+            call.replace('|', "\\|"),
+            b.name(),
+            returns.replace('|', "\\|")
+        );
+    }
+    for b in Builtin::ALL {
+        let (example, value) = b.example();
+        let _ = write!(
+            out,
+            "\n## {}\n\n```text\n{}\n```\n\n{}\n\nExample: `{example}` gives `{value}`.\n",
+            b.name(),
+            b.signature(),
+            b.doc()
+        );
+    }
+    out
+}

@@ -333,7 +333,9 @@ impl Compiler {
         self.rule_codes
             .insert(decl.code.text.clone(), (file, decl.code.span));
         let errors_before = self.errors.len();
-        let Some((severity, _)) = decl.severity else {
+        // A missing severity or message does not stop the rule's body from being checked:
+        // every error in the rule is reported at once.
+        if decl.severity.is_none() {
             self.errors.push(
                 RuleError::new(
                     file,
@@ -342,9 +344,8 @@ impl Compiler {
                 )
                 .with_help("add `severity error`, `severity warning` or `severity info`"),
             );
-            return None;
-        };
-        let Some(message) = &decl.message else {
+        }
+        if decl.message.is_none() {
             self.errors.push(
                 RuleError::new(
                     file,
@@ -353,8 +354,7 @@ impl Compiler {
                 )
                 .with_help("add `message \"…\"` in the users' language"),
             );
-            return None;
-        };
+        }
         let mut scope = Scope {
             names: Vec::new(),
             slot_names: Vec::new(),
@@ -377,7 +377,13 @@ impl Compiler {
                 .with_help("add an `expect …` statement: it is what the rule checks"),
             );
         }
-        let template = self.template(file, message, &scope);
+        let template = decl
+            .message
+            .as_ref()
+            .map(|message| (message, self.template(file, message, &scope)));
+        let (Some((severity, _)), Some((message, template))) = (decl.severity, template) else {
+            return None;
+        };
         if self.errors.len() > errors_before {
             return None;
         }
@@ -749,12 +755,17 @@ impl Compiler {
         let find = |this: &mut Self, name: &ast::Name| -> Option<usize> {
             let found = columns.iter().position(|c| c.name == name.text);
             if found.is_none() {
+                // A misspelt loop variable is as likely as a misspelt column.
+                let candidates = columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .chain(scope.names.iter().map(|(n, _)| n.as_str()));
                 this.errors.push(unknown(
                     file,
                     name.span,
                     &format!("column of `{}`", def.name),
                     &name.text,
-                    columns.iter().map(|c| c.name.as_str()),
+                    candidates,
                 ));
             }
             found
@@ -821,7 +832,8 @@ impl Compiler {
                 .rows
                 .iter()
                 .map(|r| r.name.as_str())
-                .chain(def.groups.iter().map(|g| g.name.as_str()));
+                .chain(def.groups.iter().map(|g| g.name.as_str()))
+                .chain(scope.names.iter().map(|(n, _)| n.as_str()));
             self.errors.push(unknown(
                 file,
                 e.span,

@@ -74,7 +74,13 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|c| (strsim::normalized_damerau_levenshtein(name, c), c))
-        .filter(|(score, c)| *score >= 0.5 || c.contains(name) || name.contains(c))
+        // Containment only counts for names of two or more characters: otherwise a one-letter
+        // name would "match" every candidate that happens to contain the letter.
+        .filter(|(score, c)| {
+            *score >= 0.5
+                || (name.chars().count() >= 2 && c.contains(name))
+                || (c.chars().count() >= 2 && name.contains(c))
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
@@ -119,5 +125,8 @@ mod tests {
         assert_eq!(suggest("社会组织", columns), Some("社会公益组织"));
         assert_eq!(suggest("总记", columns), Some("总计"));
         assert_eq!(suggest("完全无关的名字", columns), None);
+        // A one-letter name is not "contained" in every longer candidate.
+        assert_eq!(suggest("m", ["n", "rhs_terms", "diff"]), None);
+        assert_eq!(suggest("cc", ["c", "自然人"]), Some("c"));
     }
 }

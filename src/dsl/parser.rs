@@ -486,7 +486,18 @@ fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) 
     };
     match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+            // After an operand pest lists every operator and postfix; one phrase reads better.
+            let operators = positives.iter().filter(|r| is_operator(**r)).count();
+            let mut expected: Vec<&str> = positives
+                .iter()
+                .map(|r| {
+                    if operators > 1 && is_operator(*r) {
+                        "an operator"
+                    } else {
+                        describe(*r)
+                    }
+                })
+                .collect();
             expected.sort_unstable();
             expected.dedup();
             let list = match expected.as_slice() {
@@ -495,7 +506,17 @@ fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) 
                 [init @ .., last] => format!("{} or {last}", init.join(", ")),
             };
             let mut err = RuleError::new(file, span, format!("expected {list}, found {found}"));
-            if let Some(help) = keyword_typo(&text[start..token_end.max(start)]) {
+            let word = &text[start..token_end.max(start)];
+            // Inside a block a statement is expected; in the rule's body a field would be too.
+            let in_block =
+                positives.contains(&Rule::for_stmt) && !positives.contains(&Rule::message_field);
+            if in_block && RULE_FIELDS.contains(&word) {
+                err = err.with_help(format!(
+                    "is a `}}` missing before `{word}`? `{word}` belongs to the rule, not to a `for` or `if` block"
+                ));
+            } else if start >= text.len() {
+                err = err.with_help("a `}` or `)` may be missing");
+            } else if let Some(help) = keyword_typo(word) {
                 err = err.with_help(help);
             }
             err
@@ -504,6 +525,31 @@ fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) 
             RuleError::new(file, span, message.clone())
         }
     }
+}
+
+/// The fields of a rule, which cannot appear in a block.
+const RULE_FIELDS: &[&str] = &["severity", "basis", "message", "help", "doc"];
+
+/// Infix operators and postfixes, summarised as "an operator" when several are expected.
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::or_op
+            | Rule::and_op
+            | Rule::eq_op
+            | Rule::ne_op
+            | Rule::le_op
+            | Rule::ge_op
+            | Rule::lt_op
+            | Rule::gt_op
+            | Rule::add_op
+            | Rule::sub_op
+            | Rule::mul_op
+            | Rule::field
+            | Rule::index
+            | Rule::infix
+            | Rule::postfix
+    )
 }
 
 /// "did you mean `severity`?" for a misspelt keyword.
@@ -606,31 +652,86 @@ fn describe(rule: Rule) -> &'static str {
     }
 }
 
+/// Grammar rules that [`parses_as`] can test in isolation, by their name in the grammar.
+const TESTABLE: &[(&str, Rule)] = &[
+    ("file", Rule::file),
+    ("item", Rule::item),
+    ("ident", Rule::ident),
+    ("keyword", Rule::keyword),
+    ("code", Rule::code),
+    ("rule_name", Rule::rule_name),
+    ("number", Rule::number),
+    ("string", Rule::string),
+    ("long_string", Rule::long_string),
+    ("regex", Rule::regex),
+    ("doc_line", Rule::doc_line),
+    ("pack_decl", Rule::pack_decl),
+    ("pack_name", Rule::pack_name),
+    ("pack_field", Rule::pack_field),
+    ("title_field", Rule::title_field),
+    ("basis_field", Rule::basis_field),
+    ("version_field", Rule::version_field),
+    ("years_field", Rule::years_field),
+    ("import_decl", Rule::import_decl),
+    ("sections_decl", Rule::sections_decl),
+    ("section_entry", Rule::section_entry),
+    ("alias_list", Rule::alias_list),
+    ("table_decl", Rule::table_decl),
+    ("table_section", Rule::table_section),
+    ("table_anchor", Rule::table_anchor),
+    ("columns_block", Rule::columns_block),
+    ("rows_block", Rule::rows_block),
+    ("group", Rule::group),
+    ("values_block", Rule::values_block),
+    ("entry", Rule::entry),
+    ("rule_decl", Rule::rule_decl),
+    ("severity_field", Rule::severity_field),
+    ("severity", Rule::severity),
+    ("message_field", Rule::message_field),
+    ("help_field", Rule::help_field),
+    ("doc_field", Rule::doc_field),
+    ("statement", Rule::statement),
+    ("for_stmt", Rule::for_stmt),
+    ("if_stmt", Rule::if_stmt),
+    ("let_stmt", Rule::let_stmt),
+    ("expect_stmt", Rule::expect_stmt),
+    ("within", Rule::within),
+    ("at", Rule::at),
+    ("block", Rule::block),
+    ("expr", Rule::expr),
+    ("postfix_expr", Rule::postfix_expr),
+    ("field", Rule::field),
+    ("field_name", Rule::field_name),
+    ("index", Rule::index),
+    ("index_arg", Rule::index_arg),
+    ("range", Rule::range),
+    ("call", Rule::call),
+    ("list", Rule::list),
+    ("boolean", Rule::boolean),
+    ("none", Rule::none),
+];
+
+/// The grammar rules [`parses_as`] accepts.
+#[doc(hidden)]
+#[must_use]
+pub fn testable_rules() -> Vec<&'static str> {
+    TESTABLE.iter().map(|(name, _)| *name).collect()
+}
+
 /// Parses a single grammar rule against the whole input (for grammar tests).
 ///
 /// # Errors
-/// When `input` is not exactly one `rule`.
+/// When `input` is not exactly one `rule`, or the rule is not exposed for tests.
 #[doc(hidden)]
 pub fn parses_as(rule_name: &str, input: &str) -> Result<(), String> {
-    let rule = match rule_name {
-        "ident" => Rule::ident,
-        "code" => Rule::code,
-        "rule_name" => Rule::rule_name,
-        "number" => Rule::number,
-        "string" => Rule::string,
-        "regex" => Rule::regex,
-        "expr" => Rule::expr,
-        "entry" => Rule::entry,
-        "section_entry" => Rule::section_entry,
-        "table_decl" => Rule::table_decl,
-        "rule_decl" => Rule::rule_decl,
-        "pack_decl" => Rule::pack_decl,
-        "statement" => Rule::for_stmt,
-        "expect_stmt" => Rule::expect_stmt,
-        "for_stmt" => Rule::for_stmt,
-        other => return Err(format!("no grammar rule `{other}` is exposed for tests")),
+    let Some(&(_, rule)) = TESTABLE.iter().find(|(name, _)| *name == rule_name) else {
+        return Err(format!(
+            "no grammar rule `{rule_name}` is exposed for tests"
+        ));
     };
     let pairs = RuleParser::parse(rule, input).map_err(|e| e.to_string())?;
+    // Silent rules (`item`, `statement`) yield their inner pairs;
+    // the position reached is the end of the last pair.
     let end = pairs.last().map_or(0, |p| p.as_span().end());
     if end == input.len() {
         Ok(())

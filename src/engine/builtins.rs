@@ -196,27 +196,28 @@ impl Builtin {
         }
     }
 
-    /// A rule-language expression and what it gives on `tests/fixtures/builtins/report.txt`.
+    /// A rule-language expression and how its value reads in a message on
+    /// `tests/fixtures/builtins/report.txt` (truth values read 是/否, lists are joined with 、).
     #[must_use]
     pub fn example(self) -> (&'static str, &'static str) {
         match self {
             Self::Sum => ("sum(表三[新收, 自然人..其他])", "5"),
             Self::Count => ("count(find(preamble(), \"email\"))", "1"),
-            Self::Present => ("present(总体情况)", "true"),
-            Self::Integer => ("integer(表三[新收, 总计])", "true"),
-            Self::Date => ("date(2020, 12, 31) == date(2020, 12, 31)", "true"),
+            Self::Present => ("present(总体情况)", "是"),
+            Self::Integer => ("integer(表三[新收, 总计])", "是"),
+            Self::Date => ("date(year, 12, 31)", "2020年12月31日"),
             Self::Preamble => ("count(find(preamble(), /统计/))", "1"),
             Self::AllText => ("count(find(all_text(), /行政复议/))", "2"),
             Self::SectionText => ("count(find(section_text(其他事项), /无/))", "1"),
-            Self::Find => ("find(preamble(), \"landline\")", "[0311-86689429]"),
+            Self::Find => ("find(preamble(), \"landline\")", "0311-86689429"),
             Self::Stated => ("stated(/共收到政府信息公开申请\\s*(\\d+)\\s*件/)", "5"),
             Self::StatisticsPeriod => ("statistics_period()", "2020年1月1日至2020年12月31日"),
             Self::PublicationDate => ("publication_date()", "2021年1月20日"),
             Self::Placeholders => ("count(placeholders(all_text()))", "0"),
-            Self::MissingRows => ("missing_rows(表三)", "[]"),
+            Self::MissingRows => ("count(missing_rows(表三))", "0"),
             Self::BlankCells => ("count(blank_cells(表三))", "0"),
             Self::LabelsWith => ("count(labels_with([\"本年新制作数量\"]))", "1"),
-            Self::Misordered => ("misordered()", "[]"),
+            Self::Misordered => ("count(misordered())", "0"),
             Self::HeadingNumber => ("heading_number(其他事项)", "6"),
             Self::Unit => ("unit(表二[政府集中采购, 采购总金额])", "元"),
         }

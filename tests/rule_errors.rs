@@ -1,0 +1,143 @@
+//! Rule-file errors as the author sees them: message, caret and help, one snapshot per
+//! fixture in `tests/fixtures/rule_errors/` (each file's name says what it exercises).
+
+use std::path::Path;
+
+/// Compiles `text` as a pack named `name` and renders its errors (uncoloured).
+fn rendered_errors(name: &str, text: &str) -> (usize, String) {
+    let errors = match regulint::packs::from_text(name, text) {
+        Ok(pack) => panic!("{name} compiled (pack {}) but should not", pack.name),
+        Err(e) => e,
+    };
+    let mut out = Vec::new();
+    regulint::render::rule_errors(&mut out, &errors.errors, &errors.files).unwrap();
+    (
+        errors.errors.len(),
+        String::from_utf8(out).expect("rendered errors are UTF-8"),
+    )
+}
+
+#[test]
+fn rendered_errors_of_every_fixture() {
+    insta::glob!("fixtures/rule_errors/*.rules", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy();
+        let (_, rendered) = rendered_errors(&name, &text);
+        insta::assert_snapshot!(rendered);
+    });
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/rule_errors")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// What each fixture is about appears in its rendering (independently of the snapshots, so
+/// accepting a wrong snapshot does not hide a regression).
+#[test]
+fn each_fixture_says_what_is_wrong() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "keyword-typo.rules",
+            &["did you mean `severity`?", "severty"],
+        ),
+        (
+            "unknown-column.rules",
+            &[
+                "unknown column of `表三` `社会组织`",
+                "did you mean `社会公益组织`?",
+            ],
+        ),
+        (
+            "wrong-argument-count.rules",
+            &["`date` takes 3 arguments, but 2 were given"],
+        ),
+        (
+            "unclosed-block.rules",
+            &["found `message`", "is a `}` missing before `message`?"],
+        ),
+        (
+            "unclosed-rule.rules",
+            &["found the end of the file", "a `}` or `)` may be missing"],
+        ),
+        ("bad-regex.rules", &["invalid regular expression"]),
+        (
+            "unknown-function.rules",
+            &["unknown function `summ`", "did you mean `sum`?"],
+        ),
+        (
+            "unknown-message-hole.rules",
+            &["unknown message value `m`", "expected one of `n`, "],
+        ),
+        (
+            "duplicate-code.rules",
+            &["rule code `T001` is used twice", "first used here"],
+        ),
+        (
+            "missing-severity-and-message.rules",
+            &["rule `T001` has no severity", "rule `T002` has no message"],
+        ),
+        (
+            "unknown-section.rules",
+            &["unknown section `依申请`", "did you mean `依申请公开`?"],
+        ),
+        ("nesting-too-deep.rules", &["nesting deeper than 32 levels"]),
+    ];
+    for (name, needles) in cases {
+        let (_, rendered) = rendered_errors(name, &fixture(name));
+        for needle in *needles {
+            assert!(
+                rendered.contains(needle),
+                "{name}: `{needle}` not in\n{rendered}"
+            );
+        }
+    }
+}
+
+/// The compiler reports every error of a file, not just the first.
+#[test]
+fn all_errors_in_a_file_are_reported() {
+    let (count, rendered) =
+        rendered_errors("several-errors.rules", &fixture("several-errors.rules"));
+    let expected = [
+        "unknown row of `表三` `新手`",
+        "unknown field `colums`",
+        "unknown column of `表三` `cc`",
+        "did you mean `c`?",
+        "rule `T004` has no severity",
+        "unknown message value `yaer`",
+    ];
+    for needle in expected {
+        assert!(rendered.contains(needle), "`{needle}` not in\n{rendered}");
+    }
+    assert_eq!(count, 5, "{rendered}");
+    // In file order.
+    let positions: Vec<usize> = expected.iter().map(|n| rendered.find(n).unwrap()).collect();
+    assert!(positions.is_sorted(), "{rendered}");
+}
+
+/// Carets point at the offending text, not at the start of the file.
+#[test]
+fn carets_point_at_the_offending_text() {
+    let cases: &[(&str, &str)] = &[
+        ("keyword-typo.rules", "severty"),
+        ("unknown-column.rules", "社会组织"),
+        ("wrong-argument-count.rules", "date(2020, 1)"),
+        ("bad-regex.rules", "/电话(\\d+/"),
+        ("unknown-function.rules", "summ"),
+        ("unknown-message-hole.rules", "{m}"),
+        ("unknown-section.rules", "依申请"),
+        ("unclosed-block.rules", "message"),
+    ];
+    for (name, spot) in cases {
+        let text = fixture(name);
+        let errors = regulint::packs::from_text(name, &text).unwrap_err();
+        let error = &errors.errors[0];
+        let span = &errors.files.sources[error.file].text[error.span.range()];
+        assert_eq!(span, *spot, "{name}: {}", error.message);
+    }
+}
