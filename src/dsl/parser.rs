@@ -263,7 +263,11 @@ impl Builder {
             match field.as_rule() {
                 Rule::severity_field => {
                     let mut parts = field.into_inner();
-                    let level = match parts.next().expect("a severity").as_str() {
+                    let keyword = parts.next().expect("a severity");
+                    // The field's own span runs on over the whitespace pest tried before the
+                    // optional `if`: end it at the severity word.
+                    let span = Span::new(span.start as usize, keyword.as_span().end());
+                    let level = match keyword.as_str() {
                         "error" => Severity::Error,
                         "warning" => Severity::Warning,
                         _ => Severity::Info,
@@ -557,7 +561,7 @@ fn keyword_typo(word: &str) -> Option<String> {
     const KEYWORDS: &[&str] = &[
         "pack", "import", "sections", "table", "rule", "columns", "rows", "values", "group", "in",
         "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
-        "version", "for", "if", "let", "expect", "within", "error", "warning", "info",
+        "version", "for", "if", "when", "let", "expect", "within", "error", "warning", "info",
     ];
     if word.is_empty() || KEYWORDS.contains(&word) {
         return None;
