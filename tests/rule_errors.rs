@@ -141,3 +141,18 @@ fn carets_point_at_the_offending_text() {
         assert_eq!(span, *spot, "{name}: {}", error.message);
     }
 }
+
+#[test]
+fn syntax_errors_in_several_items_are_all_reported() {
+    let (count, text) = rendered_errors(
+        "syntax-errors-in-two-rules.rules",
+        &fixture("syntax-errors-in-two-rules.rules"),
+    );
+    assert_eq!(count, 2, "{text}");
+    assert!(text.contains("found `severty`"), "{text}");
+    assert!(text.contains("did you mean `severity`?"), "{text}");
+    assert!(
+        text.contains(":14:5"),
+        "the second error is at `message` on line 14: {text}"
+    );
+}

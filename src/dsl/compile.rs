@@ -77,14 +77,14 @@ pub fn compile(
         let id = files.sources.len();
         files.sources.push(Source::from_text(path.clone(), text));
         seen.insert(path.clone(), id);
-        match parser::parse(id, &files.sources[id].text) {
+        match parser::parse_all(id, &files.sources[id].text) {
             Ok(file) => {
                 for import in &file.imports {
                     queue.push((join(&path, &import.text), Some((id, import.span))));
                 }
                 parsed.push((id, file));
             }
-            Err(error) => errors.push(error),
+            Err(found) => errors.extend(found),
         }
     }
     // Imports first, so the entry file's definitions come last and can use theirs.

@@ -68,6 +68,64 @@ pub fn parse(file: RuleFileId, text: &str) -> Result<File, RuleError> {
     Ok(ast)
 }
 
+/// Parses one rule file and, when it has syntax errors, reports one per top-level item
+/// instead of only the first: each item (a line starting with `rule`, `table`, `pack`,
+/// `sections`, `import` or `///` at the start of a line) is parsed on its own.
+///
+/// # Errors
+/// Every syntax error found, in file order.
+pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
+    let first = match parse(file, text) {
+        Ok(ast) => return Ok(ast),
+        Err(error) => error,
+    };
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    // Item starts, each moved up over the `///` doc lines directly above it.
+    let mut starts: Vec<usize> = Vec::new();
+    for (n, &i) in line_starts.iter().enumerate() {
+        let line = &text[i..];
+        if ["rule ", "table ", "pack ", "sections", "import "]
+            .iter()
+            .any(|k| line.starts_with(k))
+        {
+            let mut first = n;
+            while first > 0 && text[line_starts[first - 1]..].starts_with("///") {
+                first -= 1;
+            }
+            starts.push(line_starts[first]);
+        }
+    }
+    if starts.len() < 2 {
+        return Err(vec![first]);
+    }
+    let mut errors = Vec::new();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(text.len());
+        // Keep byte offsets: blank everything outside the item, byte for byte.
+        let blanked: String = text
+            .char_indices()
+            .map(|(i, c)| {
+                if (start..end).contains(&i) || c == '\n' {
+                    c.to_string()
+                } else {
+                    " ".repeat(c.len_utf8())
+                }
+            })
+            .collect();
+        if let Err(error) = parse(file, &blanked) {
+            errors.push(error);
+        }
+    }
+    if errors.is_empty() {
+        errors.push(first);
+    }
+    errors.sort_by_key(|e| e.span);
+    errors.dedup_by(|a, b| a.span == b.span);
+    Err(errors)
+}
+
 /// Rejects brace and bracket nesting deeper than [`MAX_NESTING`] before pest recurses.
 fn check_nesting(file: RuleFileId, text: &str) -> Result<(), RuleError> {
     let mut depth = 0usize;
