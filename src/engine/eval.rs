@@ -1025,14 +1025,21 @@ impl RuleRun<'_, '_> {
                     .iter()
                     .map(|f| f.as_ref().map(|f| doc.sections[f.section].first_block))
                     .collect();
-                let mut out = Vec::new();
-                for (i, pos) in positions.iter().enumerate() {
-                    let Some(pos) = pos else { continue };
-                    if positions[..i].iter().flatten().any(|earlier| earlier > pos) {
-                        out.push(Value::Section(i));
-                    }
-                }
-                Value::List(out)
+                // The sections outside a longest run already in order are the ones that moved:
+                // moving 一 after 四 blames 一, not 二, 三 and 四.
+                let found: Vec<(usize, usize)> = positions
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| p.map(|p| (i, p)))
+                    .collect();
+                let in_order = longest_increasing(&found);
+                Value::List(
+                    found
+                        .iter()
+                        .filter(|(i, _)| !in_order.contains(i))
+                        .map(|&(i, _)| Value::Section(i))
+                        .collect(),
+                )
             }
             Builtin::Unit => match &args[0] {
                 Value::Num(n) => n
@@ -1061,6 +1068,29 @@ impl RuleRun<'_, '_> {
             },
         }
     }
+}
+
+/// The declared indices of a longest subsequence of `(index, position)` whose positions
+/// increase (quadratic; there are six sections).
+fn longest_increasing(found: &[(usize, usize)]) -> Vec<usize> {
+    let n = found.len();
+    let mut length = vec![1usize; n];
+    let mut previous: Vec<Option<usize>> = vec![None; n];
+    for j in 0..n {
+        for k in 0..j {
+            if found[k].1 < found[j].1 && length[k] + 1 > length[j] {
+                length[j] = length[k] + 1;
+                previous[j] = Some(k);
+            }
+        }
+    }
+    let mut best = (0..n).max_by_key(|&j| (length[j], std::cmp::Reverse(j)));
+    let mut out = Vec::new();
+    while let Some(j) = best {
+        out.push(found[j].0);
+        best = previous[j];
+    }
+    out
 }
 
 fn single_or_list(mut values: Vec<Value>, list: bool) -> Value {
