@@ -145,7 +145,10 @@ fn run_dir(
                 let matches = expected.as_deref() == Some(rendered.as_str());
                 let label = format!("{} {}", fixture.code, fixture.name);
                 let mut ok = problems.is_empty();
-                if !matches {
+                if matches {
+                    // A `.snap.new` left by an earlier failing run is stale now.
+                    let _ = std::fs::remove_file(snap_path.with_extension("snap.new"));
+                } else {
                     let accept = match mode {
                         Mode::Accept => true,
                         Mode::Check => false,
@@ -365,7 +368,7 @@ fn resolve_base(fixture: &Path, base: &str) -> Result<PathBuf, String> {
     let Some(rest) = base.strip_prefix("corpus:") else {
         return Ok(fixture.parent().unwrap_or(Path::new(".")).join(base));
     };
-    if let Ok(root) = std::env::var("REGULINT_CORPUS") {
+    if let Some(root) = std::env::var_os("REGULINT_CORPUS").filter(|r| !r.is_empty()) {
         return Ok(Path::new(&root).join(rest));
     }
     let start = std::fs::canonicalize(fixture).unwrap_or_else(|_| fixture.to_path_buf());
