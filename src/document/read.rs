@@ -5,3 +5,15 @@ pub mod docx;
 pub mod html;
 pub mod json;
 pub mod lines;
+
+/// The paragraph texts of raw blocks (for the readers' tests).
+#[cfg(test)]
+pub(crate) fn paragraph_texts(blocks: &[super::RawBlock]) -> Vec<&str> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            super::RawBlock::Paragraph(p) => Some(p.text.as_str()),
+            super::RawBlock::Table(_) => None,
+        })
+        .collect()
+}

@@ -128,6 +128,13 @@ enum Truth {
     Unknown(Vec<Gap>),
 }
 
+impl Truth {
+    /// Whether this is the known value `value`.
+    fn is(&self, value: bool) -> bool {
+        matches!((self, value), (Self::True, true) | (Self::False, false))
+    }
+}
+
 /// What a failed comparison compared, for messages and labels.
 #[derive(Default)]
 struct Explain {
@@ -429,30 +436,23 @@ impl RuleRun<'_, '_> {
 
     fn truth(&mut self, expr: &Expr, explain: &mut Explain) -> Truth {
         match &expr.kind {
-            ExprKind::Binary(BinOp::And, a, b) => match self.truth(a, &mut Explain::default()) {
-                Truth::False => Truth::False,
-                Truth::True => self.truth(b, explain),
-                Truth::Unknown(mut gaps) => match self.truth(b, &mut Explain::default()) {
-                    Truth::False => Truth::False,
-                    Truth::True => Truth::Unknown(gaps),
-                    Truth::Unknown(more) => {
-                        gaps.extend(more);
-                        Truth::Unknown(gaps)
-                    }
-                },
-            },
-            ExprKind::Binary(BinOp::Or, a, b) => match self.truth(a, &mut Explain::default()) {
-                Truth::True => Truth::True,
-                Truth::False => self.truth(b, explain),
-                Truth::Unknown(mut gaps) => match self.truth(b, &mut Explain::default()) {
-                    Truth::True => Truth::True,
-                    Truth::False => Truth::Unknown(gaps),
-                    Truth::Unknown(more) => {
-                        gaps.extend(more);
-                        Truth::Unknown(gaps)
-                    }
-                },
-            },
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+                // `and` is decided by a false side, `or` by a true one; an unknown side
+                // leaves the result unknown unless the other side decides it.
+                let decisive = *op == BinOp::Or;
+                match self.truth(a, &mut Explain::default()) {
+                    t if t.is(decisive) => t,
+                    Truth::Unknown(mut gaps) => match self.truth(b, &mut Explain::default()) {
+                        t if t.is(decisive) => t,
+                        Truth::Unknown(more) => {
+                            gaps.extend(more);
+                            Truth::Unknown(gaps)
+                        }
+                        _ => Truth::Unknown(gaps),
+                    },
+                    _ => self.truth(b, explain),
+                }
+            }
             ExprKind::Not(inner) => match self.truth(inner, explain) {
                 Truth::True => Truth::False,
                 Truth::False => Truth::True,

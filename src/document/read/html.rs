@@ -1319,15 +1319,7 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn paragraphs(blocks: &[RawBlock]) -> Vec<&str> {
-        blocks
-            .iter()
-            .filter_map(|b| match b {
-                RawBlock::Paragraph(p) => Some(p.text.as_str()),
-                RawBlock::Table(_) => None,
-            })
-            .collect()
-    }
+    use super::super::paragraph_texts as paragraphs;
 
     fn tables(blocks: &[RawBlock]) -> Vec<&RawTable> {
         blocks

@@ -279,15 +279,7 @@ fn pipe_row(line: &Line<'_>) -> RawRow {
 mod tests {
     use super::*;
 
-    fn paragraphs(blocks: &[RawBlock]) -> Vec<&str> {
-        blocks
-            .iter()
-            .filter_map(|b| match b {
-                RawBlock::Paragraph(p) => Some(p.text.as_str()),
-                RawBlock::Table(_) => None,
-            })
-            .collect()
-    }
+    use super::super::paragraph_texts as paragraphs;
 
     #[test]
     fn hard_wrapped_lines_join_and_headings_stand_alone() {
