@@ -11,6 +11,7 @@ mod decode;
 pub use decode::{DecodeError, Encoding, decode};
 
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -119,10 +120,11 @@ impl Source {
             _ => {
                 let mut starts = Vec::with_capacity(line_starts.len());
                 let mut original = encoding.bom_len();
+                let mut memo = HashMap::new();
                 for (i, &start) in line_starts.iter().enumerate() {
                     starts.push(original);
                     let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
-                    original += encoding.encoded_len(&text[start..end]);
+                    original += encoding.encoded_len_memo(&text[start..end], &mut memo);
                 }
                 starts
             }

@@ -160,15 +160,15 @@ fn mentions_anchor(def: &TableDef, _document: &Document, table: &crate::document
     })
 }
 
-/// How well a label matches one of the keys: 2 exact or suffix, 1 contained, 0 not at all.
+/// How well a label's key ([`label_key`]) matches one of the keys: 2 exact or suffix, 1
+/// contained, 0 not at all.
 fn match_quality(label: &str, keys: &[String]) -> u8 {
-    let label = label_key(label);
     if label.is_empty() {
         return 0;
     }
     if keys
         .iter()
-        .any(|k| label == *k || label.ends_with(k.as_str()))
+        .any(|k| label == k || label.ends_with(k.as_str()))
     {
         2
     } else if keys
@@ -181,24 +181,67 @@ fn match_quality(label: &str, keys: &[String]) -> u8 {
     }
 }
 
+/// The label keys of one document table: of each row's label, and of each band's column
+/// labels. Computed once per binding instead of once per comparison.
+struct TableKeys {
+    rows: Vec<String>,
+    bands: Vec<Vec<String>>,
+}
+
+impl TableKeys {
+    fn of(table: &crate::document::Table) -> Self {
+        Self {
+            rows: table.rows.iter().map(|r| label_key(&r.label)).collect(),
+            bands: table
+                .bands
+                .iter()
+                .map(|b| b.columns.iter().map(|c| label_key(&c.label)).collect())
+                .collect(),
+        }
+    }
+}
+
 fn bind_grid(
     def: &TableDef,
     candidates: &[usize],
     fallback: &[usize],
     document: &Document,
 ) -> BoundTable {
+    let tables: Vec<usize> = candidates.iter().chain(fallback).copied().collect();
+    let keys: Vec<TableKeys> = tables
+        .iter()
+        .map(|&t| TableKeys::of(&document.tables[t]))
+        .collect();
     let mut used: Vec<(usize, usize)> = Vec::new();
     let mut bound = BoundTable {
         rows: Vec::with_capacity(def.rows.len()),
         ..BoundTable::default()
     };
     for declared in &def.rows {
-        let best = best_row(declared, candidates, &used, document)
-            .or_else(|| best_row(declared, fallback, &used, document));
-        let Some((t, r)) = best else {
+        // The section's own tables first, then the fallback tables.
+        let best = best_row(
+            declared,
+            &tables,
+            &keys,
+            0..candidates.len(),
+            &used,
+            document,
+        )
+        .or_else(|| {
+            best_row(
+                declared,
+                &tables,
+                &keys,
+                candidates.len()..tables.len(),
+                &used,
+                document,
+            )
+        });
+        let Some((c, r)) = best else {
             bound.rows.push(None);
             continue;
         };
+        let t = tables[c];
         used.push((t, r));
         if !bound.tables.contains(&t) {
             bound.tables.push(t);
@@ -207,29 +250,34 @@ fn bind_grid(
         let row = &table.rows[r];
         bound.rows.push(Some(BoundRow {
             label_span: row.label_span.unwrap_or(row.span),
-            cells: columns_of_row(&def.columns, table, r),
+            cells: columns_of_row(&def.columns, table, &keys[c].bands[row.band], r),
         }));
     }
     bound
 }
 
-/// The first data row of `tables` whose label is the declared row's (suffix or exact match
-/// preferred over containment), skipping rows already bound.
+/// The first data row, among `tables[range]`, whose label is the declared row's (an exact or
+/// suffix match preferred over containment), skipping rows already bound. Returns the index
+/// into `tables` and the row.
 fn best_row(
     declared: &Named,
     tables: &[usize],
+    keys: &[TableKeys],
+    range: std::ops::Range<usize>,
     used: &[(usize, usize)],
     document: &Document,
 ) -> Option<(usize, usize)> {
+    // (quality, index into tables, row)
     let mut best: Option<(u8, usize, usize)> = None;
-    for &t in tables {
+    for c in range {
+        let t = tables[c];
         for (r, row) in document.tables[t].rows.iter().enumerate() {
             if row.kind != RowKind::Data || used.contains(&(t, r)) {
                 continue;
             }
-            let quality = match_quality(&row.label, &declared.keys);
+            let quality = match_quality(&keys[c].rows[r], &declared.keys);
             if quality > best.map_or(0, |b| b.0) {
-                best = Some((quality, t, r));
+                best = Some((quality, c, r));
             }
             if quality == 2 {
                 break;
@@ -239,13 +287,14 @@ fn best_row(
             break;
         }
     }
-    best.map(|(_, t, r)| (t, r))
+    best.map(|(_, c, r)| (c, r))
 }
 
-/// The cell of each declared column in one document row.
+/// The cell of each declared column in one document row; `band_keys` are the label keys of the row's band's columns.
 fn columns_of_row(
     columns: &[Named],
     table: &crate::document::Table,
+    band_keys: &[String],
     r: usize,
 ) -> Vec<Option<CellRef>> {
     let row = &table.rows[r];
@@ -258,20 +307,18 @@ fn columns_of_row(
     let by_label: Vec<Option<usize>> = columns
         .iter()
         .map(|declared| {
-            band.columns
+            band_keys
                 .iter()
-                .position(|c| match_quality(&c.label, &declared.keys) == 2)
+                .position(|key| match_quality(key, &declared.keys) == 2)
         })
         .collect();
     let matched = by_label.iter().filter(|c| c.is_some()).count();
     // Table 2 bands name only their own two or three columns: trust labels when every
     // column of the band is a declared one, or when most declared columns are found.
     let band_all_declared = !band.columns.is_empty()
-        && band.columns.iter().all(|c| {
-            columns
-                .iter()
-                .any(|d| match_quality(&c.label, &d.keys) == 2)
-        });
+        && band_keys
+            .iter()
+            .all(|key| columns.iter().any(|d| match_quality(key, &d.keys) == 2));
     if matched > 0 && (band_all_declared || matched * 2 >= columns.len()) {
         return by_label
             .into_iter()

@@ -574,10 +574,10 @@ impl RuleRun<'_, '_> {
             let values: Vec<Value> = columns
                 .iter()
                 .map(|&c| {
-                    let what = format!("{}「{}」", def.name, def.values[c].name);
+                    let what = || format!("{}「{}」", def.name, def.values[c].name);
                     if bound.values.len() != expected {
                         return Value::Missing(vec![Gap {
-                            what,
+                            what: what(),
                             why: format!("应有 {expected} 个数值，读到 {} 个", bound.values.len()),
                             span: bound.values_span,
                         }]);
@@ -603,14 +603,16 @@ impl RuleRun<'_, '_> {
         for &r in &rows {
             for &c in &columns {
                 let label = format!("{}·{}", def.rows[r].name, def.columns[c].name);
-                let what = format!(
-                    "{}「{}」行「{}」列",
-                    def.name, def.rows[r].name, def.columns[c].name
-                );
+                let what = || {
+                    format!(
+                        "{}「{}」行「{}」列",
+                        def.name, def.rows[r].name, def.columns[c].name
+                    )
+                };
                 let value = match &bound.rows[r] {
                     Some(found) => cell_value(found.cells[c].as_ref(), &label, what),
                     None => Value::Missing(vec![Gap {
-                        what,
+                        what: what(),
                         why: "报告中未找到该行".to_owned(),
                         span: None,
                     }]),
@@ -651,7 +653,7 @@ impl RuleRun<'_, '_> {
                                 .values
                                 .get(i)
                                 .map_or_else(|| format!("第{}个", i + 1), |v| v.name.clone());
-                            cell_value(Some(cell), &name, format!("{}「{name}」", def.name))
+                            cell_value(Some(cell), &name, || format!("{}「{name}」", def.name))
                         })
                         .collect(),
                 )
@@ -1102,18 +1104,19 @@ fn single_or_list(mut values: Vec<Value>, list: bool) -> Value {
 }
 
 /// A cell as a number, or missing with the reason.
-fn cell_value(cell: Option<&CellRef>, label: &str, what: String) -> Value {
+/// `what` names the cell in a gap; it is only built when the cell has no number.
+fn cell_value(cell: Option<&CellRef>, label: &str, what: impl FnOnce() -> String) -> Value {
     let Some(cell) = cell else {
         // The row has no field at all in this column: an export dropped its empty cell.
         return Value::Missing(vec![Gap {
-            what,
+            what: what(),
             why: "空白".to_owned(),
             span: None,
         }]);
     };
     if cell.malformed {
         return Value::Missing(vec![Gap {
-            what,
+            what: what(),
             why: "该行数值个数与表头不符".to_owned(),
             span: Some(cell.span),
         }]);
@@ -1130,17 +1133,17 @@ fn cell_value(cell: Option<&CellRef>, label: &str, what: String) -> Value {
             }],
         }),
         CellValue::Blank => Value::Missing(vec![Gap {
-            what,
+            what: what(),
             why: "空白".to_owned(),
             span: Some(cell.span),
         }]),
         CellValue::NotApplicable { mark } => Value::Missing(vec![Gap {
-            what,
+            what: what(),
             why: format!("填写为「{mark}」"),
             span: Some(cell.span),
         }]),
         CellValue::Text { text } => Value::Missing(vec![Gap {
-            what,
+            what: what(),
             why: format!("不是数字：{text}"),
             span: Some(cell.span),
         }]),
