@@ -53,7 +53,7 @@ pub trait Emitter {
 /// Columns are 1-based and count characters (Unicode scalar values), as editors do; the end
 /// position is exclusive (the character just after the span). Byte offsets are into the
 /// *original* file, so they stay right for GB18030 and UTF-16 input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
     /// First line.
     pub line: usize,

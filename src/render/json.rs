@@ -52,18 +52,9 @@ pub struct JsonFinding<'a> {
     pub basis: Option<&'a str>,
     /// Extra lines.
     pub notes: &'a [String],
-    /// 1-based first line.
-    pub line: usize,
-    /// 1-based first column, in characters.
-    pub column: usize,
-    /// Line of the end.
-    pub end_line: usize,
-    /// Column just past the end.
-    pub end_column: usize,
-    /// Start byte offset in the original file.
-    pub byte_start: usize,
-    /// End byte offset (exclusive) in the original file.
-    pub byte_end: usize,
+    /// Where it is (line, column, end, byte range), flattened into this object.
+    #[serde(flatten)]
+    pub at: Location,
     /// Evidence.
     pub labels: Vec<JsonLabel<'a>>,
 }
@@ -73,18 +64,9 @@ pub struct JsonFinding<'a> {
 pub struct JsonLabel<'a> {
     /// What it shows.
     pub message: &'a str,
-    /// 1-based first line.
-    pub line: usize,
-    /// 1-based first column, in characters.
-    pub column: usize,
-    /// Line of the end.
-    pub end_line: usize,
-    /// Column just past the end.
-    pub end_column: usize,
-    /// Start byte offset in the original file.
-    pub byte_start: usize,
-    /// End byte offset (exclusive) in the original file.
-    pub byte_end: usize,
+    /// Where it is (line, column, end, byte range), flattened into this object.
+    #[serde(flatten)]
+    pub at: Location,
 }
 
 impl<'a> JsonFile<'a> {
@@ -113,7 +95,6 @@ impl<'a> JsonFile<'a> {
 
 impl<'a> JsonFinding<'a> {
     fn new(source: &Source, finding: &'a Finding) -> Self {
-        let at = Location::of(source, finding.span);
         Self {
             code: &finding.code,
             name: &finding.name,
@@ -123,26 +104,13 @@ impl<'a> JsonFinding<'a> {
             help: finding.help.as_deref(),
             basis: finding.basis.as_deref(),
             notes: &finding.notes,
-            line: at.line,
-            column: at.column,
-            end_line: at.end_line,
-            end_column: at.end_column,
-            byte_start: at.byte_start,
-            byte_end: at.byte_end,
+            at: Location::of(source, finding.span),
             labels: finding
                 .labels
                 .iter()
-                .map(|label| {
-                    let at = Location::of(source, label.span);
-                    JsonLabel {
-                        message: &label.message,
-                        line: at.line,
-                        column: at.column,
-                        end_line: at.end_line,
-                        end_column: at.end_column,
-                        byte_start: at.byte_start,
-                        byte_end: at.byte_end,
-                    }
+                .map(|label| JsonLabel {
+                    message: &label.message,
+                    at: Location::of(source, label.span),
                 })
                 .collect(),
         }
