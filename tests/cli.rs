@@ -99,25 +99,13 @@ fn severity_overrides_and_fail_on() {
     );
 }
 
-/// Every report of the shared corpus.
-const CORPUS: &[&str] = &[
-    "encodings/seed-gb18030.txt",
-    "encodings/seed-utf16le.txt",
-    "real/shanghai-gov-office-2019.html",
-    "real/shanghai-gov-office-2025.md",
-    "real/shanghai-stcsm-2024.md",
-    "real/shuyang-county-gov-2025.txt",
-    "real/shuyang-fgj-2023.html",
-    "seed/000_89e69b0ea362684d.txt",
-];
-
 #[test]
 fn unreadable_files_are_reported_and_never_stop_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let corpus = common::corpus();
     // The whole corpus (MANIFEST.tsv is not a report: the walker skips .tsv).
-    for name in CORPUS {
+    for name in common::CORPUS_FILES {
         let to = d.join(name);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(corpus.join(name), to).unwrap();
@@ -133,7 +121,7 @@ fn unreadable_files_are_reported_and_never_stop_the_others() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let files = json["files"].as_array().unwrap();
     let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
-    let mut expected: Vec<&str> = CORPUS
+    let mut expected: Vec<&str> = common::CORPUS_FILES
         .iter()
         .copied()
         .chain(["binary.txt", "garbage.md"])

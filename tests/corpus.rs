@@ -8,16 +8,7 @@ use regulint::document::{self, ReadOptions};
 use regulint::inspect;
 use regulint::lint::{LintOptions, lint_bytes};
 
-const FILES: &[&str] = &[
-    "seed/000_89e69b0ea362684d.txt",
-    "encodings/seed-gb18030.txt",
-    "encodings/seed-utf16le.txt",
-    "real/shanghai-gov-office-2019.html",
-    "real/shanghai-gov-office-2025.md",
-    "real/shanghai-stcsm-2024.md",
-    "real/shuyang-county-gov-2025.txt",
-    "real/shuyang-fgj-2023.html",
-];
+use common::CORPUS_FILES as FILES;
 
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(common::corpus().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))

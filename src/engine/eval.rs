@@ -712,6 +712,19 @@ impl RuleRun<'_, '_> {
         }
     }
 
+    /// Every match of `finder` in report text, as a list of matches.
+    fn matches_in(&self, text: &Value, finder: impl Fn(&str) -> Vec<(usize, usize)>) -> Value {
+        match self.text_blocks(text) {
+            Some(blocks) => Value::List(
+                recognise::find_in(self.ctx.doc, &blocks, finder)
+                    .into_iter()
+                    .map(Value::Match)
+                    .collect(),
+            ),
+            None => Value::Missing(vec![self.type_gap(Span::default(), "report text", text)]),
+        }
+    }
+
     fn text_blocks(&self, value: &Value) -> Option<Vec<usize>> {
         match value {
             Value::Text(blocks) => Some(blocks.as_ref().clone()),
@@ -853,19 +866,7 @@ impl RuleRun<'_, '_> {
                             })
                             .collect(),
                     ),
-                    other => match self.text_blocks(other) {
-                        Some(blocks) => Value::List(
-                            recognise::find_in(doc, &blocks, finder)
-                                .into_iter()
-                                .map(Value::Match)
-                                .collect(),
-                        ),
-                        None => Value::Missing(vec![self.type_gap(
-                            Span::default(),
-                            "report text",
-                            other,
-                        )]),
-                    },
+                    other => self.matches_in(other, finder),
                 }
             }
             Builtin::Stated => {
@@ -913,19 +914,7 @@ impl RuleRun<'_, '_> {
                 Some((date, span)) => Value::Date(date, Some(span)),
                 None => Value::None,
             },
-            Builtin::Placeholders => match self.text_blocks(&args[0]) {
-                Some(blocks) => Value::List(
-                    recognise::find_in(doc, &blocks, recognise::placeholders)
-                        .into_iter()
-                        .map(Value::Match)
-                        .collect(),
-                ),
-                None => Value::Missing(vec![self.type_gap(
-                    Span::default(),
-                    "report text",
-                    &args[0],
-                )]),
-            },
+            Builtin::Placeholders => self.matches_in(&args[0], recognise::placeholders),
             Builtin::MissingRows => match &args[0] {
                 Value::Table(t) => {
                     let bound = ctx.table(*t);

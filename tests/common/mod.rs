@@ -26,3 +26,15 @@ pub fn clean_seed() -> Vec<u8> {
     line.truncate(cut);
     lines.join("\n").into_bytes()
 }
+
+/// Every report of the shared corpus, relative to it.
+pub const CORPUS_FILES: &[&str] = &[
+    "encodings/seed-gb18030.txt",
+    "encodings/seed-utf16le.txt",
+    "real/shanghai-gov-office-2019.html",
+    "real/shanghai-gov-office-2025.md",
+    "real/shanghai-stcsm-2024.md",
+    "real/shuyang-county-gov-2025.txt",
+    "real/shuyang-fgj-2023.html",
+    "seed/000_89e69b0ea362684d.txt",
+];
