@@ -83,11 +83,14 @@ fn inputs() -> Vec<Input> {
         .collect()
 }
 
+/// How a group measures throughput for an input.
+type ThroughputOf = fn(&Input) -> Throughput;
+
 fn read(c: &mut Criterion) {
     let inputs = inputs();
     // The same work twice: criterion 0.7 reports one throughput per group, and we want both
     // reports per second and bytes per second.
-    let groups: [(&str, fn(&Input) -> Throughput); 2] = [
+    let groups: [(&str, ThroughputOf); 2] = [
         ("read", |_| Throughput::Elements(1)),
         ("read-bytes", |input| {
             Throughput::Bytes(input.bytes.len() as u64)
