@@ -425,7 +425,15 @@ fn statements() {
             "let 合计 = sum(表三[新收, 自然人..其他])",
             "let n = count(表四.values)",
         ],
-        &["let = 1", "let p", "let p == 1", "let for = 1", "let p = "],
+        // `letx = 1` is a name followed by `= 1`, not `let x = 1`.
+        &[
+            "let = 1",
+            "let p",
+            "let p == 1",
+            "let for = 1",
+            "let p = ",
+            "letx = 1",
+        ],
     );
     check(
         "expect_stmt",
@@ -444,6 +452,8 @@ fn statements() {
             "expect a within x",
             "expect a within -1",
             "expect a at",
+            "expectx",
+            "expect a atb",
         ],
     );
     check(
@@ -469,6 +479,8 @@ fn statements() {
             "for c in 表三.columns expect true",
             "for 1 in x {}",
             "for c in 表三.columns { severity error }",
+            "forc in x {}",
+            "for c inx {}",
         ],
     );
     check(
@@ -478,7 +490,13 @@ fn statements() {
             "if present(d) { if a > 0 { expect d <= date(year + 1, 3, 31) at d } }",
             "if not present(表三) {}",
         ],
-        &["if { }", "if x", "if x { } else { }", "if x then { }"],
+        &[
+            "if { }",
+            "if x",
+            "if x { } else { }",
+            "if x then { }",
+            "ifx {}",
+        ],
     );
     check(
         "statement",

@@ -552,11 +552,15 @@ fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) 
             let operators = positives.iter().filter(|r| is_operator(**r)).count();
             let mut expected: Vec<&str> = positives
                 .iter()
-                .map(|r| {
+                .flat_map(|r| {
                     if operators > 1 && is_operator(*r) {
-                        "an operator"
+                        vec!["an operator"]
+                    } else if *r == Rule::keyword {
+                        // Statements look ahead for a keyword before their word: what was
+                        // expected is one of those words.
+                        vec!["`expect`", "`for`", "`if`", "`let`"]
                     } else {
-                        describe(*r)
+                        vec![describe(*r)]
                     }
                 })
                 .collect();
