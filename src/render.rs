@@ -6,6 +6,7 @@
 //! machine-readable format agrees on lines, columns and byte offsets.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;

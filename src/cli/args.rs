@@ -91,6 +91,9 @@ pub enum Format {
     Github,
     /// JUnit XML.
     Junit,
+    /// One HTML page for a whole batch: each report's findings with the text marked, then
+    /// a summary table (for supervisors).
+    Html,
 }
 
 /// When to colour output.

@@ -158,6 +158,7 @@ fn emitter(args: &LintArgs, inputs: &[Input], rules: &[RuleInfo]) -> Box<dyn Emi
         Format::Sarif => Box::new(Sarif::new(rules, std::env::current_dir().ok())),
         Format::Github => Box::new(Github),
         Format::Junit => Box::new(Junit),
+        Format::Html => Box::new(crate::render::html::Html::default()),
     }
 }
 
