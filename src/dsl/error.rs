@@ -6,7 +6,7 @@
 use crate::source::Span;
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 
-/// Index of a rule file in a [`super::RuleFiles`] set.
+/// Index of a rule file in a [`RuleFiles`](super::program::RuleFiles) set.
 pub type RuleFileId = usize;
 
 /// One error in a rule file.
