@@ -1,4 +1,4 @@
-//! Step 2: rule text → [`File`](super::ast::File).
+//! Step 2: rule text → [`File`].
 //!
 //! pest does the recognising (grammar in `grammar/rules.pest`); this module turns pairs into
 //! the AST, applies operator precedence with a Pratt parser, and turns pest's errors into
