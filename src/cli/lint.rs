@@ -79,7 +79,14 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     }
 
     let mut out = output(args)?;
-    let rules: Vec<RuleInfo> = packs.iter().flat_map(|p| p.rule_infos()).collect();
+    // One description per code: both built-in packs share most codes, and SARIF rule ids
+    // should be unique (the newest pack's wording is kept).
+    let mut rules: Vec<RuleInfo> = Vec::new();
+    for info in packs.iter().flat_map(|p| p.rule_infos()) {
+        if !rules.iter().any(|r| r.code == info.code) {
+            rules.push(info);
+        }
+    }
     let mut emitter = emitter(args, &collected.inputs, &rules);
     let options = LintOptions {
         read: ReadOptions {
