@@ -1,7 +1,7 @@
 //! `regulint.toml`: project defaults, found by walking up from the working folder.
 //!
 //! ```toml
-//! pack = "2021"                 # default rule pack
+//! pack = "gov-2021"             # default rule pack (`2021` also works)
 //! select = ["T3", "D001"]       # only these codes (prefixes)
 //! ignore = ["T305"]             # never these
 //! exclude = ["drafts/**"]       # globs, relative to this file's folder, or file names

@@ -73,6 +73,20 @@ fn exit_codes() {
     );
 
     assert_eq!(code(&regulint(d, &["lint", "--format", "yaml"])), 2);
+    // A pack by name or by year; an unknown pack is the tool's error.
+    assert_eq!(
+        code(&regulint(d, &["lint", "--pack", "gov-2019", "clean.txt"])),
+        0
+    );
+    assert_eq!(
+        code(&regulint(d, &["lint", "--pack", "2021", "clean.txt"])),
+        1,
+        "the 2020 report uses the 2019 tables"
+    );
+    assert_eq!(
+        code(&regulint(d, &["lint", "--pack", "gov-2030", "clean.txt"])),
+        2
+    );
     assert_eq!(code(&regulint(d, &["lint", "--select", "t3"])), 2);
     assert_eq!(
         code(&regulint(d, &["lint", "--summary", "--format", "json"])),

@@ -40,7 +40,15 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         Ok(packs) => packs,
         Err(status) => return Ok(status),
     };
-    let pack = args.pack.clone().or(config.pack.clone());
+    // `2021` is accepted for `gov-2021`.
+    let pack = args.pack.clone().or(config.pack.clone()).map(|name| {
+        let prefixed = format!("gov-{name}");
+        if !packs.iter().any(|p| p.name == name) && packs.iter().any(|p| p.name == prefixed) {
+            prefixed
+        } else {
+            name
+        }
+    });
     if let Some(name) = &pack
         && !packs.iter().any(|p| &p.name == name)
     {
