@@ -87,7 +87,7 @@ fn template_text(rule: &CompiledRule) -> String {
         .iter()
         .map(|p| match p {
             TemplatePart::Text(t) => t.clone(),
-            TemplatePart::Slot(s) => format!("{{{}}}", rule.slot_names[*s]),
+            TemplatePart::Slot(slots) => format!("{{{}}}", rule.slot_names[slots[0]]),
             TemplatePart::Special(s) => {
                 let name = crate::dsl::program::Special::ALL
                     .iter()

@@ -438,8 +438,11 @@ impl Compiler {
             // when escapes are used, which is fine for pointing at a hole.
             let start = message.span.start as usize + 1 + offset + open;
             let span = Span::new(start, start + close + 1);
-            if let Some(slot) = scope.slot_names.iter().position(|n| n == hole) {
-                parts.push(TemplatePart::Slot(slot));
+            let slots: Vec<usize> = (0..scope.slot_names.len())
+                .filter(|&i| scope.slot_names[i] == hole)
+                .collect();
+            if !slots.is_empty() {
+                parts.push(TemplatePart::Slot(slots));
             } else if let Some((_, special)) = Special::ALL.iter().find(|(n, _)| *n == hole) {
                 parts.push(TemplatePart::Special(*special));
             } else {

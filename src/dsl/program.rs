@@ -208,8 +208,9 @@ pub struct Template {
 pub enum TemplatePart {
     /// Literal text.
     Text(String),
-    /// A variable slot.
-    Slot(usize),
+    /// A variable, by name: every slot that name was given (one per `let`/`for` block);
+    /// the message shows the one assigned last.
+    Slot(Vec<usize>),
     /// A value of the failing expectation.
     Special(Special),
 }

@@ -96,6 +96,8 @@ pub(super) fn run(
             ctx: &ctx,
             rule,
             slots: vec![Value::None; rule.slots],
+            assigned: vec![0; rule.slots],
+            clock: 0,
             findings: Vec::new(),
             gaps: Vec::new(),
             steps: 0,
@@ -143,12 +145,22 @@ struct RuleRun<'a, 'c> {
     ctx: &'c Ctx<'a>,
     rule: &'c CompiledRule,
     slots: Vec<Value>,
+    /// For each slot, the `clock` value of its last assignment.
+    assigned: Vec<u64>,
+    clock: u64,
     findings: Vec<Finding>,
     gaps: Vec<Gap>,
     steps: usize,
 }
 
 impl RuleRun<'_, '_> {
+    /// Sets a variable and notes when, so a message shows the latest of same-named variables.
+    fn assign(&mut self, slot: usize, value: Value) {
+        self.clock += 1;
+        self.slots[slot] = value;
+        self.assigned[slot] = self.clock;
+    }
+
     fn block(&mut self, stmts: &[Stmt]) {
         for stmt in stmts {
             if self.steps > MAX_STEPS {
@@ -175,7 +187,7 @@ impl RuleRun<'_, '_> {
                             });
                             return;
                         }
-                        self.slots[*slot] = item;
+                        self.assign(*slot, item);
                         self.block(body);
                     }
                 }
@@ -184,7 +196,10 @@ impl RuleRun<'_, '_> {
                         self.block(body);
                     }
                 }
-                Stmt::Let { slot, value } => self.slots[*slot] = self.eval(value),
+                Stmt::Let { slot, value } => {
+                    let value = self.eval(value);
+                    self.assign(*slot, value);
+                }
                 Stmt::Expect { cond, within, at } => self.expect(cond, *within, at.as_ref()),
             }
         }
@@ -281,7 +296,12 @@ impl RuleRun<'_, '_> {
         for part in &self.rule.message.parts {
             match part {
                 TemplatePart::Text(t) => out.push_str(t),
-                TemplatePart::Slot(s) => out.push_str(&self.display(&self.slots[*s])),
+                TemplatePart::Slot(slots) => {
+                    let latest = slots.iter().copied().max_by_key(|&s| self.assigned[s]);
+                    if let Some(s) = latest {
+                        out.push_str(&self.display(&self.slots[s]));
+                    }
+                }
                 TemplatePart::Special(special) => {
                     let num = |v: &Option<Value>| match v {
                         Some(Value::Num(n)) => Some(n.clone()),
