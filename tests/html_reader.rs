@@ -1,25 +1,11 @@
 //! The HTML reader on real published reports (`shared/corpus/real`).
 
+mod common;
+
 use regulint::document::{Block, Document, Loaded, ReadOptions, Row, RowKind, Table, load};
 
-/// The shared corpus: `REGULINT_CORPUS`, else `shared/corpus` beside or above the checkout.
-fn corpus_file(name: &str) -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = std::env::var_os("REGULINT_CORPUS")
-        .map(std::path::PathBuf::from)
-        .into_iter()
-        .chain(root.ancestors().map(|a| a.join("shared/corpus")));
-    for dir in candidates {
-        let path = dir.join("real").join(name);
-        if path.is_file() {
-            return path;
-        }
-    }
-    panic!("{name} not found under shared/corpus/real (set REGULINT_CORPUS)");
-}
-
 fn load_real(name: &str) -> (Loaded, String) {
-    let path = corpus_file(name);
+    let path = common::corpus().join("real").join(name);
     let bytes = std::fs::read(&path).expect("readable corpus file");
     let loaded = load(&path.to_string_lossy(), &bytes, ReadOptions::default()).expect("loads");
     let text = loaded.source.text.clone();

@@ -1,13 +1,13 @@
 //! The JSON reader: the seed report transcribed into the `regulint-report/1` schema reads into
 //! the same model as the seed's text; malformed JSON and schema errors are named precisely.
 
+mod common;
 mod support;
 
 use regulint::document::{self, Block, InputFormat, ReadError, ReadOptions, TableKind};
 use serde_json::Value;
 use support::{align_group_labels, summary};
 
-const SEED_TEXT: &str = "/work/shared/corpus/seed/000_89e69b0ea362684d.txt";
 const SEED_JSON: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/readers/seed-as-json.json"
@@ -35,10 +35,7 @@ fn seed_as_json_reads_like_the_seed_text() {
             .iter()
             .all(|t| t.kind == TableKind::Markup)
     );
-    let Ok(seed) = std::fs::read(SEED_TEXT) else {
-        eprintln!("skipped: {SEED_TEXT} is not available");
-        return;
-    };
+    let seed = std::fs::read(common::seed()).expect("the seed report in the shared corpus");
     let text = load("seed.txt", &seed);
 
     let mut json_summary = summary(&json.document);
