@@ -153,6 +153,26 @@ impl Source {
         &self.line_starts
     }
 
+    /// Byte range of the 0-based line `index`, its line break included; `None` past the end.
+    #[must_use]
+    pub fn line_range(&self, index: usize) -> Option<Range<usize>> {
+        let start = *self.line_starts.get(index)?;
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Some(start..end)
+    }
+
+    /// Byte range of the 0-based line `index` without its line break.
+    #[must_use]
+    pub fn line_text_range(&self, index: usize) -> Option<Range<usize>> {
+        let range = self.line_range(index)?;
+        let text = self.text[range.clone()].trim_end_matches(['\n', '\r']);
+        Some(range.start..range.start + text.len())
+    }
+
     /// 1-based line and character column of a byte offset.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> LineCol {
@@ -188,6 +208,25 @@ impl Source {
     }
 }
 
+/// The byte offset `n` characters before `offset` in `text` (0 when there are fewer).
+#[must_use]
+pub fn chars_before(text: &str, offset: usize, n: usize) -> usize {
+    text[..offset]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The byte offset `n` characters after `offset` in `text` (its end when there are fewer).
+#[must_use]
+pub fn chars_after(text: &str, offset: usize, n: usize) -> usize {
+    text[offset..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| offset + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +236,19 @@ mod tests {
         let source = Source::from_text("t", "第一行\n表三，总计");
         let offset = source.text.find('总').unwrap();
         assert_eq!(source.line_col(offset), LineCol { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn character_steps_and_line_ranges() {
+        let source = Source::from_text("t", "甲乙丙\r\n丁");
+        assert_eq!(chars_before(&source.text, 6, 1), 3);
+        assert_eq!(chars_before(&source.text, 6, 9), 0);
+        assert_eq!(chars_after(&source.text, 0, 2), 6);
+        assert_eq!(chars_after(&source.text, 0, 99), source.text.len());
+        assert_eq!(source.line_range(0), Some(0..11));
+        assert_eq!(source.line_text_range(0), Some(0..9));
+        assert_eq!(source.line_range(1), Some(11..14));
+        assert_eq!(source.line_range(2), None);
     }
 
     #[test]

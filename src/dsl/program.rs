@@ -40,16 +40,10 @@ impl<'a> Files<'a> for RuleFiles {
 
     fn line_range(&'a self, id: RuleFileId, line_index: usize) -> Result<Range<usize>, FilesError> {
         let source = self.sources.get(id).ok_or(FilesError::FileMissing)?;
-        let starts = source.line_starts();
-        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
+        source.line_range(line_index).ok_or(FilesError::LineTooLarge {
             given: line_index,
-            max: starts.len() - 1,
-        })?;
-        Ok(start
-            ..starts
-                .get(line_index + 1)
-                .copied()
-                .unwrap_or(source.text.len()))
+            max: source.line_starts().len() - 1,
+        })
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::{Emitter, Location, UNREADABLE_CODE};
 use crate::diagnostic::{FileReport, Finding, Outcome, Severity, Summary};
-use crate::source::{Source, Span};
+use crate::source::{Source, Span, chars_after, chars_before};
 use codespan_reporting::term::termcolor::WriteColor;
 use std::fmt::Write as _;
 use std::io;
@@ -217,8 +217,8 @@ fn excerpt(source: &Source, span: Span, labels: &[Span]) -> String {
     let text = &source.text;
     let start = span.start as usize;
     let end = (span.end as usize).max(start);
-    let from = back(text, start, CONTEXT);
-    let to = forward(text, end, CONTEXT);
+    let from = chars_before(text, start, CONTEXT);
+    let to = chars_after(text, end, CONTEXT);
     let mut marks: Vec<(usize, usize, &str)> = vec![(start, end, "mark")];
     marks.extend(
         labels
@@ -251,21 +251,6 @@ fn excerpt(source: &Source, span: Span, labels: &[Span]) -> String {
         out.push('…');
     }
     out
-}
-
-fn back(text: &str, offset: usize, n: usize) -> usize {
-    text[..offset]
-        .char_indices()
-        .rev()
-        .nth(n.saturating_sub(1))
-        .map_or(0, |(i, _)| i)
-}
-
-fn forward(text: &str, offset: usize, n: usize) -> usize {
-    text[offset..]
-        .char_indices()
-        .nth(n)
-        .map_or(text.len(), |(i, _)| offset + i)
 }
 
 #[cfg(test)]

@@ -34,17 +34,18 @@ impl<'a> Files<'a> for OneFile<'a> {
     }
 
     fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
-        let starts = self.0.line_starts();
-        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
-            given: line_index,
-            max: starts.len() - 1,
-        })?;
-        let end = starts
-            .get(line_index + 1)
-            .copied()
-            .unwrap_or(self.0.text.len());
-        Ok(start..end)
+        line_range(self.0, line_index)
     }
+}
+
+/// A source's line range, or codespan's error for a line past the end.
+fn line_range(source: &Source, line_index: usize) -> Result<Range<usize>, FilesError> {
+    source
+        .line_range(line_index)
+        .ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: source.line_starts().len() - 1,
+        })
 }
 
 /// The codespan diagnostic for a finding.

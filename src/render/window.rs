@@ -6,7 +6,7 @@
 //! of a source that keeps, for each line a diagnostic touches, only a window around its
 //! labels, with `…` where text was cut; line and column numbers stay those of the original.
 
-use crate::source::{Source, Span};
+use crate::source::{Source, Span, chars_after, chars_before};
 use codespan_reporting::files::{Error as FilesError, Files};
 use std::ops::Range;
 
@@ -43,11 +43,7 @@ impl<'a> Windowed<'a> {
     pub fn needed(source: &Source, spans: &[Span]) -> bool {
         spans.iter().any(|s| {
             let line = source.line_index(s.start as usize);
-            let start = line_start(source, line);
-            source.text[start..start + line_len(source, line)]
-                .chars()
-                .count()
-                > LONG_LINE
+            source.text[line_text(source, line)].chars().count() > LONG_LINE
         })
     }
 
@@ -61,15 +57,14 @@ impl<'a> Windowed<'a> {
         sorted.sort_unstable();
         for span in sorted {
             let line = source.line_index(span.start as usize);
-            let line_end = line_start(source, line) + line_len(source, line);
+            let line_end = line_text(source, line).end;
             let (from, to) = (
                 span.start as usize,
                 (span.end as usize).min(line_end).max(span.start as usize),
             );
             match clusters.last_mut() {
                 Some(last)
-                    if last.0 == line
-                        && from <= forward_chars(&source.text, last.2, 2 * CONTEXT) =>
+                    if last.0 == line && from <= chars_after(&source.text, last.2, 2 * CONTEXT) =>
                 {
                     last.2 = last.2.max(to);
                 }
@@ -79,12 +74,9 @@ impl<'a> Windowed<'a> {
         let mut text = String::new();
         let mut lines = Vec::new();
         for (line, first, last) in clusters {
-            let start = line_start(source, line);
-            let end = start + line_len(source, line);
-            let from = back_chars(&source.text, first, CONTEXT).max(start);
-            let to = forward_chars(&source.text, last, CONTEXT)
-                .min(end)
-                .max(from);
+            let Range { start, end } = line_text(source, line);
+            let from = chars_before(&source.text, first, CONTEXT).max(start);
+            let to = chars_after(&source.text, last, CONTEXT).min(end).max(from);
             let lead = if from > start { "…" } else { "" };
             lines.push(WindowLine {
                 start: text.len(),
@@ -130,30 +122,9 @@ impl<'a> Windowed<'a> {
     }
 }
 
-fn line_start(source: &Source, line: usize) -> usize {
-    source.line_starts()[line]
-}
-
-fn line_len(source: &Source, line: usize) -> usize {
-    let starts = source.line_starts();
-    let start = starts[line];
-    let end = starts.get(line + 1).copied().unwrap_or(source.text.len());
-    source.text[start..end].trim_end_matches(['\n', '\r']).len()
-}
-
-fn back_chars(text: &str, offset: usize, n: usize) -> usize {
-    text[..offset]
-        .char_indices()
-        .rev()
-        .nth(n.saturating_sub(1))
-        .map_or(0, |(i, _)| i)
-}
-
-fn forward_chars(text: &str, offset: usize, n: usize) -> usize {
-    text[offset..]
-        .char_indices()
-        .nth(n)
-        .map_or(text.len(), |(i, _)| offset + i)
+/// The line's text range (without its line break).
+fn line_text(source: &Source, line: usize) -> Range<usize> {
+    source.line_text_range(line).unwrap_or(0..0)
 }
 
 impl<'a> Files<'a> for Windowed<'a> {
