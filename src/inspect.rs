@@ -3,34 +3,9 @@
 //! values, each with its line:column.
 
 use crate::document::{Block, CellValue, Document, Loaded, RowKind, Table};
-use crate::source::{Source, Span};
+use crate::source::{LineCol, Source};
 use serde::Serialize;
 use std::fmt::Write as _;
-
-/// A position as shown to users: `line:column`.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct Position {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column in characters.
-    pub column: usize,
-}
-
-impl Position {
-    fn of(source: &Source, span: Span) -> Self {
-        let lc = source.line_col(span.start as usize);
-        Self {
-            line: lc.line,
-            column: lc.column,
-        }
-    }
-}
-
-impl std::fmt::Display for Position {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.line, self.column)
-    }
-}
 
 /// The inspect view of a document.
 #[derive(Debug, Serialize)]
@@ -63,7 +38,7 @@ pub struct TitleView {
     /// Report year.
     pub year: Option<i32>,
     /// Where.
-    pub at: Position,
+    pub at: LineCol,
 }
 
 /// A section heading.
@@ -76,14 +51,14 @@ pub struct SectionView {
     /// Title.
     pub title: String,
     /// Where.
-    pub at: Position,
+    pub at: LineCol,
 }
 
 /// A table.
 #[derive(Debug, Serialize)]
 pub struct TableView {
     /// Where.
-    pub at: Position,
+    pub at: LineCol,
     /// The top-level section it is in.
     pub section: Option<String>,
     /// How it was written.
@@ -107,7 +82,7 @@ pub struct BandView {
 #[derive(Debug, Serialize)]
 pub struct RowView {
     /// Where.
-    pub at: Position,
+    pub at: LineCol,
     /// Label.
     pub label: String,
     /// Cell per column.
@@ -120,7 +95,7 @@ pub struct RowView {
 #[derive(Debug, Serialize)]
 pub struct CellView {
     /// Where (absent when the row has no cell for the column).
-    pub at: Option<Position>,
+    pub at: Option<LineCol>,
     /// Value.
     pub value: CellValue,
 }
@@ -129,7 +104,7 @@ pub struct CellView {
 #[derive(Debug, Serialize)]
 pub struct ProblemView {
     /// Where.
-    pub at: Position,
+    pub at: LineCol,
     /// What.
     pub message: String,
 }
@@ -146,7 +121,7 @@ pub fn view(loaded: &Loaded) -> View {
             text: t.text.clone(),
             agency: t.agency.clone(),
             year: t.year,
-            at: Position::of(source, t.span),
+            at: source.line_col(t.span.start as usize),
         }),
         preamble_paragraphs: document
             .preamble_blocks()
@@ -160,7 +135,7 @@ pub fn view(loaded: &Loaded) -> View {
                 level: s.level,
                 marker: s.marker.clone(),
                 title: s.title.clone(),
-                at: Position::of(source, s.span),
+                at: source.line_col(s.span.start as usize),
             })
             .collect(),
         tables: document
@@ -172,7 +147,7 @@ pub fn view(loaded: &Loaded) -> View {
             .problems
             .iter()
             .map(|p| ProblemView {
-                at: Position::of(source, p.span),
+                at: source.line_col(p.span.start as usize),
                 message: p.message.clone(),
             })
             .collect(),
@@ -181,7 +156,7 @@ pub fn view(loaded: &Loaded) -> View {
 
 fn table_view(source: &Source, document: &Document, table: &Table) -> TableView {
     TableView {
-        at: Position::of(source, table.span),
+        at: source.line_col(table.span.start as usize),
         section: table.section.map(|s| {
             let top = &document.sections[document.top_section(s)];
             format!("{}{}", top.marker, top.title)
@@ -199,7 +174,7 @@ fn table_view(source: &Source, document: &Document, table: &Table) -> TableView 
                     .map(|&r| &table.rows[r])
                     .filter(|row| row.kind == RowKind::Data)
                     .map(|row| RowView {
-                        at: Position::of(source, row.span),
+                        at: source.line_col(row.span.start as usize),
                         label: row.label.clone(),
                         malformed: row.malformed,
                         cells: row
@@ -207,7 +182,7 @@ fn table_view(source: &Source, document: &Document, table: &Table) -> TableView 
                             .iter()
                             .map(|cell| match cell {
                                 Some(i) => CellView {
-                                    at: Some(Position::of(source, row.cells[*i].span)),
+                                    at: Some(source.line_col(row.cells[*i].span.start as usize)),
                                     value: row.cells[*i].value.clone(),
                                 },
                                 None => CellView {

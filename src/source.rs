@@ -74,6 +74,12 @@ pub struct LineCol {
     pub column: usize,
 }
 
+impl fmt::Display for LineCol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
 /// One decoded input file.
 #[derive(Debug, Clone)]
 pub struct Source {

@@ -40,10 +40,12 @@ impl<'a> Files<'a> for RuleFiles {
 
     fn line_range(&'a self, id: RuleFileId, line_index: usize) -> Result<Range<usize>, FilesError> {
         let source = self.sources.get(id).ok_or(FilesError::FileMissing)?;
-        source.line_range(line_index).ok_or(FilesError::LineTooLarge {
-            given: line_index,
-            max: source.line_starts().len() - 1,
-        })
+        source
+            .line_range(line_index)
+            .ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: source.line_starts().len() - 1,
+            })
     }
 }
 
