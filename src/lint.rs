@@ -48,7 +48,7 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         .year
         .or_else(|| engine::report_year(&loaded.document));
     let pack = match &options.pack {
-        Some(name) => packs.iter().find(|p| &p.name == name),
+        Some(name) => packs::by_name(&packs, name),
         None => packs::choose(&packs, year),
     };
     let findings = pack.map_or_else(Vec::new, |pack| match &options.only {

@@ -101,6 +101,15 @@ pub fn from_text(name: &str, text: &str) -> Result<Pack, PackErrors> {
     compile::compile(name, &load).map_err(|(errors, files)| PackErrors { errors, files })
 }
 
+/// The pack called `name`; a bare year (`2021`) names the built-in `gov-2021`.
+#[must_use]
+pub fn by_name<'a>(packs: &'a [Pack], name: &str) -> Option<&'a Pack> {
+    packs
+        .iter()
+        .find(|p| p.name == name)
+        .or_else(|| packs.iter().find(|p| p.name == format!("gov-{name}")))
+}
+
 /// The pack for a report year: the one whose years include it; reports before 2019 get the
 /// 2019 pack (the oldest format regulint knows), undated reports the newest.
 #[must_use]

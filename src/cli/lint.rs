@@ -40,17 +40,9 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         Ok(packs) => packs,
         Err(status) => return Ok(status),
     };
-    // `2021` is accepted for `gov-2021`.
-    let pack = args.pack.clone().or(config.pack.clone()).map(|name| {
-        let prefixed = format!("gov-{name}");
-        if !packs.iter().any(|p| p.name == name) && packs.iter().any(|p| p.name == prefixed) {
-            prefixed
-        } else {
-            name
-        }
-    });
+    let pack = args.pack.clone().or(config.pack.clone());
     if let Some(name) = &pack
-        && !packs.iter().any(|p| &p.name == name)
+        && crate::packs::by_name(&packs, name).is_none()
     {
         let names: Vec<&str> = packs.iter().map(|p| p.name.as_str()).collect();
         eprintln!(
