@@ -7,7 +7,7 @@ use super::bind::{self, BoundTable, CellRef, FoundSection};
 use super::value::{Gap, Match, Num, Term, Value};
 use crate::diagnostic::{Finding, Label, Outcome, Severity};
 use crate::document::normalize::label_key;
-use crate::document::{Block, CellValue, Document};
+use crate::document::{Block, CellValue, Date, Document};
 use crate::dsl::ast::BinOp;
 use crate::dsl::program::{
     ColSel, CompiledRule, Expr, ExprKind, Pack, Special, Stmt, TemplatePart,
@@ -31,9 +31,17 @@ struct Ctx<'a> {
     year: Option<i32>,
     sections: Vec<Option<FoundSection>>,
     tables: Vec<OnceCell<BoundTable>>,
+    /// The statistics period, found once per document (P001 and P002 both ask).
+    period: OnceCell<Option<(Date, Date, Span)>>,
 }
 
 impl Ctx<'_> {
+    fn period(&self) -> Option<(Date, Date, Span)> {
+        *self
+            .period
+            .get_or_init(|| super::recognise::statistics_period(self.doc))
+    }
+
     fn table(&self, t: usize) -> &BoundTable {
         self.tables[t].get_or_init(|| {
             let def = &self.pack.tables[t];
@@ -86,6 +94,7 @@ pub(super) fn run(
         year,
         sections: bind::sections(pack, doc),
         tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
+        period: OnceCell::new(),
     };
     let mut findings = Vec::new();
     for rule in &pack.rules {

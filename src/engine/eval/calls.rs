@@ -209,7 +209,7 @@ impl RuleRun<'_, '_> {
                 }
                 Value::None
             }
-            Builtin::StatisticsPeriod => match recognise::statistics_period(doc) {
+            Builtin::StatisticsPeriod => match ctx.period() {
                 Some((start, end, span)) => Value::Period { start, end, span },
                 None => Value::None,
             },
