@@ -298,8 +298,6 @@ pub struct Problem {
 pub enum ProblemKind {
     /// A data row with more values than the table has columns.
     RowShape,
-    /// A table whose cells could not be aligned to their columns.
-    TableLayout,
     /// Markup nested deeper than regulint follows.
     TooDeep,
     /// A part of the file was left out (too large, unsupported).

@@ -899,13 +899,3 @@ fn dedent(text: &str) -> String {
         .trim()
         .to_owned()
 }
-
-/// Severity names, for messages.
-#[must_use]
-pub fn severities() -> String {
-    backticked(&[
-        Severity::Error.name(),
-        Severity::Warning.name(),
-        Severity::Info.name(),
-    ])
-}
