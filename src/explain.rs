@@ -122,7 +122,7 @@ pub fn rule_pages(packs: &[Pack]) -> Vec<(String, String)> {
         // A code shared by packs with different wording gets every variant.
         let mut text = String::new();
         let mut seen: Vec<&str> = Vec::new();
-        for (pack, rule) in &found {
+        for (_, rule) in &found {
             if seen.contains(&rule.name.as_str()) {
                 continue;
             }
@@ -135,7 +135,6 @@ pub fn rule_pages(packs: &[Pack]) -> Vec<(String, String)> {
                 .filter(|(_, r)| r.name == rule.name)
                 .map(|(p, _)| p.name.as_str())
                 .collect();
-            let _ = pack;
             text.push_str(&page(rule, &same));
         }
         text.push('\n');

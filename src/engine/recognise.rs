@@ -5,7 +5,7 @@
 
 use crate::document::mapped::MappedText;
 use crate::document::value::find_dates;
-use crate::document::{Block, Date, Document, RowKind};
+use crate::document::{Block, Date, Document};
 use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -216,7 +216,6 @@ pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
                     }
                 }
             }
-            let _ = RowKind::Data;
         }
     }
     // 2. A line holding only a date, near the title or after the body.
