@@ -495,12 +495,12 @@ impl RuleRun<'_, '_> {
                 Value::Bool(true) => Truth::True,
                 Value::Bool(false) | Value::None => Truth::False,
                 Value::Missing(gaps) => Truth::Unknown(gaps),
-                other => Truth::Unknown(vec![self.type_gap(expr.span, "a truth value", &other)]),
+                other => Truth::Unknown(vec![self.type_gap("a truth value", &other)]),
             },
         }
     }
 
-    fn type_gap(&self, _span: Span, wanted: &str, got: &Value) -> Gap {
+    fn type_gap(&self, wanted: &str, got: &Value) -> Gap {
         Gap {
             what: format!("规则 {}", self.rule.code),
             why: format!("expected {wanted}, got {}", got.type_name()),
@@ -585,11 +585,7 @@ impl RuleRun<'_, '_> {
             ColSel::Expr(e) => match self.eval(e) {
                 Value::Column(t, c) if t == table => vec![c],
                 other => {
-                    return Value::Missing(vec![self.type_gap(
-                        e.span,
-                        "a column of this table",
-                        &other,
-                    )]);
+                    return Value::Missing(vec![self.type_gap("a column of this table", &other)]);
                 }
             },
         };
@@ -617,11 +613,7 @@ impl RuleRun<'_, '_> {
             Value::Row(t, r) if t == table => vec![r],
             Value::Group(t, g) if t == table => def.groups[g].rows.clone(),
             other => {
-                return Value::Missing(vec![self.type_gap(
-                    row.span,
-                    "a row of this table",
-                    &other,
-                )]);
+                return Value::Missing(vec![self.type_gap("a row of this table", &other)]);
             }
         };
         let bound = self.ctx.table(table);

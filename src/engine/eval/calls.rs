@@ -7,7 +7,6 @@ use crate::dsl::ast::BinOp;
 use crate::engine::builtins::Builtin;
 use crate::engine::recognise::{self, Recogniser};
 use crate::engine::value::{Gap, Match, Num, Term, Value};
-use crate::source::Span;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -24,7 +23,7 @@ impl RuleRun<'_, '_> {
                     .map(Value::Match)
                     .collect(),
             ),
-            None => Value::Missing(vec![self.type_gap(Span::default(), "report text", text)]),
+            None => Value::Missing(vec![self.type_gap("report text", text)]),
         }
     }
 
@@ -126,7 +125,7 @@ impl RuleRun<'_, '_> {
                     }
                     None => Value::Text(Arc::new(Vec::new())),
                 },
-                other => Value::Missing(vec![self.type_gap(Span::default(), "a section", other)]),
+                other => Value::Missing(vec![self.type_gap("a section", other)]),
             },
             Builtin::Find => {
                 let finder: Box<Finder> = match &args[1] {
@@ -150,11 +149,9 @@ impl RuleRun<'_, '_> {
                         }
                     },
                     other => {
-                        return Value::Missing(vec![self.type_gap(
-                            Span::default(),
-                            "a regex or recogniser name",
-                            other,
-                        )]);
+                        return Value::Missing(vec![
+                            self.type_gap("a regex or recogniser name", other),
+                        ]);
                     }
                 };
                 match &args[0] {
@@ -174,11 +171,7 @@ impl RuleRun<'_, '_> {
             }
             Builtin::Stated => {
                 let Value::Regex(re) = &args[0] else {
-                    return Value::Missing(vec![self.type_gap(
-                        Span::default(),
-                        "a regex",
-                        &args[0],
-                    )]);
+                    return Value::Missing(vec![self.type_gap("a regex", &args[0])]);
                 };
                 for block in &doc.blocks {
                     let Block::Paragraph { text, .. } = block else {
@@ -231,7 +224,7 @@ impl RuleRun<'_, '_> {
                             .collect(),
                     )
                 }
-                other => Value::Missing(vec![self.type_gap(Span::default(), "a table", other)]),
+                other => Value::Missing(vec![self.type_gap("a table", other)]),
             },
             Builtin::BlankCells => match &args[0] {
                 Value::Table(t) => {
@@ -280,7 +273,7 @@ impl RuleRun<'_, '_> {
                     }
                     Value::List(found)
                 }
-                other => Value::Missing(vec![self.type_gap(Span::default(), "a table", other)]),
+                other => Value::Missing(vec![self.type_gap("a table", other)]),
             },
             Builtin::LabelsWith => {
                 let wanted: Vec<String> = match &args[0] {
@@ -358,7 +351,7 @@ impl RuleRun<'_, '_> {
                     }),
                     None => Value::None,
                 },
-                other => Value::Missing(vec![self.type_gap(Span::default(), "a section", other)]),
+                other => Value::Missing(vec![self.type_gap("a section", other)]),
             },
         }
     }
