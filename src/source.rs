@@ -80,6 +80,30 @@ impl fmt::Display for LineCol {
     }
 }
 
+/// Where each line of `text` starts. A line ends at LF, CRLF, or a lone CR: files from old
+/// Mac tools and some converters end lines with CR alone, and reading such a file as one line
+/// would hide every heading.
+#[must_use]
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    std::iter::once(0)
+        .chain(
+            memchr_line_ends(bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        )
+        .collect()
+}
+
+/// Offsets of every CR and LF byte.
+fn memchr_line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n' || b == b'\r')
+        .map(|(i, _)| i)
+}
+
 /// One decoded input file.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -115,9 +139,7 @@ impl Source {
     }
 
     fn new(name: String, text: String, encoding: Encoding) -> Self {
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = line_starts(&text);
         let original_line_starts = match encoding {
             Encoding::Utf8 { bom } => {
                 let shift = if bom { 3 } else { 0 };
@@ -266,5 +288,25 @@ mod tests {
         let a = source.text.find('a').unwrap();
         // 甲 (2 bytes) + \n + 乙 (2 bytes) in GB18030.
         assert_eq!(source.original_offset(a), 5);
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn lf_crlf_and_lone_cr_all_end_lines() {
+        let source = Source::from_text("r.txt", "一、总体情况\r二、主动公开\r\n三、收到\n四");
+        assert_eq!(source.line_starts().len(), 4);
+        assert_eq!(source.line_col(source.text.find("三").unwrap()).line, 3);
+        assert_eq!(
+            &source.text[source.line_text_range(0).unwrap()],
+            "一、总体情况"
+        );
+        assert_eq!(
+            &source.text[source.line_text_range(1).unwrap()],
+            "二、主动公开"
+        );
     }
 }

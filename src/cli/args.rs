@@ -156,6 +156,14 @@ pub struct LintArgs {
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
 
+    /// Do not respect .gitignore, .ignore and git exclude files when walking folders.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Walk hidden files and folders too.
+    #[arg(long)]
+    pub hidden: bool,
+
     /// Lint on N threads (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
