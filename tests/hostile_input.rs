@@ -268,3 +268,32 @@ fn the_configuration_used_is_named() {
     assert_eq!(unconfigured.status.code(), Some(1), "T401 is back");
     assert!(!stdout(&unconfigured).contains("configuration:"));
 }
+
+/// A guard against a quadratic path coming back: the work takes well under a second when
+/// linear (also in a debug build) and a minute or more when quadratic, so a generous bound
+/// separates the two without measuring performance.
+fn completes_within(seconds: u64, f: impl FnOnce()) {
+    let start = std::time::Instant::now();
+    f();
+    let took = start.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(seconds),
+        "took {took:?}: a quadratic path?"
+    );
+}
+
+/// A JSON object with 100,000 keys was checked for duplicates pair by pair (13–28 s in a
+/// release build, 50 s in debug).
+#[test]
+fn json_objects_with_many_keys_parse_in_linear_time() {
+    let members: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":{i}")).collect();
+    let text = format!(
+        "{{\"schema\":\"regulint-report/1\",\"x\":{{{}}}}}",
+        members.join(",")
+    );
+    completes_within(10, || {
+        let error = regulint::document::load("r.json", text.as_bytes(), Default::default())
+            .expect_err("x is not a field of the schema");
+        assert!(error.to_string().contains("unknown field"), "{error}");
+    });
+}
