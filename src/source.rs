@@ -104,6 +104,11 @@ fn memchr_line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .map(|(i, _)| i)
 }
 
+/// Whether `byte` continues a UTF-8 character (counting characters counts the other bytes).
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
 /// One decoded input file.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -116,7 +121,14 @@ pub struct Source {
     line_starts: Vec<usize>,
     /// For each line, the byte offset of its start in the original file.
     original_line_starts: Vec<usize>,
+    /// Characters before every [`CHAR_CHECKPOINT`]-th byte, built on first use, so a column
+    /// on a megabyte-long line (Word XML, one-line HTML pages) costs a short count, not a scan
+    /// of the line.
+    char_checkpoints: std::sync::OnceLock<Vec<usize>>,
 }
+
+/// Distance in bytes between the character-count checkpoints of a [`Source`].
+const CHAR_CHECKPOINT: usize = 4096;
 
 impl Source {
     /// A source whose text is already UTF-8 (rule files, tests).
@@ -163,6 +175,7 @@ impl Source {
             encoding,
             line_starts,
             original_line_starts,
+            char_checkpoints: std::sync::OnceLock::new(),
         }
     }
 
@@ -206,11 +219,37 @@ impl Source {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_index(offset);
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let line_start = self.line_starts[line];
+        let column = if offset - line_start <= CHAR_CHECKPOINT {
+            self.text[line_start..offset].chars().count() + 1
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start) + 1
+        };
         LineCol {
             line: line + 1,
             column,
         }
+    }
+
+    /// How many characters the text has before `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let checkpoints = self.char_checkpoints.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut counts = Vec::with_capacity(bytes.len() / CHAR_CHECKPOINT + 1);
+            let mut chars = 0;
+            for chunk in bytes.chunks(CHAR_CHECKPOINT) {
+                counts.push(chars);
+                chars += chunk.iter().filter(|&&b| !is_continuation(b)).count();
+            }
+            counts
+        });
+        let k = offset / CHAR_CHECKPOINT;
+        let from = k * CHAR_CHECKPOINT;
+        checkpoints.get(k).copied().unwrap_or(0)
+            + self.text.as_bytes()[from.min(offset)..offset]
+                .iter()
+                .filter(|&&b| !is_continuation(b))
+                .count()
     }
 
     /// The byte offset in the original file of a byte offset into the decoded text.
@@ -294,6 +333,23 @@ mod tests {
 #[cfg(test)]
 mod line_tests {
     use super::*;
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let line = "表三：自然人 0，".repeat(3000);
+        let text = format!("标题\n{line}尾\n");
+        let source = Source::from_text("r.html", text.clone());
+        let at = text.rfind('尾').unwrap();
+        assert_eq!(
+            source.line_col(at),
+            LineCol {
+                line: 2,
+                column: line.chars().count() + 1
+            }
+        );
+        let mid = text.char_indices().nth(10_001).unwrap().0;
+        assert_eq!(source.line_col(mid).column, 10_001 - 3 + 1);
+    }
 
     #[test]
     fn lf_crlf_and_lone_cr_all_end_lines() {
