@@ -55,9 +55,9 @@ seed() {
         done
 }
 
-cargo fuzz build -s none "${targets[@]/#/}" 2>&1 | tail -1 || true
+# One build of every target (release, with debug assertions and overflow checks).
+cargo fuzz build -s none -a 2>&1 | tail -1
 for target in "${targets[@]}"; do
-    cargo fuzz build -s none "$target" >/dev/null 2>&1
     seed "$target"
     if $smoke; then
         budget=(-max_total_time=6)
@@ -65,9 +65,9 @@ for target in "${targets[@]}"; do
         budget=(-runs="${RUNS:-1000000}")
     fi
     echo "--- fuzz $target"
-    cargo fuzz run -s none "$target" -- \
+    (cargo fuzz run -s none -a "$target" -- \
         -rss_limit_mb=1024 -timeout=10 -max_len=262144 "${budget[@]}" \
-        -print_final_stats=1 2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)|ERROR|panicked' || true
+        -print_final_stats=1 2>&1) | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)|ERROR|panicked' || true
     # A run that found a problem leaves an artifact; fail on it.
     if compgen -G "fuzz/artifacts/$target/*" > /dev/null; then
         echo "fuzz $target: artifacts in fuzz/artifacts/$target" >&2
