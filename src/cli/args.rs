@@ -164,8 +164,7 @@ pub struct LintArgs {
     #[arg(long)]
     pub hidden: bool,
 
-    /// Lint on N threads (default: one per core).
-    #[arg(long, short, value_name = "N")]
+    /// Lint on N threads (default: one per core; at most four per core are started).
     pub jobs: Option<usize>,
 
     /// When to use colour.
