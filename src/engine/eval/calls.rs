@@ -6,7 +6,7 @@ use crate::document::{Block, CellValue, Date};
 use crate::dsl::ast::BinOp;
 use crate::engine::builtins::Builtin;
 use crate::engine::recognise::{self, Recogniser};
-use crate::engine::value::{Gap, Match, Num, Term, Value};
+use crate::engine::value::{Bounded, Gap, Match, Num, Term, Value};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ impl RuleRun<'_, '_> {
                     .map(Value::Match)
                     .collect(),
             ),
-            None => Value::Missing(vec![self.type_gap("report text", text)]),
+            None => Value::Missing(vec![self.type_gap("报告正文", text)]),
         }
     }
 
@@ -67,13 +67,15 @@ impl RuleRun<'_, '_> {
             Builtin::Present => Value::Bool(match &args[0] {
                 Value::Section(s) => ctx.sections[*s].is_some(),
                 Value::Table(t) => ctx.table(*t).found(),
-                Value::None | Value::Missing(_) => false,
+                Value::None | Value::Missing(_) | Value::Bounded(_) => false,
                 Value::List(items) => !items.is_empty(),
                 _ => true,
             }),
             Builtin::Integer => match &args[0] {
                 Value::Num(n) => Value::Bool(n.value.fract().is_zero()),
-                Value::Missing(gaps) => Value::Missing(gaps.clone()),
+                Value::Missing(gaps) | Value::Bounded(Bounded { gaps, .. }) => {
+                    Value::Missing(gaps.clone())
+                }
                 _ => Value::Bool(false),
             },
             Builtin::Date => {
@@ -91,13 +93,7 @@ impl RuleRun<'_, '_> {
                     _ => {
                         let gaps: Vec<Gap> = args
                             .iter()
-                            .filter_map(|a| {
-                                if let Value::Missing(g) = a {
-                                    Some(g.clone())
-                                } else {
-                                    None
-                                }
-                            })
+                            .filter_map(|a| a.gaps().map(<[Gap]>::to_vec))
                             .flatten()
                             .collect();
                         if gaps.is_empty() {
@@ -125,7 +121,7 @@ impl RuleRun<'_, '_> {
                     }
                     None => Value::Text(Arc::new(Vec::new())),
                 },
-                other => Value::Missing(vec![self.type_gap("a section", other)]),
+                other => Value::Missing(vec![self.type_gap("报告部分", other)]),
             },
             Builtin::Find => {
                 let finder: Box<Finder> = match &args[1] {
@@ -141,7 +137,7 @@ impl RuleRun<'_, '_> {
                             return Value::Missing(vec![Gap {
                                 what: format!("规则 {}", self.rule.code),
                                 why: format!(
-                                    "unknown recogniser `{name}`; expected one of {}",
+                                    "没有名为「{name}」的识别器（可用：{}）",
                                     Recogniser::NAMES.join(", ")
                                 ),
                                 span: None,
@@ -150,7 +146,7 @@ impl RuleRun<'_, '_> {
                     },
                     other => {
                         return Value::Missing(vec![
-                            self.type_gap("a regex or recogniser name", other),
+                            self.type_gap("正则表达式或识别器名称", other),
                         ]);
                     }
                 };
@@ -171,7 +167,7 @@ impl RuleRun<'_, '_> {
             }
             Builtin::Stated => {
                 let Value::Regex(re) = &args[0] else {
-                    return Value::Missing(vec![self.type_gap("a regex", &args[0])]);
+                    return Value::Missing(vec![self.type_gap("正则表达式", &args[0])]);
                 };
                 for block in &doc.blocks {
                     let Block::Paragraph { text, .. } = block else {
@@ -224,7 +220,7 @@ impl RuleRun<'_, '_> {
                             .collect(),
                     )
                 }
-                other => Value::Missing(vec![self.type_gap("a table", other)]),
+                other => Value::Missing(vec![self.type_gap("表格", other)]),
             },
             Builtin::BlankCells => match &args[0] {
                 Value::Table(t) => {
@@ -273,7 +269,7 @@ impl RuleRun<'_, '_> {
                     }
                     Value::List(found)
                 }
-                other => Value::Missing(vec![self.type_gap("a table", other)]),
+                other => Value::Missing(vec![self.type_gap("表格", other)]),
             },
             Builtin::LabelsWith => {
                 let wanted: Vec<String> = match &args[0] {
@@ -334,7 +330,9 @@ impl RuleRun<'_, '_> {
                     .iter()
                     .find_map(|t| t.unit)
                     .map_or(Value::None, |u| Value::Str(u.as_str().to_owned())),
-                Value::Missing(gaps) => Value::Missing(gaps.clone()),
+                Value::Missing(gaps) | Value::Bounded(Bounded { gaps, .. }) => {
+                    Value::Missing(gaps.clone())
+                }
                 _ => Value::None,
             },
             Builtin::HeadingNumber => match &args[0] {
@@ -351,7 +349,7 @@ impl RuleRun<'_, '_> {
                     }),
                     None => Value::None,
                 },
-                other => Value::Missing(vec![self.type_gap("a section", other)]),
+                other => Value::Missing(vec![self.type_gap("报告部分", other)]),
             },
         }
     }
