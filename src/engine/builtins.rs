@@ -31,6 +31,12 @@ pub enum Builtin {
     StatisticsPeriod,
     /// `publication_date()`
     PublicationDate,
+    /// `malformed_period()`
+    MalformedPeriod,
+    /// `agency()`
+    Agency,
+    /// `agency_level()`
+    AgencyLevel,
     /// `placeholders(text)`
     Placeholders,
     /// `missing_rows(table)`
@@ -62,6 +68,9 @@ impl Builtin {
         Self::Stated,
         Self::StatisticsPeriod,
         Self::PublicationDate,
+        Self::MalformedPeriod,
+        Self::Agency,
+        Self::AgencyLevel,
         Self::Placeholders,
         Self::MissingRows,
         Self::BlankCells,
@@ -87,6 +96,9 @@ impl Builtin {
             Self::Stated => "stated",
             Self::StatisticsPeriod => "statistics_period",
             Self::PublicationDate => "publication_date",
+            Self::MalformedPeriod => "malformed_period",
+            Self::Agency => "agency",
+            Self::AgencyLevel => "agency_level",
             Self::Placeholders => "placeholders",
             Self::MissingRows => "missing_rows",
             Self::BlankCells => "blank_cells",
@@ -111,6 +123,9 @@ impl Builtin {
             | Self::AllText
             | Self::StatisticsPeriod
             | Self::PublicationDate
+            | Self::MalformedPeriod
+            | Self::Agency
+            | Self::AgencyLevel
             | Self::Misordered => (0, 0),
             Self::Date => (3, 3),
             Self::Find => (2, 2),
@@ -136,6 +151,9 @@ impl Builtin {
             Self::Stated => "stated(/regex with one (\\d+) group/) -> number | none",
             Self::StatisticsPeriod => "statistics_period() -> period | none",
             Self::PublicationDate => "publication_date() -> date | none",
+            Self::MalformedPeriod => "malformed_period() -> match | none",
+            Self::Agency => "agency() -> match | none",
+            Self::AgencyLevel => "agency_level() -> string | none",
             Self::Placeholders => "placeholders(text) -> list of matches",
             Self::MissingRows => "missing_rows(table) -> list of rows",
             Self::BlankCells => "blank_cells(table) -> list of matches",
@@ -170,6 +188,15 @@ impl Builtin {
             }
             Self::StatisticsPeriod => {
                 "The statistics period stated in the report: the first sentence mentioning 统计 with a date range (`自2020年1月1日至2020年12月31日`, `从…起至…止`, second year omitted)."
+            }
+            Self::MalformedPeriod => {
+                "The statistics period when it is written wrongly, as the text at fault followed by what is wrong (`「202011日」数字连写，缺少“年”“月”`), pointing at the date: digits run together, a year not of four digits, a missing 年/月/日, an impossible month or day, an end before the start. `none` when the period is well formed or not stated. `2020年1月1日至12月31日` (second year omitted) and `2020年1月至12月` are well formed."
+            }
+            Self::Agency => {
+                "The organ named in the title (`沭阳县发展和改革局`), pointing at the title, or `none`."
+            }
+            Self::AgencyLevel => {
+                "What the organ in the title is, for the publication deadline of 条例 第四十九条: `县级以上人民政府` (a 省/市/县/区/州/盟/旗 人民政府's own report, due 31 March), `政府部门` (departments, including 人民政府办公室/办公厅; due 31 January) or `乡镇人民政府、街道办事处` (due 31 January); `none` when the title names no organ."
             }
             Self::PublicationDate => {
                 "The report's own date: a `发布日期`/`公开日期`/`成文日期` label, a date standing alone in a line by the title, or a date line after the last section."
@@ -213,6 +240,9 @@ impl Builtin {
             Self::Stated => ("stated(/共收到政府信息公开申请\\s*(\\d+)\\s*件/)", "5"),
             Self::StatisticsPeriod => ("statistics_period()", "2020年1月1日至2020年12月31日"),
             Self::PublicationDate => ("publication_date()", "2021年1月20日"),
+            Self::MalformedPeriod => ("malformed_period()", "无"),
+            Self::Agency => ("agency()", "石家庄市示例局"),
+            Self::AgencyLevel => ("agency_level()", "政府部门"),
             Self::Placeholders => ("count(placeholders(all_text()))", "0"),
             Self::MissingRows => ("count(missing_rows(表三))", "0"),
             Self::BlankCells => ("count(blank_cells(表三))", "0"),

@@ -4,6 +4,7 @@
 mod calls;
 
 use super::bind::{self, BoundTable, CellRef, FoundSection};
+use super::recognise::PeriodStatement;
 use super::value::{Bounded, Gap, Match, Num, Term, Value};
 use crate::diagnostic::{Finding, Label, Outcome, Severity};
 use crate::document::normalize::label_key;
@@ -32,14 +33,24 @@ struct Ctx<'a> {
     sections: Vec<Option<FoundSection>>,
     tables: Vec<OnceCell<BoundTable>>,
     /// The statistics period, found once per document (P001 and P002 both ask).
-    period: OnceCell<Option<(Date, Date, Span)>>,
+    period: OnceCell<Option<(PeriodStatement, Span)>>,
 }
 
 impl Ctx<'_> {
+    /// The well-formed statistics period; `None` when it is missing or malformed.
     fn period(&self) -> Option<(Date, Date, Span)> {
-        *self
-            .period
-            .get_or_init(|| super::recognise::statistics_period(self.doc))
+        match self.period_statement() {
+            Some((PeriodStatement::Valid(start, end, _), span)) => Some((start, end, span)),
+            Some((PeriodStatement::Malformed(..), _)) => None,
+            None => super::recognise::statistics_period(self.doc),
+        }
+    }
+
+    /// The statistics period as written, read once per document (P001, P002 and P010 ask).
+    fn period_statement(&self) -> Option<(PeriodStatement, Span)> {
+        self.period
+            .get_or_init(|| super::recognise::period_statement(self.doc))
+            .clone()
     }
 
     fn table(&self, t: usize) -> &BoundTable {

@@ -12,6 +12,10 @@ use std::sync::LazyLock;
 
 use super::value::Match;
 
+pub mod period;
+
+pub use period::PeriodStatement;
+
 macro_rules! pattern {
     ($name:ident, $re:expr) => {
         static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($re).expect("valid pattern"));
@@ -187,6 +191,50 @@ pub fn statistics_period(document: &Document) -> Option<(Date, Date, Span)> {
     None
 }
 
+/// The statistics period as stated, read strictly: a well-formed range, or a malformed one
+/// with the reason. Spans are the source spans of the dates.
+#[must_use]
+pub fn period_statement(document: &Document) -> Option<(PeriodStatement, Span)> {
+    let texts: Vec<&MappedText> = paragraphs(document).map(|(_, t)| t).collect();
+    let (found, index) = period::statement(&texts)?;
+    let (a, b) = match &found {
+        PeriodStatement::Valid(_, _, r) | PeriodStatement::Malformed(_, _, r) => *r,
+    };
+    let span = texts[index].span_of(a, b)?;
+    Some((found, span))
+}
+
+/// The level of the organ named in the title, for the 条例 第四十九条 deadline.
+#[must_use]
+pub fn agency_level(agency: &str) -> Option<&'static str> {
+    let name: String = agency.chars().filter(|c| !c.is_whitespace()).collect();
+    if name.is_empty() {
+        return None;
+    }
+    // The general office of a government is one of its departments.
+    if name.ends_with("办公室") || name.ends_with("办公厅") {
+        return Some(AGENCY_DEPARTMENT);
+    }
+    if name.ends_with("街道办事处")
+        || name.ends_with("乡人民政府")
+        || name.ends_with("镇人民政府")
+        || name.ends_with("街道")
+    {
+        return Some(AGENCY_TOWNSHIP);
+    }
+    if name.ends_with("人民政府") {
+        return Some(AGENCY_GOVERNMENT);
+    }
+    Some(AGENCY_DEPARTMENT)
+}
+
+/// A county-or-above government's own report: due 31 March.
+pub const AGENCY_GOVERNMENT: &str = "县级以上人民政府";
+/// A department of a government (its general office included): due 31 January.
+pub const AGENCY_DEPARTMENT: &str = "政府部门";
+/// A township government or street office: due 31 January.
+pub const AGENCY_TOWNSHIP: &str = "乡镇人民政府、街道办事处";
+
 /// The report's own date (publication or signing).
 #[must_use]
 pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
@@ -279,6 +327,18 @@ mod tests {
             found(Recogniser::Url, "网站（https://stcsm.sh.gov.cn）下载"),
             ["https://stcsm.sh.gov.cn"]
         );
+    }
+
+    #[test]
+    fn agency_levels_follow_the_title() {
+        assert_eq!(agency_level("沭阳县人民政府"), Some(AGENCY_GOVERNMENT));
+        assert_eq!(agency_level("淮安市洪泽区人民政府"), Some(AGENCY_GOVERNMENT));
+        assert_eq!(agency_level("上海市人民政府办公厅"), Some(AGENCY_DEPARTMENT));
+        assert_eq!(agency_level("某县人民政府办公室"), Some(AGENCY_DEPARTMENT));
+        assert_eq!(agency_level("沭阳县发展和改革局"), Some(AGENCY_DEPARTMENT));
+        assert_eq!(agency_level("某县城关镇人民政府"), Some(AGENCY_TOWNSHIP));
+        assert_eq!(agency_level("某区新华街道办事处"), Some(AGENCY_TOWNSHIP));
+        assert_eq!(agency_level(" "), None);
     }
 
     #[test]

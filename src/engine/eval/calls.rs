@@ -202,6 +202,30 @@ impl RuleRun<'_, '_> {
                 Some((start, end, span)) => Value::Period { start, end, span },
                 None => Value::None,
             },
+            Builtin::MalformedPeriod => match ctx.period_statement() {
+                Some((recognise::PeriodStatement::Malformed(text, why, _), span)) => {
+                    Value::Match(Match {
+                        text: format!("「{text}」：{why}"),
+                        span,
+                    })
+                }
+                _ => Value::None,
+            },
+            Builtin::Agency => match &doc.title {
+                Some(title) => title.agency.as_ref().map_or(Value::None, |a| {
+                    Value::Match(Match {
+                        text: a.clone(),
+                        span: title.span,
+                    })
+                }),
+                None => Value::None,
+            },
+            Builtin::AgencyLevel => doc
+                .title
+                .as_ref()
+                .and_then(|t| t.agency.as_deref())
+                .and_then(recognise::agency_level)
+                .map_or(Value::None, |level| Value::Str(level.to_owned())),
             Builtin::PublicationDate => match recognise::publication_date(doc) {
                 Some((date, span)) => Value::Date(date, Some(span)),
                 None => Value::None,
