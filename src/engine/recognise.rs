@@ -41,6 +41,12 @@ pattern!(
     PLACEHOLDER,
     r"[XＸ]{2,}|[×ｘ]{2,}|（\s*）|\(\s*\)|〔\s*〕|【\s*】|[\p{Han}]( {2,}|　+)(?:条|件|个|次|篇|项|家|人)"
 );
+pattern!(SINGLE_X, r"[XＸ×][件条个次篇项家人]");
+pattern!(
+    UNIT_WITHOUT_NUMBER,
+    r"(?:共|累计|合计|发布|处理|收到|受理|办理|新增|制发|废止|接待|举办|开展|更新|信息)(?:件|条|篇|项|场|期|人次)"
+);
+pattern!(COUNT_OF_PARTS, r"等个(?:部分|方面)|共个(?:部分|方面)");
 pattern!(
     PUBLISHED_LABEL,
     r"(?:发布日期|公开日期|成文日期|发文日期|印发日期|发布时间)\s*[:：]?\s*"
@@ -149,13 +155,34 @@ pub fn find_in(
     found
 }
 
-/// Template text left unfilled.
+/// Template text left unfilled: the fixed forms of [`PLACEHOLDER`], a single `X` before a
+/// unit (`X件`), and a count word followed directly by its unit with no number between
+/// (`共处理件，`, `微博发布信息条。`, `等个部分`).
 #[must_use]
 pub fn placeholders(text: &str) -> Vec<(usize, usize)> {
-    PLACEHOLDER
+    let mut found: Vec<(usize, usize)> = PLACEHOLDER
         .find_iter(text)
         .map(|m| (m.start(), m.end()))
-        .collect()
+        .collect();
+    for m in SINGLE_X.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        if !before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            found.push((m.start(), m.end()));
+        }
+    }
+    for m in UNIT_WITHOUT_NUMBER.find_iter(text) {
+        // Only where the clause ends right after the unit: `处理件数`, `信息条目` are words.
+        let after = text[m.end()..].chars().next();
+        if after.is_none_or(|c| "，,。；;、）)：:".contains(c)) {
+            found.push((m.start(), m.end()));
+        }
+    }
+    for m in COUNT_OF_PARTS.find_iter(text) {
+        found.push((m.start(), m.end()));
+    }
+    found.sort_unstable();
+    found.dedup_by(|b, a| b.0 < a.1);
+    found
 }
 
 fn paragraphs(document: &Document) -> impl Iterator<Item = (usize, &MappedText)> {
@@ -350,5 +377,21 @@ mod tests {
             .collect();
         assert_eq!(found, ["息  条", "XX", "（）", "××"]);
         assert!(placeholders("2020 年市商务局未收到申请。").is_empty());
+        let text = "微博发布信息条，共处理件。报告分为总体情况等个部分。办结X件。";
+        let found: Vec<&str> = placeholders(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(found, ["信息条", "处理件", "等个部分", "X件"]);
+        // Words, not holes: a count word followed by more text, a unit after a number.
+        for fine in [
+            "统计处理件数。",
+            "信息条目齐全。",
+            "共处理3件，",
+            "涉及商业秘密等个人隐私。",
+            "Box件",
+        ] {
+            assert!(placeholders(fine).is_empty(), "{fine}");
+        }
     }
 }
