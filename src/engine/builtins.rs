@@ -49,6 +49,8 @@ pub enum Builtin {
     Misordered,
     /// `heading_number(section)`
     HeadingNumber,
+    /// `headings_within(section)`
+    HeadingsWithin,
     /// `unit(number)`
     Unit,
 }
@@ -77,6 +79,7 @@ impl Builtin {
         Self::LabelsWith,
         Self::Misordered,
         Self::HeadingNumber,
+        Self::HeadingsWithin,
         Self::Unit,
     ];
 
@@ -105,6 +108,7 @@ impl Builtin {
             Self::LabelsWith => "labels_with",
             Self::Misordered => "misordered",
             Self::HeadingNumber => "heading_number",
+            Self::HeadingsWithin => "headings_within",
             Self::Unit => "unit",
         }
     }
@@ -160,6 +164,7 @@ impl Builtin {
             Self::LabelsWith => "labels_with([\"label\", …]) -> list of matches",
             Self::Misordered => "misordered() -> list of sections",
             Self::HeadingNumber => "heading_number(section) -> number | none",
+            Self::HeadingsWithin => "headings_within(section) -> list of matches",
             Self::Unit => "unit(number) -> string | none",
         }
     }
@@ -217,6 +222,9 @@ impl Builtin {
             Self::HeadingNumber => {
                 "The number written on a found section's heading (`四、` → 4), or `none` if the section is missing."
             }
+            Self::HeadingsWithin => {
+                "Top-level headings (`二、组织保障`) between a found section's heading and the next required section's heading: subheadings numbered like sections. Empty when the section is missing."
+            }
             Self::Unit => {
                 "The unit written in a cell with its number (`20044679 元` → `元`), or `none`."
             }
@@ -249,6 +257,7 @@ impl Builtin {
             Self::LabelsWith => ("count(labels_with([\"本年新制作数量\"]))", "1"),
             Self::Misordered => ("count(misordered())", "0"),
             Self::HeadingNumber => ("heading_number(其他事项)", "6"),
+            Self::HeadingsWithin => ("count(headings_within(总体情况))", "0"),
             Self::Unit => ("unit(表二[政府集中采购, 采购总金额])", "元"),
         }
     }

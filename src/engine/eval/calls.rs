@@ -359,6 +359,35 @@ impl RuleRun<'_, '_> {
                 }
                 _ => Value::None,
             },
+            Builtin::HeadingsWithin => match &args[0] {
+                Value::Section(s) => {
+                    let Some(found) = &ctx.sections[*s] else {
+                        return Value::List(Vec::new());
+                    };
+                    let start = doc.sections[found.section].first_block;
+                    let end = ctx
+                        .sections
+                        .iter()
+                        .flatten()
+                        .map(|f| doc.sections[f.section].first_block)
+                        .filter(|&b| b > start)
+                        .min()
+                        .unwrap_or(doc.blocks.len());
+                    Value::List(
+                        doc.sections
+                            .iter()
+                            .filter(|h| h.level == 1 && h.first_block > start && h.first_block < end)
+                            .map(|h| {
+                                Value::Match(Match {
+                                    text: format!("{}{}", h.marker, h.title),
+                                    span: h.span,
+                                })
+                            })
+                            .collect(),
+                    )
+                }
+                other => Value::Missing(vec![self.type_gap("报告部分", other)]),
+            },
             Builtin::HeadingNumber => match &args[0] {
                 Value::Section(s) => match &ctx.sections[*s] {
                     Some(found) => Value::Num(Num {
