@@ -106,7 +106,7 @@ impl BoundTable {
     /// Whether any part of the table was found.
     #[must_use]
     pub fn found(&self) -> bool {
-        self.rows.iter().any(Option::is_some) || !self.values.is_empty()
+        self.rows.iter().any(Option::is_some) || !self.values.is_empty() || !self.tables.is_empty()
     }
 
     /// Where the table is.
@@ -379,5 +379,41 @@ fn bind_sequence(candidates: &[usize], document: &Document) -> BoundTable {
             }));
         }
     }
+    if bound.values.is_empty() {
+        skeleton(&mut bound, candidates, document);
+    }
     bound
+}
+
+/// A table printed with its headings but no number is a table with blank cells, not a
+/// missing table: in markup its data cells are the blanks; in text, where empty fields are
+/// not kept, the table is recorded as found with no values.
+fn skeleton(bound: &mut BoundTable, candidates: &[usize], document: &Document) {
+    for &t in candidates {
+        let table = &document.tables[t];
+        let data: Vec<_> = table
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Data)
+            .collect();
+        if data.is_empty() {
+            continue;
+        }
+        bound.tables.push(t);
+        for row in data {
+            bound.values_span = Some(bound.values_span.map_or(row.span, |s| s.cover(row.span)));
+            if table.kind == crate::document::TableKind::Markup {
+                bound.values.extend(
+                    row.values
+                        .iter()
+                        .filter(|&&i| !row.cells[i].merged)
+                        .map(|&i| CellRef {
+                            value: row.cells[i].value.clone(),
+                            span: row.cells[i].span,
+                            malformed: row.malformed,
+                        }),
+                );
+            }
+        }
+    }
 }
