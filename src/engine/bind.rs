@@ -396,7 +396,9 @@ fn skeleton(bound: &mut BoundTable, candidates: &[usize], document: &Document) {
             .iter()
             .filter(|r| r.kind == RowKind::Data)
             .collect();
-        if data.is_empty() {
+        // Headings with no data row (an extractor drops a row of empty cells) still print
+        // the table.
+        if data.is_empty() && table.bands.iter().all(|b| b.columns.is_empty()) {
             continue;
         }
         bound.tables.push(t);

@@ -398,7 +398,14 @@ impl RuleRun<'_, '_> {
             Value::Bounded(b) if b.known.terms.is_empty() && b.gaps.len() == 1 => {
                 format!("{}（{}）", b.gaps[0].what, b.gaps[0].why)
             }
-            Value::Bounded(b) => b.range_text().trim_start().to_owned(),
+            Value::Bounded(b) => {
+                let blanks = format!("（含 {} 个空白单元格）", b.gaps.len());
+                match (b.low, b.high) {
+                    (Some(l), None) => format!("至少 {}{blanks}", l.normalize()),
+                    (None, Some(h)) => format!("至多 {}{blanks}", h.normalize()),
+                    _ => format!("{}{blanks}", b.range_text().trim_start()),
+                }
+            }
             Value::Str(s) => s.clone(),
             Value::Text(_) => "正文".to_owned(),
             Value::Match(m) => m.text.clone(),

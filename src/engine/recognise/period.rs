@@ -148,7 +148,7 @@ fn read(token: &Token, carried_year: Option<i32>) -> Reading {
             None => Reading::Malformed("缺少年份".to_owned()),
         },
         ([ym, d], [Some('月'), Some('日')]) => Reading::Malformed(format!(
-            "「{ym}月{d}日」年份与月份连写，缺少“年”"
+            "年份与月份连写（「{ym}」），缺少“年”；日为 {d}"
         )),
         ([y, m], [Some('年'), Some('月')]) => with_year(y, &|y| match m.parse::<u32>() {
             Ok(m) if (1..=12).contains(&m) => Reading::Month(y, m),
@@ -166,7 +166,7 @@ fn read(token: &Token, carried_year: Option<i32>) -> Reading {
             with_year(y, &|_| Reading::Malformed("缺少“月”".to_owned()))
         }
         ([digits], [Some('日')]) if digits.len() > 2 => Reading::Malformed(format!(
-            "「{digits}日」数字连写，缺少“年”“月”"
+            "「{digits}」数字连写，缺少“年”“月”"
         )),
         _ => Reading::NotDate,
     }
@@ -286,7 +286,7 @@ mod tests {
     fn malformed_periods_say_what_is_wrong() {
         assert_eq!(
             why("统计期限自202011日起至20201231日止。"),
-            "202011日：「202011日」数字连写，缺少“年”“月”"
+            "202011日：「202011」数字连写，缺少“年”“月”"
         );
         assert!(why("统计期限自2021年1月1日起至202121年12月31日止。").contains("位数不对"));
         assert!(why("统计期限自20年1月1日至20年12月31日。").contains("两位"));
