@@ -100,6 +100,9 @@ pub struct BoundRow {
     pub label_span: Span,
     /// Cell per declared column (`None`: the row has no cell for it).
     pub cells: Vec<Option<CellRef>>,
+    /// Its number of values does not fit its columns (a malformed row, or a pipe or markup
+    /// row with a cell too few or too many; one cell merged over two columns is not).
+    pub misshapen: bool,
 }
 
 impl BoundTable {
@@ -248,9 +251,24 @@ fn bind_grid(
         }
         let table = &document.tables[t];
         let row = &table.rows[r];
+        // In a pipe or markup table every cell is written, so a row with fewer or more
+        // values than its band's columns is misshapen (in text exports empty fields vanish).
+        let written = row.values.iter().filter(|&&i| !row.cells[i].merged).count();
+        let columns = table.bands[row.band].columns.len();
+        // Only under a header whose every column is a declared one: a garbled extraction's
+        // header (`| 业 | 构 | 益组织 |`) says nothing about how many values a row needs.
+        let header_trusted = keys[c].bands[row.band]
+            .iter()
+            .all(|key| def.columns.iter().any(|d| match_quality(key, &d.keys) == 2));
+        let misshapen = table.kind != crate::document::TableKind::TabSeparated
+            && header_trusted
+            && columns > 0
+            && written != columns
+            && !row.values.iter().any(|&i| row.cells[i].merged);
         bound.rows.push(Some(BoundRow {
             label_span: row.label_span.unwrap_or(row.span),
             cells: columns_of_row(&def.columns, table, &keys[c].bands[row.band], r),
+            misshapen: misshapen || row.malformed,
         }));
     }
     bound

@@ -43,6 +43,10 @@ pub enum Builtin {
     MissingRows,
     /// `blank_cells(table)`
     BlankCells,
+    /// `blanks(cells)`
+    Blanks,
+    /// `malformed_rows(table)`
+    MalformedRows,
     /// `labels_with(list)`
     LabelsWith,
     /// `misordered()`
@@ -76,6 +80,8 @@ impl Builtin {
         Self::Placeholders,
         Self::MissingRows,
         Self::BlankCells,
+        Self::Blanks,
+        Self::MalformedRows,
         Self::LabelsWith,
         Self::Misordered,
         Self::HeadingNumber,
@@ -105,6 +111,8 @@ impl Builtin {
             Self::Placeholders => "placeholders",
             Self::MissingRows => "missing_rows",
             Self::BlankCells => "blank_cells",
+            Self::Blanks => "blanks",
+            Self::MalformedRows => "malformed_rows",
             Self::LabelsWith => "labels_with",
             Self::Misordered => "misordered",
             Self::HeadingNumber => "heading_number",
@@ -161,6 +169,8 @@ impl Builtin {
             Self::Placeholders => "placeholders(text) -> list of matches",
             Self::MissingRows => "missing_rows(table) -> list of rows",
             Self::BlankCells => "blank_cells(table) -> list of matches",
+            Self::Blanks => "blanks([cells, …]) -> list of matches",
+            Self::MalformedRows => "malformed_rows(table) -> list of matches",
             Self::LabelsWith => "labels_with([\"label\", …]) -> list of matches",
             Self::Misordered => "misordered() -> list of sections",
             Self::HeadingNumber => "heading_number(section) -> number | none",
@@ -213,6 +223,12 @@ impl Builtin {
             Self::BlankCells => {
                 "Cells of the table's found rows that are blank or hold a not-applicable mark where a number is required."
             }
+            Self::Blanks => {
+                "The cells of a list (nested lists and ranges flattened) that are blank or hold a not-applicable mark (`/`, `—`, `无`), each named and pointing at its cell. For tables where only some cells apply to each row (table 2), the rule lists the cells that must be filled."
+            }
+            Self::MalformedRows => {
+                "The found rows of a table whose number of values does not fit its columns (`| 规章 | 22 | 235 |` under three columns), each pointing at its row label."
+            }
             Self::LabelsWith => {
                 "Table labels and column headings that contain any of the given texts (after normalisation), e.g. the 2019 template's `本年新制作数量`."
             }
@@ -254,6 +270,8 @@ impl Builtin {
             Self::Placeholders => ("count(placeholders(all_text()))", "0"),
             Self::MissingRows => ("count(missing_rows(表三))", "0"),
             Self::BlankCells => ("count(blank_cells(表三))", "0"),
+            Self::Blanks => ("count(blanks([表三[新收, 自然人..其他]]))", "0"),
+            Self::MalformedRows => ("count(malformed_rows(表三))", "0"),
             Self::LabelsWith => ("count(labels_with([\"本年新制作数量\"]))", "1"),
             Self::Misordered => ("count(misordered())", "0"),
             Self::HeadingNumber => ("heading_number(其他事项)", "6"),

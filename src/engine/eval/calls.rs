@@ -5,6 +5,7 @@ use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date};
 use crate::dsl::ast::BinOp;
 use crate::engine::builtins::Builtin;
+use crate::engine::bind::CellRef;
 use crate::engine::recognise::{self, Recogniser};
 use crate::engine::value::{Bounded, Gap, Match, Num, Term, Value};
 use rust_decimal::Decimal;
@@ -292,6 +293,53 @@ impl RuleRun<'_, '_> {
                         }
                     }
                     Value::List(found)
+                }
+                other => Value::Missing(vec![self.type_gap("表格", other)]),
+            },
+            Builtin::Blanks => {
+                let mut found = Vec::new();
+                let mut stack: Vec<&Value> = args.iter().collect();
+                while let Some(v) = stack.pop() {
+                    match v {
+                        Value::List(items) => stack.extend(items.iter().rev()),
+                        Value::Bounded(b) if b.known.terms.is_empty() && b.gaps.len() == 1 => {
+                            let gap = &b.gaps[0];
+                            if let Some(span) = gap.span {
+                                found.push(Value::Match(Match {
+                                    text: gap.what.clone(),
+                                    span,
+                                }));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Value::List(found)
+            }
+            Builtin::MalformedRows => match &args[0] {
+                Value::Table(t) => {
+                    let bound = ctx.table(*t);
+                    let def = &ctx.pack.tables[*t];
+                    Value::List(
+                        bound
+                            .rows
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(r, row)| {
+                                let row = row.as_ref()?;
+                                let cells: Vec<&CellRef> = row.cells.iter().flatten().collect();
+                                // One merged cell spanning two columns is the same cell twice:
+                                // a layout choice, not a missing or extra value.
+                                let merged = cells.windows(2).any(|w| w[0].span == w[1].span);
+                                (row.misshapen && !merged).then(|| {
+                                        Value::Match(Match {
+                                            text: def.rows[r].name.clone(),
+                                            span: row.label_span,
+                                        })
+                                    })
+                            })
+                            .collect(),
+                    )
                 }
                 other => Value::Missing(vec![self.type_gap("表格", other)]),
             },
