@@ -39,6 +39,8 @@ pub enum Builtin {
     AgencyLevel,
     /// `placeholders(text)`
     Placeholders,
+    /// `breakdowns_exceeding(text)`
+    BreakdownsExceeding,
     /// `missing_rows(table)`
     MissingRows,
     /// `blank_cells(table)`
@@ -78,6 +80,7 @@ impl Builtin {
         Self::Agency,
         Self::AgencyLevel,
         Self::Placeholders,
+        Self::BreakdownsExceeding,
         Self::MissingRows,
         Self::BlankCells,
         Self::Blanks,
@@ -109,6 +112,7 @@ impl Builtin {
             Self::Agency => "agency",
             Self::AgencyLevel => "agency_level",
             Self::Placeholders => "placeholders",
+            Self::BreakdownsExceeding => "breakdowns_exceeding",
             Self::MissingRows => "missing_rows",
             Self::BlankCells => "blank_cells",
             Self::Blanks => "blanks",
@@ -167,6 +171,7 @@ impl Builtin {
             Self::Agency => "agency() -> match | none",
             Self::AgencyLevel => "agency_level() -> string | none",
             Self::Placeholders => "placeholders(text) -> list of matches",
+            Self::BreakdownsExceeding => "breakdowns_exceeding(text) -> list of matches",
             Self::MissingRows => "missing_rows(table) -> list of rows",
             Self::BlankCells => "blank_cells(table) -> list of matches",
             Self::Blanks => "blanks([cells, …]) -> list of matches",
@@ -219,6 +224,9 @@ impl Builtin {
             Self::Placeholders => {
                 "Template text left unfilled: `XX`, `××`, empty brackets `（ ）` `()` `〔 〕`, and a number slot left blank such as `主动公开信息  条`."
             }
+            Self::BreakdownsExceeding => {
+                "Statements of a total and its parts whose parts add up to more than the total (`接待咨询215人次，其中现场180人次、电话40人次`). Parts are read in the total's unit within the sentence, until a word that starts another statement (共, 同比, 占, 上年 …); parts that add up to less are not reported, since they need not be exhaustive."
+            }
             Self::MissingRows => "The declared rows of a table that the report does not have.",
             Self::BlankCells => {
                 "Cells of the table's found rows that are blank or hold a not-applicable mark where a number is required."
@@ -268,6 +276,7 @@ impl Builtin {
             Self::Agency => ("agency()", "石家庄市示例局"),
             Self::AgencyLevel => ("agency_level()", "政府部门"),
             Self::Placeholders => ("count(placeholders(all_text()))", "0"),
+            Self::BreakdownsExceeding => ("count(breakdowns_exceeding(all_text()))", "0"),
             Self::MissingRows => ("count(missing_rows(表三))", "0"),
             Self::BlankCells => ("count(blank_cells(表三))", "0"),
             Self::Blanks => ("count(blanks([表三[新收, 自然人..其他]]))", "0"),

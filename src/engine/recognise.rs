@@ -231,6 +231,61 @@ pub fn period_statement(document: &Document) -> Option<(PeriodStatement, Span)> 
     Some((found, span))
 }
 
+// A stated total and its parts: `接待咨询215人次，其中现场180人次、电话40人次`.
+pattern!(
+    BREAKDOWN_TOTAL,
+    r"(\d+)\s*(人次|件|条|篇|个|项|家|场|期)[^。；;，,\d]{0,3}[，,]?\s*其中[，,：:]?"
+);
+pattern!(BREAKDOWN_PART, r"(\d+(?:\.\d+)?)\s*(人次|件|条|篇|个|项|家|场|期|%|％)");
+// Words between parts that end the breakdown: a new total, a change, a share, another time.
+pattern!(
+    BREAKDOWN_END,
+    r"共|合计|累计|总计|办结|结转|另|此外|同比|较上年|增长|下降|减少|增加|占|上年|去年|以上|以下|超过|不足|近|约|余"
+);
+
+/// Breakdowns whose parts add up to more than their total (`215人次，其中现场180人次、电话40人次`):
+/// byte ranges of the whole statement. Parts are read in the same unit, within the sentence,
+/// until a word that starts another statement; a sum below the total is not reported (the
+/// parts need not be exhaustive).
+#[must_use]
+pub fn breakdowns_exceeding(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for caps in BREAKDOWN_TOTAL.captures_iter(text) {
+        let whole = caps.get(0).expect("group 0");
+        let (Ok(total), unit) = (caps[1].parse::<u64>(), &caps[2]) else {
+            continue;
+        };
+        let rest_end = text[whole.end()..]
+            .find(['。', '；', ';'])
+            .map_or(text.len(), |i| whole.end() + i);
+        let clause = &text[whole.end()..rest_end];
+        let mut sum: u64 = 0;
+        let mut parts = 0;
+        let mut end = whole.end();
+        let mut previous = 0;
+        for part in BREAKDOWN_PART.captures_iter(clause) {
+            let m = part.get(0).expect("group 0");
+            if BREAKDOWN_END.is_match(&clause[previous..m.start()]) {
+                break;
+            }
+            previous = m.end();
+            if &part[2] != unit {
+                break;
+            }
+            let Ok(value) = part[1].parse::<u64>() else {
+                break;
+            };
+            sum = sum.saturating_add(value);
+            parts += 1;
+            end = whole.end() + m.end();
+        }
+        if parts >= 2 && sum > total {
+            found.push((whole.start(), end));
+        }
+    }
+    found
+}
+
 /// The level of the organ named in the title, for the 条例 第四十九条 deadline.
 #[must_use]
 pub fn agency_level(agency: &str) -> Option<&'static str> {
@@ -354,6 +409,25 @@ mod tests {
             found(Recogniser::Url, "网站（https://stcsm.sh.gov.cn）下载"),
             ["https://stcsm.sh.gov.cn"]
         );
+    }
+
+    #[test]
+    fn breakdowns_that_exceed_their_total() {
+        let text = "接待咨询215人次，其中现场180人次、电话40人次。";
+        let found: Vec<&str> = breakdowns_exceeding(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(found, ["215人次，其中现场180人次、电话40人次"]);
+        for fine in [
+            "接待咨询215人次，其中现场180人次、电话35人次。",
+            "共受理申请749件，其中自然人申请741件，法人或其他组织申请8件；共办理718件。",
+            "发布信息393件，其中政策文件200件，同比增长300件。",
+            "受理10件，其中予以公开6件（60%），其他4件。",
+            "收到12件，其中自然人10件。",
+        ] {
+            assert!(breakdowns_exceeding(fine).is_empty(), "{fine}");
+        }
     }
 
     #[test]

@@ -232,6 +232,9 @@ impl RuleRun<'_, '_> {
                 None => Value::None,
             },
             Builtin::Placeholders => self.matches_in(&args[0], recognise::placeholders),
+            Builtin::BreakdownsExceeding => {
+                self.matches_in(&args[0], recognise::breakdowns_exceeding)
+            }
             Builtin::MissingRows => match &args[0] {
                 Value::Table(t) => {
                     let bound = ctx.table(*t);
