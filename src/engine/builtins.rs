@@ -51,6 +51,8 @@ pub enum Builtin {
     MalformedRows,
     /// `labels_with(list)`
     LabelsWith,
+    /// `rows_ending_with(list)`
+    RowsEndingWith,
     /// `misordered()`
     Misordered,
     /// `heading_number(section)`
@@ -86,6 +88,7 @@ impl Builtin {
         Self::Blanks,
         Self::MalformedRows,
         Self::LabelsWith,
+        Self::RowsEndingWith,
         Self::Misordered,
         Self::HeadingNumber,
         Self::HeadingsWithin,
@@ -118,6 +121,7 @@ impl Builtin {
             Self::Blanks => "blanks",
             Self::MalformedRows => "malformed_rows",
             Self::LabelsWith => "labels_with",
+            Self::RowsEndingWith => "rows_ending_with",
             Self::Misordered => "misordered",
             Self::HeadingNumber => "heading_number",
             Self::HeadingsWithin => "headings_within",
@@ -177,6 +181,7 @@ impl Builtin {
             Self::Blanks => "blanks([cells, …]) -> list of matches",
             Self::MalformedRows => "malformed_rows(table) -> list of matches",
             Self::LabelsWith => "labels_with([\"label\", …]) -> list of matches",
+            Self::RowsEndingWith => "rows_ending_with([\"label\", …]) -> list of matches",
             Self::Misordered => "misordered() -> list of sections",
             Self::HeadingNumber => "heading_number(section) -> number | none",
             Self::HeadingsWithin => "headings_within(section) -> list of matches",
@@ -240,6 +245,9 @@ impl Builtin {
             Self::LabelsWith => {
                 "Table labels and column headings that contain any of the given texts (after normalisation), e.g. the 2019 template's `本年新制作数量`."
             }
+            Self::RowsEndingWith => {
+                "Table rows that hold at least one number and whose label ends with one of the given texts (after normalisation): `（六）其他处理` filled as one row, as in the 2019 template, where the 2021 template has three sub-rows."
+            }
             Self::Misordered => {
                 "Required sections whose heading comes after the heading of a section that should follow them."
             }
@@ -282,6 +290,7 @@ impl Builtin {
             Self::Blanks => ("count(blanks([表三[新收, 自然人..其他]]))", "0"),
             Self::MalformedRows => ("count(malformed_rows(表三))", "0"),
             Self::LabelsWith => ("count(labels_with([\"本年新制作数量\"]))", "1"),
+            Self::RowsEndingWith => ("count(rows_ending_with([\"其他处理\"]))", "0"),
             Self::Misordered => ("count(misordered())", "0"),
             Self::HeadingNumber => ("heading_number(其他事项)", "6"),
             Self::HeadingsWithin => ("count(headings_within(总体情况))", "0"),

@@ -377,6 +377,36 @@ impl RuleRun<'_, '_> {
                 }
                 Value::List(found)
             }
+            Builtin::RowsEndingWith => {
+                let wanted: Vec<String> = match &args[0] {
+                    Value::List(items) => items
+                        .iter()
+                        .filter_map(|v| match v {
+                            Value::Str(s) => Some(label_key(s)),
+                            _ => None,
+                        })
+                        .collect(),
+                    Value::Str(s) => vec![label_key(s)],
+                    _ => Vec::new(),
+                };
+                let mut found = Vec::new();
+                for table in &doc.tables {
+                    for row in &table.rows {
+                        let key = label_key(&row.label);
+                        let numbered = row
+                            .values
+                            .iter()
+                            .any(|&i| matches!(row.cells[i].value, CellValue::Number(_)));
+                        if numbered && wanted.iter().any(|w| key.ends_with(w.as_str())) {
+                            found.push(Value::Match(Match {
+                                text: row.label.clone(),
+                                span: row.label_span.unwrap_or(row.span),
+                            }));
+                        }
+                    }
+                }
+                Value::List(found)
+            }
             Builtin::Misordered => {
                 let positions: Vec<Option<usize>> = ctx
                     .sections
