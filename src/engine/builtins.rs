@@ -290,7 +290,7 @@ impl Builtin {
             Self::Blanks => ("count(blanks([表三[新收, 自然人..其他]]))", "0"),
             Self::MalformedRows => ("count(malformed_rows(表三))", "0"),
             Self::LabelsWith => ("count(labels_with([\"本年新制作数量\"]))", "1"),
-            Self::RowsEndingWith => ("count(rows_ending_with([\"其他处理\"]))", "0"),
+            Self::RowsEndingWith => ("count(rows_ending_with([\"其他处理\"]))", "1"),
             Self::Misordered => ("count(misordered())", "0"),
             Self::HeadingNumber => ("heading_number(其他事项)", "6"),
             Self::HeadingsWithin => ("count(headings_within(总体情况))", "0"),
