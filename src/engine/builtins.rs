@@ -194,7 +194,7 @@ impl Builtin {
     pub fn doc(self) -> &'static str {
         match self {
             Self::Sum => {
-                "Adds cells: a row group in a column (`sum(表三[办理结果, c])`) or a range of columns in a row (`sum(表三[新收, 自然人..其他])`). The result remembers every cell, so a failing identity labels each one. A blank cell makes the sum missing (not assessable)."
+                "Adds cells: a row group in a column (`sum(表三[办理结果, c])`) or a range of columns in a row (`sum(表三[新收, 自然人..其他])`). The result remembers every cell, so a failing identity labels each one. A blank count cell is some count in [0, ∞): a sum with blanks is a range, so an identity it already breaks fails and one it could still meet is not assessable."
             }
             Self::Count => "The number of items in a list.",
             Self::Present => {
