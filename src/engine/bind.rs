@@ -423,16 +423,18 @@ fn skeleton(bound: &mut BoundTable, candidates: &[usize], document: &Document) {
         for row in data {
             bound.values_span = Some(bound.values_span.map_or(row.span, |s| s.cover(row.span)));
             if table.kind == crate::document::TableKind::Markup {
-                bound.values.extend(
-                    row.values
-                        .iter()
-                        .filter(|&&i| !row.cells[i].merged)
-                        .map(|&i| CellRef {
-                            value: row.cells[i].value.clone(),
-                            span: row.cells[i].span,
-                            malformed: row.malformed,
-                        }),
-                );
+                bound
+                    .values
+                    .extend(
+                        row.values
+                            .iter()
+                            .filter(|&&i| !row.cells[i].merged)
+                            .map(|&i| CellRef {
+                                value: row.cells[i].value.clone(),
+                                span: row.cells[i].span,
+                                malformed: row.malformed,
+                            }),
+                    );
             }
         }
     }

@@ -312,7 +312,9 @@ impl RuleRun<'_, '_> {
         labels.truncate(MAX_LABELS);
         let mut notes = Vec::new();
         match (&explain.lhs, &explain.rhs) {
-            (Some(Value::Num(l)), Some(Value::Num(r))) if l.terms.len() > 1 || r.terms.len() > 1 => {
+            (Some(Value::Num(l)), Some(Value::Num(r)))
+                if l.terms.len() > 1 || r.terms.len() > 1 =>
+            {
                 notes.push(format!(
                     "{}；{}；相差 {}",
                     l.arithmetic(),
@@ -557,9 +559,7 @@ impl RuleRun<'_, '_> {
             _ => match self.eval(expr) {
                 Value::Bool(true) => Truth::True,
                 Value::Bool(false) | Value::None => Truth::False,
-                Value::Missing(gaps) | Value::Bounded(Bounded { gaps, .. }) => {
-                    Truth::Unknown(gaps)
-                }
+                Value::Missing(gaps) | Value::Bounded(Bounded { gaps, .. }) => Truth::Unknown(gaps),
                 other => Truth::Unknown(vec![self.type_gap("真假值", &other)]),
             },
         }
@@ -626,7 +626,9 @@ impl RuleRun<'_, '_> {
                         })
                         .collect(),
                 }),
-                Value::Bounded(b) => arithmetic(BinOp::Sub, Value::number(Decimal::ZERO), Value::Bounded(b)),
+                Value::Bounded(b) => {
+                    arithmetic(BinOp::Sub, Value::number(Decimal::ZERO), Value::Bounded(b))
+                }
                 other => other,
             },
             ExprKind::Binary(op, a, b) => {

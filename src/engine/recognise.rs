@@ -236,7 +236,10 @@ pattern!(
     BREAKDOWN_TOTAL,
     r"(\d+)\s*(人次|件|条|篇|个|项|家|场|期)[^。；;，,\d]{0,3}[，,]?\s*其中[，,：:]?"
 );
-pattern!(BREAKDOWN_PART, r"(\d+(?:\.\d+)?)\s*(人次|件|条|篇|个|项|家|场|期|%|％)");
+pattern!(
+    BREAKDOWN_PART,
+    r"(\d+(?:\.\d+)?)\s*(人次|件|条|篇|个|项|家|场|期|%|％)"
+);
 // Words between parts that end the breakdown: a new total, a change, a share, another time.
 pattern!(
     BREAKDOWN_END,
@@ -433,8 +436,14 @@ mod tests {
     #[test]
     fn agency_levels_follow_the_title() {
         assert_eq!(agency_level("沭阳县人民政府"), Some(AGENCY_GOVERNMENT));
-        assert_eq!(agency_level("淮安市洪泽区人民政府"), Some(AGENCY_GOVERNMENT));
-        assert_eq!(agency_level("上海市人民政府办公厅"), Some(AGENCY_DEPARTMENT));
+        assert_eq!(
+            agency_level("淮安市洪泽区人民政府"),
+            Some(AGENCY_GOVERNMENT)
+        );
+        assert_eq!(
+            agency_level("上海市人民政府办公厅"),
+            Some(AGENCY_DEPARTMENT)
+        );
         assert_eq!(agency_level("某县人民政府办公室"), Some(AGENCY_DEPARTMENT));
         assert_eq!(agency_level("沭阳县发展和改革局"), Some(AGENCY_DEPARTMENT));
         assert_eq!(agency_level("某县城关镇人民政府"), Some(AGENCY_TOWNSHIP));

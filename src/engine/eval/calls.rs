@@ -4,8 +4,8 @@ use super::{RuleRun, arithmetic};
 use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date};
 use crate::dsl::ast::BinOp;
-use crate::engine::builtins::Builtin;
 use crate::engine::bind::CellRef;
+use crate::engine::builtins::Builtin;
 use crate::engine::recognise::{self, Recogniser};
 use crate::engine::value::{Bounded, Gap, Match, Num, Term, Value};
 use rust_decimal::Decimal;
@@ -335,11 +335,11 @@ impl RuleRun<'_, '_> {
                                 // a layout choice, not a missing or extra value.
                                 let merged = cells.windows(2).any(|w| w[0].span == w[1].span);
                                 (row.misshapen && !merged).then(|| {
-                                        Value::Match(Match {
-                                            text: def.rows[r].name.clone(),
-                                            span: row.label_span,
-                                        })
+                                    Value::Match(Match {
+                                        text: def.rows[r].name.clone(),
+                                        span: row.label_span,
                                     })
+                                })
                             })
                             .collect(),
                     )
@@ -457,7 +457,9 @@ impl RuleRun<'_, '_> {
                     Value::List(
                         doc.sections
                             .iter()
-                            .filter(|h| h.level == 1 && h.first_block > start && h.first_block < end)
+                            .filter(|h| {
+                                h.level == 1 && h.first_block > start && h.first_block < end
+                            })
                             .map(|h| {
                                 Value::Match(Match {
                                     text: format!("{}{}", h.marker, h.title),

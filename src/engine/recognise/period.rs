@@ -147,9 +147,9 @@ fn read(token: &Token, carried_year: Option<i32>) -> Reading {
             Some(y) => day_of(y, m, d),
             None => Reading::Malformed("缺少年份".to_owned()),
         },
-        ([ym, d], [Some('月'), Some('日')]) => Reading::Malformed(format!(
-            "年份与月份连写（「{ym}」），缺少“年”；日为 {d}"
-        )),
+        ([ym, d], [Some('月'), Some('日')]) => {
+            Reading::Malformed(format!("年份与月份连写（「{ym}」），缺少“年”；日为 {d}"))
+        }
         ([y, m], [Some('年'), Some('月')]) => with_year(y, &|y| match m.parse::<u32>() {
             Ok(m) if (1..=12).contains(&m) => Reading::Month(y, m),
             _ => Reading::Malformed(format!("月份「{m}」不存在")),
@@ -165,9 +165,9 @@ fn read(token: &Token, carried_year: Option<i32>) -> Reading {
         ([y, _], [Some('年'), Some('日')]) => {
             with_year(y, &|_| Reading::Malformed("缺少“月”".to_owned()))
         }
-        ([digits], [Some('日')]) if digits.len() > 2 => Reading::Malformed(format!(
-            "「{digits}」数字连写，缺少“年”“月”"
-        )),
+        ([digits], [Some('日')]) if digits.len() > 2 => {
+            Reading::Malformed(format!("「{digits}」数字连写，缺少“年”“月”"))
+        }
         _ => Reading::NotDate,
     }
 }
@@ -250,7 +250,8 @@ mod tests {
     use super::*;
 
     fn one(sentence: &str) -> PeriodStatement {
-        read_sentence(sentence, 0, sentence.len()).unwrap_or_else(|| panic!("{sentence}: no period"))
+        read_sentence(sentence, 0, sentence.len())
+            .unwrap_or_else(|| panic!("{sentence}: no period"))
     }
 
     fn why(sentence: &str) -> String {
