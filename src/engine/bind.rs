@@ -19,6 +19,9 @@ pub struct FoundSection {
     pub section: SectionId,
     /// Whether its title is the standard one (not a variant).
     pub standard: bool,
+    /// Whether its title is a declared title or contains one (not merely similar, as
+    /// `一、基本情况` for 总体情况 is).
+    pub known: bool,
     /// The heading.
     pub span: Span,
 }
@@ -58,11 +61,14 @@ pub fn sections(pack: &Pack, document: &Document) -> Vec<Option<FoundSection>> {
                             .any(|k| strsim::normalized_levenshtein(&key, k) >= 0.5)
                 })
             };
-            let (index, section) = exact.or_else(loose).or_else(similar)?;
+            let declared = exact.or_else(loose);
+            let known = declared.is_some();
+            let (index, section) = declared.or_else(similar)?;
             taken[index] = true;
             Some(FoundSection {
                 section: index,
                 standard: label_key(&section.title) == def.keys[0],
+                known,
                 span: section.span,
             })
         })

@@ -757,6 +757,10 @@ impl RuleRun<'_, '_> {
                 Some(found) => Value::Bool(found.standard),
                 None => Value::None,
             },
+            (Value::Section(s), "known") => match &ctx.sections[*s] {
+                Some(found) => Value::Bool(found.known),
+                None => Value::None,
+            },
             (Value::Section(s), "number") => {
                 Value::number(Decimal::from(ctx.pack.sections[*s].number))
             }
