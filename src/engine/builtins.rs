@@ -59,6 +59,8 @@ pub enum Builtin {
     HeadingNumber,
     /// `headings_within(section)`
     HeadingsWithin,
+    /// `announced_parts()`
+    AnnouncedParts,
     /// `unit(number)`
     Unit,
 }
@@ -92,6 +94,7 @@ impl Builtin {
         Self::Misordered,
         Self::HeadingNumber,
         Self::HeadingsWithin,
+        Self::AnnouncedParts,
         Self::Unit,
     ];
 
@@ -125,6 +128,7 @@ impl Builtin {
             Self::Misordered => "misordered",
             Self::HeadingNumber => "heading_number",
             Self::HeadingsWithin => "headings_within",
+            Self::AnnouncedParts => "announced_parts",
             Self::Unit => "unit",
         }
     }
@@ -146,6 +150,7 @@ impl Builtin {
             | Self::MalformedPeriod
             | Self::Agency
             | Self::AgencyLevel
+            | Self::AnnouncedParts
             | Self::Misordered => (0, 0),
             Self::Date => (3, 3),
             Self::Find => (2, 2),
@@ -185,6 +190,7 @@ impl Builtin {
             Self::Misordered => "misordered() -> list of sections",
             Self::HeadingNumber => "heading_number(section) -> number | none",
             Self::HeadingsWithin => "headings_within(section) -> list of matches",
+            Self::AnnouncedParts => "announced_parts() -> match | none",
             Self::Unit => "unit(number) -> string | none",
         }
     }
@@ -257,6 +263,9 @@ impl Builtin {
             Self::HeadingsWithin => {
                 "Top-level headings (`二、组织保障`) between a found section's heading and the next required section's heading: subheadings numbered like sections. Empty when the section is missing."
             }
+            Self::AnnouncedParts => {
+                "A preamble sentence that announces a number of parts (`……等六个部分`) other than the number it lists, read as `称N个部分，列出M项`, pointing at the sentence; `none` when they agree or no such sentence lists at least three of the six parts."
+            }
             Self::Unit => {
                 "The unit written in a cell with its number (`20044679 元` → `元`), or `none`."
             }
@@ -294,6 +303,7 @@ impl Builtin {
             Self::Misordered => ("count(misordered())", "0"),
             Self::HeadingNumber => ("heading_number(其他事项)", "6"),
             Self::HeadingsWithin => ("count(headings_within(总体情况))", "0"),
+            Self::AnnouncedParts => ("announced_parts()", "无"),
             Self::Unit => ("unit(表二[政府集中采购, 采购总金额])", "元"),
         }
     }

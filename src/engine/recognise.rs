@@ -289,6 +289,53 @@ pub fn breakdowns_exceeding(text: &str) -> Vec<(usize, usize)> {
     found
 }
 
+// `全文包括总体情况、……和其他需要报告的事项等六个部分`: the list and the announced count.
+pattern!(
+    ANNOUNCED_PARTS,
+    r"(?:包括|分为|包含|涵盖|由|共分)([^。；;]{4,300}?)(?:等|共)?\s*([一二三四五六七八九十]|\d{1,2})\s*个?(?:部分|方面)"
+);
+
+/// The six parts' topics, as a preamble's list names them.
+const PART_TOPICS: [&[&str]; 6] = [
+    &["总体情况", "基本情况", "概述"],
+    &["主动公开"],
+    &["申请"],
+    &["复议", "诉讼"],
+    &["问题", "改进", "整改"],
+    &["其他需要报告", "其他事项"],
+];
+
+/// A preamble that announces a number of parts other than the number of parts it lists
+/// (`……等六个部分` after listing five): the byte range of the statement, the announced and
+/// the listed count. Only lists naming at least three of the six parts count.
+#[must_use]
+pub fn announced_parts_mismatch(text: &str) -> Option<((usize, usize), u32, u32)> {
+    let caps = ANNOUNCED_PARTS.captures(text)?;
+    let list = caps.get(1)?.as_str();
+    let announced_text = caps.get(2)?.as_str();
+    let announced = announced_text
+        .parse::<u32>()
+        .ok()
+        .or_else(|| crate::document::normalize::chinese_number(announced_text))?;
+    let topics = PART_TOPICS
+        .iter()
+        .filter(|words| words.iter().any(|w| list.contains(w)))
+        .count();
+    // Items beyond the six topics: list entries (split on 、，和 及) naming none of them.
+    let extra = list
+        .split(['、', '，', ',', '；', '和', '及'])
+        .filter(|item| {
+            let item = item.trim();
+            item.chars().count() >= 4
+                && (item.ends_with("情况") || item.ends_with("建设") || item.ends_with("事项"))
+                && !PART_TOPICS.iter().flat_map(|ws| ws.iter()).any(|w| item.contains(w))
+        })
+        .count();
+    let listed = u32::try_from(topics + extra).ok()?;
+    let whole = caps.get(0)?;
+    (topics >= 3 && listed != announced).then_some(((whole.start(), whole.end()), announced, listed))
+}
+
 /// The level of the organ named in the title, for the 条例 第四十九条 deadline.
 #[must_use]
 pub fn agency_level(agency: &str) -> Option<&'static str> {
@@ -431,6 +478,17 @@ mod tests {
         ] {
             assert!(breakdowns_exceeding(fine).is_empty(), "{fine}");
         }
+    }
+
+    #[test]
+    fn announced_parts_against_the_list() {
+        let six = "全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况和其他需要报告的事项等六个部分。";
+        assert!(announced_parts_mismatch(six).is_none());
+        let five = six.replace("、存在的主要问题及改进情况", "");
+        assert_eq!(announced_parts_mismatch(&five).map(|m| (m.1, m.2)), Some((6, 5)));
+        let seven = six.replace("和其他需要报告的事项等六个部分", "、政府信息公开平台建设情况和其他需要报告的事项等六个部分");
+        assert_eq!(announced_parts_mismatch(&seven).map(|m| (m.1, m.2)), Some((6, 7)));
+        assert!(announced_parts_mismatch("工作分为三个方面。").is_none());
     }
 
     #[test]

@@ -440,6 +440,28 @@ impl RuleRun<'_, '_> {
                 }
                 _ => Value::None,
             },
+            Builtin::AnnouncedParts => {
+                let end = doc
+                    .sections
+                    .iter()
+                    .find(|s| s.level == 1)
+                    .map_or(doc.blocks.len(), |s| s.first_block);
+                for block in &doc.blocks[..end] {
+                    let Block::Paragraph { text, .. } = block else {
+                        continue;
+                    };
+                    if let Some(((a, b), announced, listed)) =
+                        recognise::announced_parts_mismatch(&text.text)
+                        && let Some(span) = text.span_of(a, b)
+                    {
+                        return Value::Match(Match {
+                            text: format!("称{announced}个部分，列出{listed}项"),
+                            span,
+                        });
+                    }
+                }
+                Value::None
+            }
             Builtin::HeadingsWithin => match &args[0] {
                 Value::Section(s) => {
                     let Some(found) = &ctx.sections[*s] else {
