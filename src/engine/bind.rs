@@ -259,8 +259,22 @@ fn bind_grid(
         let row = &table.rows[r];
         // In a pipe or markup table every cell is written, so a row with fewer or more
         // values than its band's columns is misshapen (in text exports empty fields vanish).
-        let written = row.values.iter().filter(|&&i| !row.cells[i].merged).count();
         let columns = table.bands[row.band].columns.len();
+        // Word tables often carry empty cells past the last column: only a filled one counts.
+        let mut written_cells: Vec<usize> = row
+            .values
+            .iter()
+            .copied()
+            .filter(|&i| !row.cells[i].merged)
+            .collect();
+        while written_cells.len() > columns
+            && written_cells
+                .last()
+                .is_some_and(|&i| row.cells[i].value.is_blank())
+        {
+            written_cells.pop();
+        }
+        let written = written_cells.len();
         // Only under a header whose every column is a declared one: a garbled extraction's
         // header (`| 业 | 构 | 益组织 |`) says nothing about how many values a row needs.
         let header_trusted = keys[c].bands[row.band]

@@ -328,12 +328,19 @@ pub fn announced_parts_mismatch(text: &str) -> Option<((usize, usize), u32, u32)
             let item = item.trim();
             item.chars().count() >= 4
                 && (item.ends_with("情况") || item.ends_with("建设") || item.ends_with("事项"))
-                && !PART_TOPICS.iter().flat_map(|ws| ws.iter()).any(|w| item.contains(w))
+                && !PART_TOPICS
+                    .iter()
+                    .flat_map(|ws| ws.iter())
+                    .any(|w| item.contains(w))
         })
         .count();
     let listed = u32::try_from(topics + extra).ok()?;
     let whole = caps.get(0)?;
-    (topics >= 3 && listed != announced).then_some(((whole.start(), whole.end()), announced, listed))
+    (topics >= 3 && listed != announced).then_some((
+        (whole.start(), whole.end()),
+        announced,
+        listed,
+    ))
 }
 
 /// The level of the organ named in the title, for the 条例 第四十九条 deadline.
@@ -485,9 +492,18 @@ mod tests {
         let six = "全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况和其他需要报告的事项等六个部分。";
         assert!(announced_parts_mismatch(six).is_none());
         let five = six.replace("、存在的主要问题及改进情况", "");
-        assert_eq!(announced_parts_mismatch(&five).map(|m| (m.1, m.2)), Some((6, 5)));
-        let seven = six.replace("和其他需要报告的事项等六个部分", "、政府信息公开平台建设情况和其他需要报告的事项等六个部分");
-        assert_eq!(announced_parts_mismatch(&seven).map(|m| (m.1, m.2)), Some((6, 7)));
+        assert_eq!(
+            announced_parts_mismatch(&five).map(|m| (m.1, m.2)),
+            Some((6, 5))
+        );
+        let seven = six.replace(
+            "和其他需要报告的事项等六个部分",
+            "、政府信息公开平台建设情况和其他需要报告的事项等六个部分",
+        );
+        assert_eq!(
+            announced_parts_mismatch(&seven).map(|m| (m.1, m.2)),
+            Some((6, 7))
+        );
         assert!(announced_parts_mismatch("工作分为三个方面。").is_none());
     }
 

@@ -454,8 +454,19 @@ impl RuleRun<'_, '_> {
                         recognise::announced_parts_mismatch(&text.text)
                         && let Some(span) = text.span_of(a, b)
                     {
+                        let chinese = |n: u32| {
+                            [
+                                "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+                            ]
+                            .get(n as usize)
+                            .map_or_else(|| n.to_string(), |c| (*c).to_owned())
+                        };
                         return Value::Match(Match {
-                            text: format!("称{announced}个部分，列出{listed}项"),
+                            text: format!(
+                                "称{}个部分，列出{}项",
+                                chinese(announced),
+                                chinese(listed)
+                            ),
                             span,
                         });
                     }

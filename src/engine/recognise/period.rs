@@ -165,7 +165,9 @@ fn read(token: &Token, carried_year: Option<i32>) -> Reading {
         ([y, _], [Some('年'), Some('日')]) => {
             with_year(y, &|_| Reading::Malformed("缺少“月”".to_owned()))
         }
-        ([digits], [Some('日')]) if digits.len() > 2 => {
+        // `202011日`: a year, a month and a day run together (five digits or more; `365日`
+        // is a count of days).
+        ([digits], [Some('日')]) if digits.len() >= 5 => {
             Reading::Malformed(format!("「{digits}」数字连写，缺少“年”“月”"))
         }
         _ => Reading::NotDate,
