@@ -41,6 +41,8 @@ pub enum Builtin {
     Placeholders,
     /// `breakdowns_exceeding(text)`
     BreakdownsExceeding,
+    /// `result_shares_off(text, bases)`
+    ResultSharesOff,
     /// `missing_rows(table)`
     MissingRows,
     /// `blank_cells(table)`
@@ -85,6 +87,7 @@ impl Builtin {
         Self::AgencyLevel,
         Self::Placeholders,
         Self::BreakdownsExceeding,
+        Self::ResultSharesOff,
         Self::MissingRows,
         Self::BlankCells,
         Self::Blanks,
@@ -119,6 +122,7 @@ impl Builtin {
             Self::AgencyLevel => "agency_level",
             Self::Placeholders => "placeholders",
             Self::BreakdownsExceeding => "breakdowns_exceeding",
+            Self::ResultSharesOff => "result_shares_off",
             Self::MissingRows => "missing_rows",
             Self::BlankCells => "blank_cells",
             Self::Blanks => "blanks",
@@ -153,7 +157,7 @@ impl Builtin {
             | Self::AnnouncedParts
             | Self::Misordered => (0, 0),
             Self::Date => (3, 3),
-            Self::Find => (2, 2),
+            Self::Find | Self::ResultSharesOff => (2, 2),
             _ => (1, 1),
         }
     }
@@ -181,6 +185,7 @@ impl Builtin {
             Self::AgencyLevel => "agency_level() -> string | none",
             Self::Placeholders => "placeholders(text) -> list of matches",
             Self::BreakdownsExceeding => "breakdowns_exceeding(text) -> list of matches",
+            Self::ResultSharesOff => "result_shares_off(text, [base, …]) -> list of matches",
             Self::MissingRows => "missing_rows(table) -> list of rows",
             Self::BlankCells => "blank_cells(table) -> list of matches",
             Self::Blanks => "blanks([cells, …]) -> list of matches",
@@ -238,6 +243,9 @@ impl Builtin {
             Self::BreakdownsExceeding => {
                 "Statements of a total and its parts whose parts add up to more than the total (`接待咨询215人次，其中现场180人次、电话40人次`). Parts are read in the total's unit within the sentence, until a word that starts another statement (共, 同比, 占, 上年 …); parts that add up to less are not reported, since they need not be exhaustive."
             }
+            Self::ResultSharesOff => {
+                "Statements of a result count and its share (`予以公开及部分公开258件，占33.9%`, `不予公开 20 件（1.68%）`) whose share fits none of the given bases (to one unit of its last digit, rounded or truncated), each read as `258 件占 33.9%，按 805 计算应为 32.05%`. Bases that are blank or missing are skipped; with no known base the result is not assessable."
+            }
             Self::MissingRows => "The declared rows of a table that the report does not have.",
             Self::BlankCells => {
                 "Cells of the table's found rows that are blank or hold a not-applicable mark where a number is required."
@@ -294,6 +302,10 @@ impl Builtin {
             Self::AgencyLevel => ("agency_level()", "政府部门"),
             Self::Placeholders => ("count(placeholders(all_text()))", "0"),
             Self::BreakdownsExceeding => ("count(breakdowns_exceeding(all_text()))", "0"),
+            Self::ResultSharesOff => (
+                "count(result_shares_off(all_text(), [表三[结果总计, 总计]]))",
+                "0",
+            ),
             Self::MissingRows => ("count(missing_rows(表三))", "0"),
             Self::BlankCells => ("count(blank_cells(表三))", "0"),
             Self::Blanks => ("count(blanks([表三[新收, 自然人..其他]]))", "0"),

@@ -289,6 +289,51 @@ pub fn breakdowns_exceeding(text: &str) -> Vec<(usize, usize)> {
     found
 }
 
+// `予以公开及部分公开258件，占33.9%`, `不予公开 20 件（1.68%）`: a count of a result and its share.
+pattern!(
+    RESULT_SHARE,
+    r"((?:公开|提供|处理|答复)[^。；;，,\d]{0,6}?)(\d+)\s*件\s*[，,（(]\s*(?:占(?:比)?(?:为)?)?\s*(\d+(?:\.\d+)?)\s*[%％]"
+);
+
+/// A stated share of a result count that fits none of `bases` (to one unit of its last
+/// digit, rounded or truncated): byte range, the count, the share as written, and the share
+/// the first base gives.
+#[must_use]
+pub fn result_shares_off(
+    text: &str,
+    bases: &[rust_decimal::Decimal],
+) -> Vec<((usize, usize), u64, String, rust_decimal::Decimal)> {
+    use rust_decimal::Decimal;
+    let mut found = Vec::new();
+    let Some(&first) = bases.iter().find(|b| !b.is_zero()) else {
+        return found;
+    };
+    for caps in RESULT_SHARE.captures_iter(text) {
+        let (Ok(count), Ok(share)) = (caps[2].parse::<u64>(), caps[3].parse::<Decimal>()) else {
+            continue;
+        };
+        let decimals = caps[3].split('.').nth(1).map_or(0, str::len);
+        // One unit of the last written digit: 0.1 for `33.9`, 0.01 for `4.34`.
+        let unit = Decimal::new(1, u32::try_from(decimals.min(6)).unwrap_or(0));
+        let fits = |base: &Decimal| {
+            !base.is_zero()
+                && (Decimal::from(count) * Decimal::ONE_HUNDRED)
+                    .checked_div(*base)
+                    .is_some_and(|exact| (exact - share).abs() < unit)
+        };
+        if !bases.iter().any(fits) {
+            let start = caps.get(2).map_or(0, |m| m.start());
+            let end = caps.get(0).map_or(0, |m| m.end());
+            let exact = (Decimal::from(count) * Decimal::ONE_HUNDRED)
+                .checked_div(first)
+                .unwrap_or_default()
+                .round_dp(2);
+            found.push(((start, end), count, caps[3].to_owned(), exact));
+        }
+    }
+    found
+}
+
 // `全文包括总体情况、……和其他需要报告的事项等六个部分`: the list and the announced count.
 pattern!(
     ANNOUNCED_PARTS,
@@ -505,6 +550,20 @@ mod tests {
             Some((6, 7))
         );
         assert!(announced_parts_mismatch("工作分为三个方面。").is_none());
+    }
+
+    #[test]
+    fn result_shares_against_their_base() {
+        use rust_decimal::Decimal;
+        let base = [Decimal::from(805)];
+        let text = "予以公开及部分公开258件，占33.9%；不予公开35件，占4.34%；因本机关不掌握等原因无法提供265件，占32.9%。";
+        let off: Vec<(u64, String)> = result_shares_off(text, &base)
+            .into_iter()
+            .map(|(_, n, p, _)| (n, p))
+            .collect();
+        assert_eq!(off, [(258, "33.9".to_owned())]);
+        let fine = "予以公开及部分公开 208 件（17.46%），不予公开 20 件（1.68%）";
+        assert!(result_shares_off(fine, &[Decimal::from(1191)]).is_empty());
     }
 
     #[test]

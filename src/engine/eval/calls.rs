@@ -232,6 +232,47 @@ impl RuleRun<'_, '_> {
                 None => Value::None,
             },
             Builtin::Placeholders => self.matches_in(&args[0], recognise::placeholders),
+            Builtin::ResultSharesOff => {
+                let mut bases = Vec::new();
+                let mut gaps = Vec::new();
+                let items = match &args[1] {
+                    Value::List(items) => items.clone(),
+                    other => vec![other.clone()],
+                };
+                for item in &items {
+                    match item {
+                        Value::Num(n) => bases.push(n.value),
+                        other => gaps.extend(other.gaps().unwrap_or_default().iter().cloned()),
+                    }
+                }
+                if bases.iter().all(|b| b.is_zero()) {
+                    return Value::Missing(gaps);
+                }
+                let Some(blocks) = self.text_blocks(&args[0]) else {
+                    return Value::Missing(vec![self.type_gap("报告正文", &args[0])]);
+                };
+                let mut found = Vec::new();
+                for b in blocks {
+                    let Block::Paragraph { text, .. } = &doc.blocks[b] else {
+                        continue;
+                    };
+                    for ((start, end), count, share, exact) in
+                        recognise::result_shares_off(&text.text, &bases)
+                    {
+                        if let Some(span) = text.span_of(start, end) {
+                            found.push(Value::Match(Match {
+                                text: format!(
+                                    "{count} 件占 {share}%，按 {} 计算应为 {}%",
+                                    bases[0].normalize(),
+                                    exact.normalize()
+                                ),
+                                span,
+                            }));
+                        }
+                    }
+                }
+                Value::List(found)
+            }
             Builtin::BreakdownsExceeding => {
                 self.matches_in(&args[0], recognise::breakdowns_exceeding)
             }
