@@ -182,6 +182,18 @@ fn states_period(sentence: &str) -> bool {
             .any(|w| sentence.contains(w))
 }
 
+/// Whether a sentence names the period as such (`统计期限`, `统计时间`, `自…起至…止`): needed
+/// before a month range or a malformed date is read as the period, so `据统计，2023年1月至11月…`
+/// in the body is not taken for it.
+fn names_period(sentence: &str) -> bool {
+    [
+        "期限", "时限", "时间", "区间", "期间", "周期", "范围", "起止",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
+        || (sentence.contains('起') && sentence.contains('止'))
+}
+
 fn last_day(year: i32, month: u32) -> Option<Date> {
     (28..=31).rev().find_map(|d| Date::new(year, month, d))
 }
@@ -207,8 +219,10 @@ pub fn statement(paragraphs: &[&MappedText]) -> Option<(PeriodStatement, usize)>
 
 /// The period in `text[from..to]`, if the sentence has date-like runs.
 fn read_sentence(text: &str, from: usize, to: usize) -> Option<PeriodStatement> {
+    let named = names_period(&text[from..to]);
     let mut dates: Vec<(Date, Date, (usize, usize))> = Vec::new();
     let mut carried = None;
+    let mut months = false;
     for token in tokens(text, from, to) {
         match read(&token, carried) {
             Reading::Date(d) => {
@@ -217,6 +231,7 @@ fn read_sentence(text: &str, from: usize, to: usize) -> Option<PeriodStatement> 
             }
             Reading::Month(y, m) => {
                 carried = Some(y);
+                months = true;
                 let (Some(first), Some(last)) = (Date::new(y, m, 1), last_day(y, m)) else {
                     continue;
                 };
@@ -224,6 +239,7 @@ fn read_sentence(text: &str, from: usize, to: usize) -> Option<PeriodStatement> 
             }
             Reading::Year(y) => carried = Some(y),
             Reading::NotDate => {}
+            Reading::Malformed(_) if !named => return None,
             Reading::Malformed(why) => {
                 let (a, b) = token.range;
                 return Some(PeriodStatement::Malformed(
@@ -233,6 +249,9 @@ fn read_sentence(text: &str, from: usize, to: usize) -> Option<PeriodStatement> 
                 ));
             }
         }
+    }
+    if months && !named {
+        return None;
     }
     let (first, last) = (dates.first()?, dates.get(1)?);
     let (start, end) = (first.0, last.1);
@@ -298,6 +317,19 @@ mod tests {
         assert!(why("统计期限自2020年1月1至2020年12月31日。").contains("缺少“日”"));
         assert!(why("统计期限自2020年12月31日至2020年1月1日。").contains("早于"));
         assert!(why("统计期限自20201月1日至2020年12月31日。").contains("缺少“年”"));
+    }
+
+    #[test]
+    fn body_statistics_are_not_the_period() {
+        for s in [
+            "据统计，2023年1月至11月，全市共办理申请300件。",
+            "据统计，截至2023年12月31日，共收到202311日以来的申请。",
+        ] {
+            assert!(read_sentence(s, 0, s.len()).is_none(), "{s}");
+        }
+        // A day-precise range after 统计 is still the period (the old reading).
+        let s = "本报告所列数据统计自2020年1月1日至2020年12月31日。";
+        assert!(matches!(one(s), PeriodStatement::Valid(..)));
     }
 
     #[test]
