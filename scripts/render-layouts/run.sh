@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerates tests/fixtures/layouts/ from the shared corpus (see README.md there).
+# Needs: cargo, python3; for the PDFs, chromium and libreoffice (not needed by the tests).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+out="$root/tests/fixtures/layouts"
+dump="$(mktemp -d)"
+trap 'rm -rf "$dump"' EXIT
+cd "$root"
+REGULINT_LAYOUT_DUMP="$dump" cargo test --quiet --test layout_invariance -- --ignored --exact dump_models_for_render_layouts
+python3 scripts/render-layouts/render.py "$dump" "$out"
+[ "${SKIP_PDF:-}" = 1 ] && exit 0
+for folder in "$out"/*/; do
+    # Word HTML printed by headless Chromium.
+    profile="$(mktemp -d)"
+    chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync --user-data-dir="$profile" \
+        --print-to-pdf="$folder/chromium-word.pdf" --no-pdf-header-footer "$folder/word.html" 2>/dev/null
+    rm -rf "$profile"
+    # The DOCX converted by LibreOffice.
+    lo="$(mktemp -d)"
+    libreoffice --headless -env:UserInstallation="file://$lo/profile" --convert-to pdf --outdir "$lo" "$folder/word.docx" >/dev/null 2>&1
+    mv "$lo/word.pdf" "$folder/libreoffice-docx.pdf"
+    rm -rf "$lo"
+done
