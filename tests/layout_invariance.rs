@@ -37,7 +37,49 @@ const ORIGINALS: &[(&str, &str)] = &[
 
 /// Renderings that read differently for a reason outside the HTML and DOCX readers:
 /// (report folder, rendering file, cause). Remove an entry when its fix lands.
-const KNOWN_FAILURES: &[(&str, &str, &str)] = &[];
+const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
+    (
+        "shanghai-gov-office-2019",
+        "minimal.html",
+        "layout::classify (src/document/layout.rs): in a markup table with one label column, a \
+         row whose only text is its label (values all blank, e.g. 三、本年度办理结果（三）不予公开\
+         2.其他法律行政法规禁止公开) is taken for a header row and starts a new band, because \
+         `label_only` requires the label away from the first column; table 3 falls into 4 bands",
+    ),
+    (
+        "shanghai-stcsm-2024",
+        "cms.html",
+        STCSM_TABLE3_FRAGMENT,
+    ),
+    (
+        "shanghai-stcsm-2024",
+        "minimal.html",
+        STCSM_TABLE3_FRAGMENT,
+    ),
+    (
+        "shanghai-stcsm-2024",
+        "nested.html",
+        STCSM_TABLE3_FRAGMENT,
+    ),
+    (
+        "shanghai-stcsm-2024",
+        "word.html",
+        STCSM_TABLE3_FRAGMENT,
+    ),
+    (
+        "shanghai-stcsm-2024",
+        "word.docx",
+        STCSM_TABLE3_FRAGMENT,
+    ),
+];
+
+/// The original's table 3 starts with a mangled pipe fragment: header fragments `| 业 | 构 |
+/// 益组织 | 务机构 |` over rows of 8 values. `layout` (src/document/layout.rs) leaves such pipe
+/// rows unaligned (values read blank, header assumed broken) but trusts markup positions, so the
+/// same rows in a table are aligned and flagged malformed; lint then differs in C001/C002/T30x.
+const STCSM_TABLE3_FRAGMENT: &str = "layout (src/document/layout.rs) reads the pipe fragment \
+     `| 业 | 构 | 益组织 | 务机构 |` with 8 values a row as unaligned (blank), the same rows in a \
+     markup table as malformed with values";
 
 /// What a reader understood, without positions.
 #[derive(Debug)]
@@ -87,7 +129,7 @@ fn read(name: &str, bytes: &[u8]) -> Reading {
     let mut findings: Vec<String> = report
         .findings
         .iter()
-        .map(|f| format!("{} {}", f.code, f.message))
+        .map(|f| format!("{} {}", f.code, without_first_gap(&f.message)))
         .collect();
     findings.sort();
     Reading {
@@ -120,6 +162,16 @@ fn read(name: &str, bytes: &[u8]) -> Reading {
             })
             .collect(),
         findings,
+    }
+}
+
+/// A not-assessable message names its first gap in source order (`138 处无法核验（表三「新收」行
+/// 「自然人」列空白）`); which blank cell comes first depends on where each format puts blank
+/// cells (a text export has no cell at all, a table an empty one), so only the count is compared.
+fn without_first_gap(message: &str) -> String {
+    match message.find("处无法核验（") {
+        Some(at) => format!("{}处无法核验", &message[..at]),
+        None => message.to_owned(),
     }
 }
 

@@ -139,8 +139,15 @@ def row_values(table, row, ncols):
     """The value texts of a data row: aligned to the columns, or all as written if malformed."""
     data = table["rows"][row]
     cells = data["cells"]
-    if data["malformed"] or len(data["aligned"]) != ncols:
+    written = [cells[i]["text"] for i in data["values"] if not cells[i].get("merged")]
+    landed = len({i for i in data["aligned"] if i is not None and cells[i]["text"] and not cells[i].get("merged")})
+    # A value that landed in no column (malformed row, or a fragment whose numbers the layout
+    # could not place) is kept: the rendering carries every number the original has.
+    if data["malformed"]:
+        # Every grid position as read, merged copies included: they are why it is malformed.
         return [cells[i]["text"] for i in data["values"]]
+    if len(data["aligned"]) != ncols or landed < sum(1 for t in written if t):
+        return written
     return [cells[i]["text"] if i is not None else "" for i in data["aligned"]]
 
 
@@ -579,7 +586,7 @@ def docx_runs(text, bold=False, size=32):
     for run in runs(text, every=9):
         fonts = '<w:rFonts w:ascii="Times New Roman" w:eastAsia="仿宋_GB2312" w:hAnsi="Times New Roman"/>'
         space = ' xml:space="preserve"' if run != run.strip() else ""
-        out.append(f"<w:r><w:rPr>{fonts}{rpr_b}<w:sz w:val=\"{size}\"/></w:rPr><w:t{space}>{xesc(run)}</w:t></w:r>")
+        out.append(f"<w:r><w:rPr>{fonts}{rpr_b}<w:sz w:val=\"{size}\"/><w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr><w:t{space}>{xesc(run)}</w:t></w:r>")
     return "".join(out)
 
 
