@@ -71,6 +71,21 @@ const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
         "word.docx",
         STCSM_TABLE3_FRAGMENT,
     ),
+    (
+        "shanghai-stcsm-2024",
+        "word-numbered.docx",
+        STCSM_TABLE3_FRAGMENT,
+    ),
+    (
+        "shanghai-stcsm-2024",
+        "libreoffice.docx",
+        STCSM_TABLE3_FRAGMENT,
+    ),
+    (
+        "shanghai-stcsm-2024",
+        "libreoffice.html",
+        STCSM_TABLE3_FRAGMENT,
+    ),
 ];
 
 /// The original's table 3 starts with a mangled pipe fragment: header fragments `| 业 | 构 |

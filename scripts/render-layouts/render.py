@@ -258,17 +258,22 @@ def report_blocks(model):
     """The report as ('p', text, role) and ('t', rows) items in reading order."""
     title = (model.get("title") or {}).get("text") or ""
     first_section = next((s["first_block"] for s in model["sections"] if s["level"] == 1), None)
-    heading_blocks = {s["first_block"] for s in model["sections"]}
+    heading_blocks = {s["first_block"]: s for s in model["sections"]}
     items = []
     for i, block in enumerate(model["blocks"]):
         if block["kind"] == "paragraph":
             text = block["text"]["text"]
             role = "body"
+            heading = None
             if i in heading_blocks:
                 role = "heading"
+                section = heading_blocks[i]
+                # The marker as a list number can stand for: only where the text starts with it.
+                if text.startswith(section["marker"]):
+                    heading = section
             elif (first_section is None or i < first_section) and text and text in title:
                 role = "title"
-            items.append(("p", text, role))
+            items.append(("p", text, role, heading))
         else:
             table = model["tables"][block["table"]]
             items.append(("t", table))
@@ -384,8 +389,21 @@ def body_html(items, style):
     out = []
     for item in items:
         if item[0] == "p":
-            _, text, role = item
-            if style == "word":
+            _, text, role, heading = item
+            if style == "word" and heading and heading["level"] in (1, 2):
+                # Word's export of a list paragraph: the number in a span Word ignores on
+                # import, inside a downlevel-revealed conditional comment.
+                level = heading["level"]
+                marker = heading["marker"]
+                out.append(
+                    f"<p class=MsoListParagraph style='margin-left:0cm;text-indent:32.0pt;"
+                    f"mso-char-indent-count:2.0;line-height:28.0pt;mso-list:l0 level{level} lfo1'>"
+                    "<![if !supportLists]><b><span style='font-family:黑体;mso-bidi-font-family:黑体'>"
+                    f"<span style='mso-list:Ignore'>{esc(marker)}<span style='font:7.0pt \"Times New Roman\"'>"
+                    "&nbsp;&nbsp;&nbsp; </span></span></span></b><![endif]>"
+                    f"<b><span style='font-family:黑体'>{word_runs_html(text[len(marker):])}</span></b><o:p></o:p></p>"
+                )
+            elif style == "word":
                 if role == "title":
                     out.append(
                         "<p class=MsoNormal align=center style='text-align:center;line-height:28.0pt'>"
@@ -590,12 +608,49 @@ def docx_runs(text, bold=False, size=32):
     return "".join(out)
 
 
-def docx_paragraph(text, role):
+def word_noise(runs_xml, index):
+    """What Word leaves between runs: proofing marks, a bookmark, a tracked insertion."""
+    if len(runs_xml) > 2:
+        runs_xml[1] = '<w:proofErr w:type="gramStart"/>' + runs_xml[1] + '<w:proofErr w:type="gramEnd"/>'
+    if index % 5 == 0 and len(runs_xml) > 1:
+        runs_xml[-1] = (
+            f'<w:ins w:id="{index + 100}" w:author="admin" w:date="2024-01-10T09:00:00Z">{runs_xml[-1]}</w:ins>'
+        )
+    if index == 0:
+        runs_xml.insert(0, '<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>')
+    return "".join(runs_xml)
+
+
+def docx_run_list(text, bold=False, size=32):
+    return [r for r in re.findall(r"<w:r>.*?</w:r>", docx_runs(text, bold, size))]
+
+
+LIST_LEVELS = {1: ("%1、", "chineseCounting"), 2: ("（%2）", "chineseCounting")}
+
+
+def list_marker(level, number):
+    """The marker Word's numbering prints for `number` at `level` (levels 1 and 2 only)."""
+    digits = "一二三四五六七八九十"
+    if not 1 <= number <= 10:
+        return None
+    return LIST_LEVELS[level][0].replace(f"%{level}", digits[number - 1]) if level in LIST_LEVELS else None
+
+
+def docx_paragraph(text, role, index=1, numbering=None):
+    """A paragraph; `numbering` = (style, ilvl) makes Word's list numbering print the marker."""
+    rsid = f' w:rsidR="00{index:06X}" w:rsidRDefault="00{index:06X}"'
     if role == "title":
         ppr = '<w:pPr><w:jc w:val="center"/><w:spacing w:line="560" w:lineRule="exact"/></w:pPr>'
-        return f"<w:p>{ppr}{docx_runs(text, bold=True, size=44)}</w:p>"
-    ppr = '<w:pPr><w:ind w:firstLineChars="200" w:firstLine="640"/><w:spacing w:line="560" w:lineRule="exact"/></w:pPr>'
-    return f"<w:p>{ppr}{docx_runs(text, bold=role == 'heading')}</w:p>"
+        return f"<w:p{rsid}>{ppr}{word_noise(docx_run_list(text, bold=True, size=44), index)}</w:p>"
+    indent = '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:spacing w:line="560" w:lineRule="exact"/>'
+    if numbering:
+        how, marker = numbering
+        text = text[len(marker):]
+        numpr = f'<w:pStyle w:val="{how}"/>' if how.startswith("Heading") else f'<w:numPr><w:ilvl w:val="{how}"/><w:numId w:val="1"/></w:numPr>'
+        ppr = f"<w:pPr>{numpr}{indent}</w:pPr>"
+    else:
+        ppr = f"<w:pPr>{indent}</w:pPr>"
+    return f"<w:p{rsid}>{ppr}{word_noise(docx_run_list(text, bold=role == 'heading'), index)}</w:p>"
 
 
 def docx_table(rows):
@@ -620,7 +675,9 @@ def docx_table(rows):
     ]
     out.append("<w:tblGrid>" + f'<w:gridCol w:w="{tw}"/>' * width + "</w:tblGrid>")
     for ri in range(len(rows)):
-        out.append("<w:tr>")
+        # Header rows repeat on each page, as the template sets them.
+        header_row = all(c.header for c in rows[ri])
+        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header_row else "<w:tr>")
         for ci in range(width):
             slot = grid[ri][ci]
             if slot is None:
@@ -635,21 +692,81 @@ def docx_table(rows):
             if cell.rowspan > 1:
                 props += '<w:vMerge w:val="restart"/>' if what == "start" else "<w:vMerge/>"
             props += '<w:vAlign w:val="center"/>'
-            if what == "cont" or not cell.text:
+            centre = '<w:pPr><w:jc w:val="center"/></w:pPr>'
+            text = cell.text
+            if what == "cont" or not text:
                 body = "<w:p/>"
+            elif cell.kind == "head" and len(text) > 12:
+                # A long heading typed as two paragraphs.
+                cut = len(text) // 2
+                body = "".join(
+                    f"<w:p>{centre}{docx_runs(part, bold=True, size=18)}</w:p>" for part in (text[:cut], text[cut:])
+                )
+            elif cell.kind in ("label", "head") and len(text) > 8:
+                # A long label broken by a manual line break (Shift+Enter).
+                cut = len(text) // 2
+                body = (
+                    f"<w:p>{centre}{docx_runs(text[:cut], bold=cell.header, size=18)}"
+                    f"<w:r><w:br/></w:r>{docx_runs(text[cut:], bold=cell.header, size=18)}</w:p>"
+                )
             else:
-                body = f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{docx_runs(cell.text, bold=cell.header, size=18)}</w:p>'
+                body = f"<w:p>{centre}{docx_runs(text, bold=cell.header, size=18)}</w:p>"
             out.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{body}</w:tc>")
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
 
 
-def docx_bytes(items):
+NUMBERING_XML = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering xmlns:w="{W}">'
+    '<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="Heading1"/>'
+    '<w:suff w:val="nothing"/><w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/>'
+    '<w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/><w:lvlJc w:val="left"/></w:lvl>'
+    '</w:abstractNum>'
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    "</w:numbering>"
+)
+
+STYLES_XML = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="{W}">'
+    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
+    '<w:qFormat/><w:pPr><w:keepNext/><w:numPr><w:numId w:val="1"/></w:numPr><w:outlineLvl w:val="0"/></w:pPr>'
+    '<w:rPr><w:rFonts w:eastAsia="黑体"/><w:b/><w:sz w:val="32"/></w:rPr></w:style>'
+    "</w:styles>"
+)
+
+DOCUMENT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+
+
+def docx_bytes(items, numbered=False):
+    """The DOCX; `numbered`: headings 一、 and （一） numbered by Word's automatic numbering
+    (level 1 through the Heading1 paragraph style, level 2 by direct `w:numPr`), wherever the
+    number written is the one the list would print; other headings keep their typed marker."""
     body = []
-    for item in items:
+    counters = {1: 0, 2: 0}
+    for index, item in enumerate(items):
         if item[0] == "p":
-            body.append(docx_paragraph(item[1], item[2]))
+            numbering = None
+            heading = item[3]
+            if numbered and heading and heading["level"] in (1, 2):
+                level, number = heading["level"], heading["number"]
+                marker = list_marker(level, counters[level] + 1)
+                if number == counters[level] + 1 and marker == heading["marker"]:
+                    counters[level] += 1
+                    if level == 1:
+                        counters[2] = 0
+                    numbering = ("Heading1" if level == 1 else "1", marker)
+            body.append(docx_paragraph(item[1], item[2], index, numbering))
         else:
             body.append(docx_table(laid_table(item[1], True)))
             body.append("<w:p/>")
@@ -667,7 +784,15 @@ def docx_bytes(items):
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/word/document.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-        "</Types>"
+        + (
+            '<Override PartName="/word/numbering.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+            '<Override PartName="/word/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+            if numbered
+            else ""
+        )
+        + "</Types>"
     )
     rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -681,7 +806,10 @@ def docx_bytes(items):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         # A fixed timestamp keeps regenerated files byte-identical.
-        for name, data in [("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document)]:
+        parts = [("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document)]
+        if numbered:
+            parts += [("word/numbering.xml", NUMBERING_XML), ("word/styles.xml", STYLES_XML), ("word/_rels/document.xml.rels", DOCUMENT_RELS)]
+        for name, data in parts:
             info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
@@ -706,6 +834,7 @@ def main():
         (folder / "nested.html").write_text(nested_html(items, title), encoding="utf-8")
         (folder / "minimal.html").write_text(minimal_html(items, title), encoding="utf-8")
         (folder / "word.docx").write_bytes(docx_bytes(items))
+        (folder / "word-numbered.docx").write_bytes(docx_bytes(items, numbered=True))
         print(f"rendered {stem}")
 
 

@@ -9,6 +9,7 @@ trap 'rm -rf "$dump"' EXIT
 cd "$root"
 REGULINT_LAYOUT_DUMP="$dump" cargo test --quiet --test layout_invariance -- --ignored --exact dump_models_for_render_layouts
 python3 scripts/render-layouts/render.py "$dump" "$out"
+# SKIP_PDF=1: only the generator's own files (no Chromium, no LibreOffice).
 [ "${SKIP_PDF:-}" = 1 ] && exit 0
 # Chromium writes Noto CJK as Type 3 fonts (about 0.7 MB a file): printed for two reports only,
 # one per official format.
@@ -24,9 +25,15 @@ for folder in "$out"/*/; do
         --print-to-pdf="$folder/chromium-word.pdf" --no-pdf-header-footer "$folder/word.html" 2>/dev/null
     rm -rf "$profile"
     fi
-    # The DOCX converted by LibreOffice.
+    # The DOCX opened by LibreOffice and saved as PDF, as DOCX (its own flavour of
+    # WordprocessingML) and as HTML (Writer's `<font>`-nested export).
     lo="$(mktemp -d)"
-    libreoffice --headless -env:UserInstallation="file://$lo/profile" --convert-to pdf --outdir "$lo" "$folder/word.docx" >/dev/null 2>&1
-    mv "$lo/word.pdf" "$folder/libreoffice-docx.pdf"
+    for target in pdf "docx:MS Word 2007 XML" html; do
+        libreoffice --headless -env:UserInstallation="file://$lo/profile" --convert-to "$target" \
+            --outdir "$lo/out" "$folder/word.docx" >/dev/null 2>&1
+    done
+    mv "$lo/out/word.pdf" "$folder/libreoffice-docx.pdf"
+    mv "$lo/out/word.docx" "$folder/libreoffice.docx"
+    mv "$lo/out/word.html" "$folder/libreoffice.html"
     rm -rf "$lo"
 done
