@@ -333,9 +333,15 @@ def table_html(rows, style):
     elif style == "cms":
         out.append('<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse;">')
         out.append("<tbody>")
-    else:
-        out.append("<table border=1>")
     width = max(sum(c.colspan for c in r) for r in rows) if rows else 0
+    if style == "nested":
+        # Pasted from Excel: `x:num` cells, `<col>` widths, and one empty column too many.
+        out.append(
+            "<table x:str border=0 cellpadding=0 cellspacing=0 style='border-collapse:collapse;table-layout:fixed'>"
+        )
+        out.append(f"<col width=72 span={width + 1} style='width:54pt'>")
+    elif style != "word" and style != "cms":
+        out.append("<table border=1>")
     for ri, row in enumerate(rows):
         attrs = f" style='mso-yfti-irow:{ri}'" if style == "word" else ""
         out.append(f"<tr{attrs}>")
@@ -352,9 +358,11 @@ def table_html(rows, style):
                         inner = f"<b>{inner}</b>"
                 else:
                     inner = "<span lang=EN-US><o:p>&nbsp;</o:p></span>"
+                # The template's tall group cells (三、本年度办理结果) are written vertically.
+                vertical = ";layout-flow:vertical-ideographic;writing-mode:vertical-rl" if cell.rowspan >= 4 and cell.kind == "label" else ""
                 out.append(
                     f"<td width=64 valign=top{span} style='border:solid windowtext 1.0pt;"
-                    f"mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt'>"
+                    f"mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt{vertical}'>"
                     f"<p class=MsoNormal align=center style='text-align:center'>{inner}<o:p></o:p></p></td>"
                 )
             elif style == "cms":
@@ -366,9 +374,15 @@ def table_html(rows, style):
                     inner = esc(cell.text)
                 tag = "td"
                 out.append(f'<{tag}{span} style="text-align:center;"><p style="text-align:center;">{inner}</p></{tag}>')
+            elif style == "nested":
+                number = cell.kind == "value" and re.fullmatch(r"-?[0-9.]+", cell.text)
+                kind = " class=xl66 x:num" if number else " class=xl65"
+                out.append(f"<td{span}{kind}>{esc(cell.text)}</td>")
             else:
                 tag = "th" if cell.header else "td"
                 out.append(f"<{tag}{span}>{esc(cell.text)}</{tag}>")
+        if style == "nested":
+            out.append("<td class=xl67></td>")
         out.append("</tr>")
     if style == "word" and width:
         out.append("<![if !supportMisalignedColumns]>")
@@ -577,6 +591,32 @@ def nested_html(items, title):
 </body>
 </html>
 """
+
+
+def br_lines_html(items, title):
+    """A pasted-text CMS page: the report's paragraphs as lines of one `<div>`, split by `<br>`
+    and indented with `&nbsp;`, its tables among them."""
+    out = []
+    lines = []
+
+    def flush():
+        if lines:
+            out.append("<br>\n".join(lines))
+            lines.clear()
+
+    for item in items:
+        if item[0] == "p":
+            lines.append("&nbsp;&nbsp;&nbsp;&nbsp;" + esc(item[1]))
+        else:
+            flush()
+            out.append(table_html(laid_table(item[1], split=True), "cms"))
+    flush()
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{esc(title)}</title></head>\n<body>\n'
+        + '<div class="content">\n'
+        + "\n".join(out)
+        + "\n</div>\n</body></html>\n"
+    )
 
 
 def minimal_html(items, title):
@@ -833,6 +873,7 @@ def main():
         (folder / "cms.html").write_text(cms_html(items, title, agency), encoding="utf-8")
         (folder / "nested.html").write_text(nested_html(items, title), encoding="utf-8")
         (folder / "minimal.html").write_text(minimal_html(items, title), encoding="utf-8")
+        (folder / "br-lines.html").write_text(br_lines_html(items, title), encoding="utf-8")
         (folder / "word.docx").write_bytes(docx_bytes(items))
         (folder / "word-numbered.docx").write_bytes(docx_bytes(items, numbered=True))
         print(f"rendered {stem}")

@@ -32,6 +32,11 @@ for folder in "$out"/*/; do
         libreoffice --headless -env:UserInstallation="file://$lo/profile" --convert-to "$target" \
             --outdir "$lo/out" "$folder/word.docx" >/dev/null 2>&1
     done
+    # The numbered DOCX saved again by LibreOffice: its own numbering.xml.
+    mkdir -p "$lo/numbered"
+    libreoffice --headless -env:UserInstallation="file://$lo/profile" --convert-to "docx:MS Word 2007 XML" \
+        --outdir "$lo/numbered" "$folder/word-numbered.docx" >/dev/null 2>&1
+    mv "$lo/numbered/word-numbered.docx" "$folder/libreoffice-numbered.docx"
     mv "$lo/out/word.pdf" "$folder/libreoffice-docx.pdf"
     mv "$lo/out/word.docx" "$folder/libreoffice.docx"
     mv "$lo/out/word.html" "$folder/libreoffice.html"

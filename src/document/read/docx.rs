@@ -12,7 +12,8 @@
 //!   Headings are ordinary paragraphs: structure is inferred later from `一、`/`（一）`.
 //! - `w:tbl` → a [`TableKind::Markup`] table. `w:gridSpan` is the colspan; a vertical merge
 //!   (`w:vMerge` restart … continue) becomes a rowspan on the restarting cell, and the
-//!   continuation cells are dropped (the layout step expands merged cells again). A cell's
+//!   continuation cells are dropped (the layout step expands merged cells again). Columns at
+//!   the right edge that hold no text in any row are dropped, as in HTML. A cell's
 //!   text is its paragraphs joined without separator. A table nested in a cell is flattened
 //!   into that cell's text.
 //! - Deleted or moved-away revision text (`w:del`, `w:moveFrom`) and the VML fallback of
@@ -992,11 +993,13 @@ impl Parser<'_> {
                 self.table_depth = self.table_depth.saturating_sub(1);
                 if self.table_depth == 0 {
                     if let Some(table) = self.table.take() {
-                        self.blocks.push(RawBlock::Table(RawTable {
+                        let mut raw = RawTable {
                             span: Span::new(table.start, end),
                             rows: table.rows,
                             kind: TableKind::Markup,
-                        }));
+                        };
+                        super::html::drop_empty_trailing_columns(&mut raw);
+                        self.blocks.push(RawBlock::Table(raw));
                     }
                 }
             }

@@ -42,7 +42,9 @@
 //!   table's cells are read as ordinary block content. A data table becomes a
 //!   [`TableKind::Markup`] [`RawTable`]: one row per `<tr>` with cells, cell text joined across
 //!   its paragraphs (block boundaries collapse like line breaks), `colspan`/`rowspan` clamped to
-//!   1..=256, each cell spanning its whole `<td>…</td>` element.
+//!   1..=256, each cell spanning its whole `<td>…</td>` element. Columns at the right edge
+//!   that hold no text in any row (an Excel paste's extra column) are dropped, so that their
+//!   blank cells are not read as values.
 //!
 //! # Where the report is
 //!
@@ -1311,7 +1313,66 @@ impl<'a> Reader<'a> {
                 rowspan,
             });
         }
+        drop_empty_trailing_columns(&mut raw);
         raw
+    }
+}
+
+/// Widest grid followed when looking for empty columns (as wide as layout expands a table).
+const MAX_GRID_COLUMNS: usize = 256;
+
+/// Drops the columns at the right edge of a table that hold no text in any row.
+///
+/// Tables pasted from Excel, and hand-edited CMS tables, often carry one empty column beyond
+/// the last heading; its blank cells would otherwise be read as blank values (table 4 read as
+/// 16 values for 15 columns). A column with a heading or any value is kept, and so is a table
+/// that is empty throughout. Shared with the DOCX reader.
+pub(super) fn drop_empty_trailing_columns(table: &mut RawTable) {
+    // Place cells on the grid as `layout` expands them: (row, cell, first column, colspan).
+    let mut occupied: Vec<Vec<bool>> = vec![Vec::new(); table.rows.len()];
+    let mut placed = Vec::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        let mut c = 0;
+        for (i, cell) in row.cells.iter().enumerate() {
+            while occupied[r].get(c).copied().unwrap_or(false) {
+                c += 1;
+            }
+            if c >= MAX_GRID_COLUMNS {
+                return; // wider than layout reads: leave it as it is
+            }
+            let colspan = usize::from(cell.colspan.max(1)).min(MAX_GRID_COLUMNS - c);
+            let rowspan = usize::from(cell.rowspan.max(1)).min(table.rows.len() - r);
+            for covered in &mut occupied[r..r + rowspan] {
+                if covered.len() < c + colspan {
+                    covered.resize(c + colspan, false);
+                }
+                covered[c..c + colspan].fill(true);
+            }
+            placed.push((r, i, c, colspan));
+            c += colspan;
+        }
+    }
+    let width = placed.iter().map(|&(_, _, c, n)| c + n).max().unwrap_or(0);
+    let mut has_text = vec![false; width];
+    for &(r, i, c, n) in &placed {
+        if !table.rows[r].cells[i].text.trim().is_empty() {
+            has_text[c..c + n].fill(true);
+        }
+    }
+    let Some(kept) = has_text.iter().rposition(|&t| t).map(|last| last + 1) else {
+        return;
+    };
+    if kept == width {
+        return;
+    }
+    // Cells wholly right of the kept columns go (each is the last of its row); cells reaching
+    // into them are narrowed.
+    for &(r, i, c, n) in placed.iter().rev() {
+        if c >= kept {
+            table.rows[r].cells.remove(i);
+        } else if c + n > kept {
+            table.rows[r].cells[i].colspan = u16::try_from(kept - c).unwrap_or(u16::MAX);
+        }
     }
 }
 
@@ -1426,6 +1487,44 @@ mod tests {
         // Unclosed cells end where the next one starts.
         assert_eq!(&html[table.rows[1].cells[0].span.range()], "<td>规章");
         assert!(html[table.rows[1].span.range()].starts_with("<tr><td>规章"));
+    }
+
+    #[test]
+    fn empty_columns_right_of_the_last_heading_are_dropped() {
+        // Pasted from Excel: one empty column too many, and a heading spanning into it.
+        let html = "<table><tr><td colspan=3>行政复议</td><td></td></tr>\
+                    <tr><td>结果维持</td><td>总计</td><td colspan=2></td></tr>\
+                    <tr><td x:num>0</td><td x:num>1</td><td>&nbsp;</td><td> </td></tr></table>";
+        let (blocks, _) = read(html);
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        let shape: Vec<Vec<(&str, u16)>> = table
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| (c.text.as_str(), c.colspan)).collect())
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                vec![("行政复议", 3)],
+                vec![("结果维持", 1), ("总计", 1), ("", 1)],
+                vec![("0", 1), ("1", 1), ("", 1)],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_blank_column_under_a_heading_is_kept() {
+        let html = "<table><tr><td>结果维持</td><td>总计</td></tr>\
+                    <tr><td>0</td><td></td></tr></table>";
+        let (blocks, _) = read(html);
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(table.rows[1].cells.len(), 2);
     }
 
     #[test]
