@@ -15,9 +15,13 @@ paragraph's text, each table's header paths, row labels and cell texts. Output, 
                   information table (索引号/发布机构), the title in an `<h1>` outside the content
                   `<div id="zoom" class="TRS_Editor">`, `&nbsp;` indents, a footer; tables with
                   the template's merged cells (三、本年度办理结果 rowspan, 法人或其他组织
-                  colspan 5, table 4's three header rows), labels split by `<br>`.
+                  colspan 5, table 4's three header rows), labels split by `<br>`; hidden text
+                  (`display:none`) as anti-copy scripts insert it: stray characters in every
+                  third paragraph, a digit after some numbers, a share widget.
 - `nested.html`   an old-style page laid out with tables: the report (its tables included) sits
-                  in a cell of a page-layout `<table>` beside a menu cell.
+                  in a cell of a page-layout `<table>` beside a menu cell; its tables pasted
+                  from Excel (`x:num`, `<col>`, one empty column too many).
+- `br-lines.html` pasted text: the paragraphs as `<br>`-separated lines of one `<div>`.
 - `minimal.html`  bare HTML: `<p>` per paragraph, each table as the original's grid with merged
                   cells restored from the model (no template re-layout).
 - `word.docx`     WordprocessingML written here: runs split like Word's, `w:tbl` with `w:tblGrid`,
@@ -303,6 +307,14 @@ def runs(text, every=7):
     return out
 
 
+def anti_copy(text, seed):
+    """Paragraph text with hidden characters inserted, as some sites do against copying
+    (`<span style="display:none">`); every third paragraph, after its 6th character."""
+    if seed % 3 or len(text) < 8:
+        return esc(text)
+    return esc(text[:6]) + f'<span style="display:none">{seed % 10}{seed % 7}</span>' + esc(text[6:])
+
+
 def br_split(text, at=6):
     """A long label split in two by `<br>`, as CMS editors break narrow cells."""
     if len(text) <= at or text.isdigit():
@@ -370,6 +382,9 @@ def table_html(rows, style):
                     inner = "&nbsp;"
                 elif cell.kind in ("label", "head"):
                     inner = br_split(cell.text)
+                elif ri % 4 == 3:
+                    # A hidden digit after the number, as anti-copy scripts insert.
+                    inner = esc(cell.text) + '<span style="display:none">7</span>'
                 else:
                     inner = esc(cell.text)
                 tag = "td"
@@ -439,7 +454,7 @@ def body_html(items, style):
                 elif role == "heading":
                     out.append(f'<p style="text-indent:2em;">&nbsp;&nbsp;<strong>{esc(text)}</strong></p>')
                 else:
-                    out.append(f'<p style="text-indent:2em;">&nbsp;&nbsp;&nbsp;&nbsp;{esc(text)}</p>')
+                    out.append(f'<p style="text-indent:2em;">&nbsp;&nbsp;&nbsp;&nbsp;{anti_copy(text, len(out))}</p>')
             else:
                 out.append(f"<p>{esc(text)}</p>")
         else:
@@ -554,6 +569,7 @@ def cms_html(items, title, agency):
 <div class="article-info"><span>来源：本站</span> <span>浏览次数：<script>document.write(123)</script></span> <span class="font-size">字号：<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a></span></div>
 <div id="zoom" class="TRS_Editor">
 {body_html(rest, "cms")}
+<div class="share" style="display: none">分享到：微信 微博 阅读量 2024</div>
 </div>
 <div class="article-tools"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
 </div>

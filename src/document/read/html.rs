@@ -24,7 +24,10 @@
 //! `<p>`; `<li>`, `<dd>`/`<dt>`, headings, cells and rows close their open predecessor; a cell
 //! outside a row gets an implied row; an end tag closes the innermost open element of its name
 //! but never reaches out of a table cell; `<html>`, `<body>` tags are dropped. `head`, `script`,
-//! `style`, `noscript`, form controls, `svg`/`math`, `iframe` are skipped whole. The tree is a
+//! `style`, `noscript`, form controls, `svg`/`math`, `iframe` are skipped whole, and so is an
+//! element hidden by the `hidden` attribute or an inline `display:none`/`visibility:hidden`
+//! (except `p`, `li`, cells and rows, whose end tags pages leave out); hiding by a style sheet
+//! rule is not seen. The tree is a
 //! flat event list (open/close/text/break) with nodes pointing into it, so walking a subtree is
 //! a slice walk.
 //!
@@ -301,6 +304,51 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x3FFFF)
 }
 
+/// Whether an element is hidden from readers of the page: the `hidden` attribute, or an
+/// inline style with `display:none` (Word's hidden text: `display:none;mso-hide:all`) or
+/// `visibility:hidden`. Pages hide metadata, share widgets and, against copying, stray
+/// characters inside the text; a browser shows none of it.
+fn is_hidden(hidden_attribute: bool, style: Option<&[u8]>) -> bool {
+    hidden_attribute
+        || style.is_some_and(|style| {
+            let style: String = String::from_utf8_lossy(style)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            style.contains("display:none") || style.contains("visibility:hidden")
+        })
+}
+
+/// Elements whose hidden subtree can be skipped to their end tag: not void elements, and not
+/// those whose end tag real pages leave out (`p`, `li`, cells, rows), where skipping to an end
+/// tag that never comes would drop the rest of the page.
+fn can_hide(name: &str) -> bool {
+    !is_void(name)
+        && !matches!(
+            name,
+            "html"
+                | "body"
+                | "p"
+                | "li"
+                | "dd"
+                | "dt"
+                | "td"
+                | "th"
+                | "tr"
+                | "tbody"
+                | "thead"
+                | "tfoot"
+                | "caption"
+                | "colgroup"
+                | "option"
+                | "optgroup"
+                | "rb"
+                | "rt"
+                | "rp"
+        )
+}
+
 /// The HTML "rules for parsing non-negative integers", clamped to 1..=[`MAX_SPAN`]; a missing
 /// or zero value is 1.
 fn parse_span(value: Option<&[u8]>) -> u16 {
@@ -465,6 +513,13 @@ impl Tree {
                             .get(key.as_bytes())
                             .map(|v| v.value.as_slice())
                     };
+                    if !tag.self_closing
+                        && can_hide(&name)
+                        && is_hidden(attr("hidden").is_some(), attr("style"))
+                    {
+                        skip = Skip::Element(name.as_ref().into(), 1);
+                        continue;
+                    }
                     let tokens = |key: &str| {
                         attr(key)
                             .map(|v| String::from_utf8_lossy(v).into_owned())
@@ -1512,6 +1567,21 @@ mod tests {
                 vec![("结果维持", 1), ("总计", 1), ("", 1)],
                 vec![("0", 1), ("1", 1), ("", 1)],
             ]
+        );
+    }
+
+    #[test]
+    fn hidden_text_is_not_read() {
+        let html = "<div style=\"display:none\">分享到：微信 2019</div>\
+                    <p>本机关共收到<span style=\"DISPLAY: none\">78</span>申请12件\
+                    <span style='display:none;mso-hide:all'>（草稿）</span></p>\
+                    <p hidden>隐藏</p><p>其后<b style=\"visibility:hidden\">9</b>可见</p>\
+                    <section hidden><p>不可见</p></section><p>尾</p>";
+        let (blocks, _) = read(html);
+        // `<p hidden>` is not skipped (its end tag may be missing): its text stays.
+        assert_eq!(
+            paragraphs(&blocks),
+            ["本机关共收到申请12件", "隐藏", "其后可见", "尾"]
         );
     }
 
