@@ -20,24 +20,29 @@ paragraph's text, each table's header paths, row labels and cell texts. Output, 
                   third paragraph, a digit after some numbers, a share widget.
 - `nested.html`   an old-style page laid out with tables: the report (its tables included) sits
                   in a cell of a page-layout `<table>` beside a menu cell; its tables pasted
-                  from Excel (`x:num`, `<col>`, one empty column too many).
+                  from Excel (`x:num`, `<col>`, one empty column too many); encoded GB18030
+                  with `<meta charset=gb2312>`.
 - `br-lines.html` pasted text: the paragraphs as `<br>`-separated lines of one `<div>`.
-- `minimal.html`  bare HTML: `<p>` per paragraph, each table as the original's grid with merged
-                  cells restored from the model (no template re-layout).
-- `word.docx`     WordprocessingML written here: runs split like Word's, `w:tbl` with `w:tblGrid`,
-                  `w:gridSpan` and `w:vMerge` for the template's merged cells.
+- `minimal.html`  bare HTML, ASCII only (every other character a numeric reference `&#20013;`):
+                  `<p>` per paragraph, `<th>` headings, one label column holding the whole
+                  label (no row merges).
+- `word.docx`     WordprocessingML written here: runs split like Word's, rsids, proofing marks,
+                  a bookmark, tracked insertions; `w:tbl` with `w:tblGrid`, `w:gridSpan` and
+                  `w:vMerge` for the template's merged cells, repeated header rows, long labels
+                  broken by `w:br`, long headings typed as two paragraphs.
+- `word-numbered.docx`  the same with headings numbered by Word's automatic numbering.
 
-Tables in the first four but `minimal.html` and in the DOCX are laid out as the official
-template lays them out, rebuilt from the model: column headers from the columns' header paths
-(one header row per level, a heading spanning the columns under it, a leaf heading spanning down
-to the last header row), a band caption (第二十条第（一）项) as a row across the whole table,
-the label column header from the original's header text, and each row label split at its item
-markers (`三、` / `（三）` / `3.`) into label columns merged down over the rows that share them.
-A label the original wrote without its group (a text export writes 三、本年度办理结果 only on
-its first row) gets the group it stands under, as a real table has it; the invariance test
-therefore compares labels up to such a group prefix. A band without columns (a fragment of a
-split table) keeps its grid as read. Values are the cells aligned to the columns; a malformed
-row (more values than columns) keeps all its values as written.
+Tables in every rendering are laid out as the official template lays them out, rebuilt from
+the model: column headers from the columns' header paths (one header row per level, a heading
+spanning the columns under it, a leaf heading spanning down to the last header row), a band
+caption (第二十条第（一）项) as a row across the whole table, the label column header from the
+original's header text, and (but in `minimal.html`) each row label split at its item markers
+(`三、` / `（三）` / `3.`) into label columns merged down over the rows that share them. A label
+the original wrote without its group (a text export writes 三、本年度办理结果 only on its first
+row) gets the group it stands under, as a real table has it; the invariance test therefore
+compares labels up to such a group prefix. A band without columns (a fragment of a split table)
+keeps its grid as read. Values are the cells aligned to the columns; a malformed row, or one
+with values that landed in no column, keeps all its values as written.
 
 Usage: render.py DUMP_DIR OUT_DIR  (see run.sh, which also makes the PDFs)
 """
@@ -586,7 +591,7 @@ def nested_html(items, title):
     menu = "".join(f'<tr><td height="28"><a href="/list{i}.html">{name}</a></td></tr>' for i, name in enumerate(["机构职能", "政策文件", "规划计划", "政府信息公开年报", "依申请公开"]))
     return f"""<html>
 <head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 <title>{esc(title)}</title>
 </head>
 <body topmargin="0" leftmargin="0">
@@ -887,8 +892,11 @@ def main():
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "word.html").write_text(word_html(items, title), encoding="utf-8")
         (folder / "cms.html").write_text(cms_html(items, title, agency), encoding="utf-8")
-        (folder / "nested.html").write_text(nested_html(items, title), encoding="utf-8")
-        (folder / "minimal.html").write_text(minimal_html(items, title), encoding="utf-8")
+        # Old sites serve GBK (GB18030 is its superset: every character of the report fits).
+        (folder / "nested.html").write_bytes(nested_html(items, title).encode("gb18030"))
+        # Some generators write everything outside ASCII as numeric character references.
+        ascii_only = re.sub(r"[^\x00-\x7f]", lambda m: f"&#{ord(m.group())};", minimal_html(items, title))
+        (folder / "minimal.html").write_text(ascii_only, encoding="ascii")
         (folder / "br-lines.html").write_text(br_lines_html(items, title), encoding="utf-8")
         (folder / "word.docx").write_bytes(docx_bytes(items))
         (folder / "word-numbered.docx").write_bytes(docx_bytes(items, numbered=True))
