@@ -28,10 +28,19 @@ use std::path::{Path, PathBuf};
 /// The originals: fixture folder name → report in the shared corpus.
 const ORIGINALS: &[(&str, &str)] = &[
     ("seed", "seed/000_89e69b0ea362684d.txt"),
-    ("shanghai-gov-office-2019", "real/shanghai-gov-office-2019.html"),
-    ("shanghai-gov-office-2025", "real/shanghai-gov-office-2025.md"),
+    (
+        "shanghai-gov-office-2019",
+        "real/shanghai-gov-office-2019.html",
+    ),
+    (
+        "shanghai-gov-office-2025",
+        "real/shanghai-gov-office-2025.md",
+    ),
     ("shanghai-stcsm-2024", "real/shanghai-stcsm-2024.md"),
-    ("shuyang-county-gov-2025", "real/shuyang-county-gov-2025.txt"),
+    (
+        "shuyang-county-gov-2025",
+        "real/shuyang-county-gov-2025.txt",
+    ),
     ("shuyang-fgj-2023", "real/shuyang-fgj-2023.html"),
 ];
 
@@ -113,7 +122,13 @@ fn read(name: &str, bytes: &[u8]) -> Reading {
         sections: view
             .sections
             .iter()
-            .map(|s| format!("{} {}", s.level, squeeze(&format!("{}{}", s.marker, s.title))))
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s.level,
+                    squeeze(&format!("{}{}", s.marker, s.title))
+                )
+            })
             .collect(),
         tables: view
             .tables
@@ -185,8 +200,8 @@ fn differences(original: &Reading, rendering: &Reading) -> Vec<String> {
     let mut out = Vec::new();
     if original.sections != rendering.sections {
         let diff = similar::TextDiff::from_lines(
-            &original.sections.join("\n"),
-            &rendering.sections.join("\n"),
+            original.sections.join("\n"),
+            rendering.sections.join("\n"),
         )
         .unified_diff()
         .header("original", "rendering")
@@ -322,7 +337,10 @@ fn check_renderings(extensions: &[&str]) {
             folder.display()
         );
         for file in files {
-            let file_name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let file_name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             let bytes = std::fs::read(&file).expect("a rendering");
             let rendering = read(&format!("{stem}/{file_name}"), &bytes);
             let diffs = differences(&original, &rendering);
@@ -381,7 +399,10 @@ fn pdf_renderings_read_like_their_originals() {
 
 #[test]
 fn same_label_allows_only_a_merged_group_in_front() {
-    assert!(same_label("2.其他法律行政法规禁止公开", "三、本年度办理结果（三）不予公开2.其他法律行政法规禁止公开"));
+    assert!(same_label(
+        "2.其他法律行政法规禁止公开",
+        "三、本年度办理结果（三）不予公开2.其他法律行政法规禁止公开"
+    ));
     assert!(same_label("(六)其他处理", "三、本年度办理结果(六)其他处理"));
     assert!(!same_label("其他处理", "三、本年度办理结果(六)其他处理"));
     assert!(!same_label("1.属于国家秘密", "2.属于国家秘密"));

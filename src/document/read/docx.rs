@@ -259,7 +259,8 @@ impl Numbering {
                                     "lvlText" => target.text = val(&e),
                                     "suff" => target.suffix = val(&e),
                                     "isLgl" => {
-                                        target.legal = val(&e).is_none_or(|v| v != "0" && v != "false");
+                                        target.legal =
+                                            val(&e).is_none_or(|v| v != "0" && v != "false");
                                     }
                                     "pStyle" => target.style = val(&e),
                                     _ => {}
@@ -1148,8 +1149,14 @@ mod tests {
                 "word/document.xml",
                 format!("<w:document {W}><w:body>{body}</w:body></w:document>"),
             ),
-            ("word/numbering.xml", format!("<w:numbering {W}>{NUMBERING}</w:numbering>")),
-            ("word/styles.xml", format!("<w:styles {W}>{STYLES}</w:styles>")),
+            (
+                "word/numbering.xml",
+                format!("<w:numbering {W}>{NUMBERING}</w:numbering>"),
+            ),
+            (
+                "word/styles.xml",
+                format!("<w:styles {W}>{STYLES}</w:styles>"),
+            ),
         ])
     }
 
@@ -1170,7 +1177,10 @@ mod tests {
                 "不编号",
             ),
             numbered(
-                &format!("<w:pPrChange w:id=\"1\"><w:pPr>{}</w:pPr></w:pPrChange>", direct(0, 1)),
+                &format!(
+                    "<w:pPrChange w:id=\"1\"><w:pPr>{}</w:pPr></w:pPrChange>",
+                    direct(0, 1)
+                ),
                 "正文",
             ),
             // A second instance of the same list starting at 5.
@@ -1201,7 +1211,10 @@ mod tests {
         assert_eq!(paragraphs(&missing), ["总体情况"]);
         let broken = package(&[
             ("word/document.xml", document),
-            ("word/numbering.xml", format!("<w:numbering {W}><w:abstractNum>")),
+            (
+                "word/numbering.xml",
+                format!("<w:numbering {W}><w:abstractNum>"),
+            ),
         ]);
         assert_eq!(paragraphs(&broken), ["总体情况"]);
     }

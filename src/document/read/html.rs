@@ -1558,7 +1558,12 @@ mod tests {
         let shape: Vec<Vec<(&str, u16)>> = table
             .rows
             .iter()
-            .map(|r| r.cells.iter().map(|c| (c.text.as_str(), c.colspan)).collect())
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| (c.text.as_str(), c.colspan))
+                    .collect()
+            })
             .collect();
         assert_eq!(
             shape,
