@@ -30,7 +30,8 @@ paragraph's text, each table's header paths, row labels and cell texts. Output, 
                   a bookmark, tracked insertions; `w:tbl` with `w:tblGrid`, `w:gridSpan` and
                   `w:vMerge` for the template's merged cells, repeated header rows, long labels
                   broken by `w:br`, long headings typed as two paragraphs.
-- `word-numbered.docx`  the same with headings numbered by Word's automatic numbering.
+- `word-numbered.docx`  the same with headings, and the items 1. 2. … in table label cells,
+                  numbered by Word's automatic numbering.
 
 Tables in every rendering are laid out as the official template lays them out, rebuilt from
 the model: column headers from the columns' header paths (one header row per level, a heading
@@ -714,7 +715,10 @@ def docx_paragraph(text, role, index=1, numbering=None):
     return f"<w:p{rsid}>{ppr}{word_noise(docx_run_list(text, bold=role == 'heading'), index)}</w:p>"
 
 
-def docx_table(rows):
+def docx_table(rows, lists=None):
+    """A table; with `lists` (a dict shared across the document), item labels `1.`, `2.` …
+    in label cells are numbered by Word lists, one list instance per run of items restarting
+    at 1 (`w:startOverride`), as authors number 1.属于国家秘密 … under each group."""
     # Place cells on the grid so vertically merged positions get their continue cells.
     width = max(sum(c.colspan for c in r) for r in rows)
     grid = [[None] * width for _ in rows]
@@ -755,6 +759,20 @@ def docx_table(rows):
             props += '<w:vAlign w:val="center"/>'
             centre = '<w:pPr><w:jc w:val="center"/></w:pPr>'
             text = cell.text
+            item = re.match(r"(\d{1,2})\.(?!\d)", text) if lists is not None and cell.kind == "label" else None
+            if item and what == "start":
+                number = int(item.group(1))
+                if number == 1:
+                    lists["instances"].append(lists["next_id"])
+                    lists["next_id"] += 1
+                    lists["expected"] = 1
+                if lists["instances"] and number == lists["expected"]:
+                    lists["expected"] += 1
+                    text = text[item.end():]
+                    centre = (
+                        f'<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{lists["instances"][-1]}"/></w:numPr>'
+                        '<w:jc w:val="center"/></w:pPr>'
+                    )
             if what == "cont" or not text:
                 body = "<w:p/>"
             elif cell.kind == "head" and len(text) > 12:
@@ -778,6 +796,17 @@ def docx_table(rows):
     return "".join(out)
 
 
+def numbering_xml(item_lists):
+    """Heading numbering (abstract list 0, instance 1) and one instance of the item list
+    (abstract list 1, `%1.`) per run of numbered table items."""
+    items = "".join(
+        f'<w:num w:numId="{i}"><w:abstractNumId w:val="1"/>'
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        for i in item_lists
+    )
+    return NUMBERING_XML.replace("</w:numbering>", items + "</w:numbering>")
+
+
 NUMBERING_XML = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering xmlns:w="{W}">'
     '<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>'
@@ -787,6 +816,9 @@ NUMBERING_XML = (
     '<w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/></w:lvl>'
     '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/><w:lvlJc w:val="left"/></w:lvl>'
     '</w:abstractNum>'
+    '<w:abstractNum w:abstractNumId="1"><w:multiLevelType w:val="singleLevel"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:suff w:val="nothing"/>'
+    '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'
     '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
     "</w:numbering>"
 )
@@ -815,6 +847,7 @@ def docx_bytes(items, numbered=False):
     number written is the one the list would print; other headings keep their typed marker."""
     body = []
     counters = {1: 0, 2: 0}
+    lists = {"next_id": 10, "instances": [], "expected": 0}
     for index, item in enumerate(items):
         if item[0] == "p":
             numbering = None
@@ -829,7 +862,7 @@ def docx_bytes(items, numbered=False):
                     numbering = ("Heading1" if level == 1 else "1", marker)
             body.append(docx_paragraph(item[1], item[2], index, numbering))
         else:
-            body.append(docx_table(laid_table(item[1], True)))
+            body.append(docx_table(laid_table(item[1], True), lists if numbered else None))
             body.append("<w:p/>")
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}" '
@@ -869,7 +902,7 @@ def docx_bytes(items, numbered=False):
         # A fixed timestamp keeps regenerated files byte-identical.
         parts = [("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document)]
         if numbered:
-            parts += [("word/numbering.xml", NUMBERING_XML), ("word/styles.xml", STYLES_XML), ("word/_rels/document.xml.rels", DOCUMENT_RELS)]
+            parts += [("word/numbering.xml", numbering_xml(lists["instances"])), ("word/styles.xml", STYLES_XML), ("word/_rels/document.xml.rels", DOCUMENT_RELS)]
         for name, data in parts:
             info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
