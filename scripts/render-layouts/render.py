@@ -377,9 +377,10 @@ def table_html(rows, style):
                 else:
                     inner = "<span lang=EN-US><o:p>&nbsp;</o:p></span>"
                 # The template's tall group cells (三、本年度办理结果) are written vertically.
-                vertical = ";layout-flow:vertical-ideographic;writing-mode:vertical-rl" if cell.rowspan >= 4 and cell.kind == "label" else ""
+                vertical = ";layout-flow:vertical-ideographic" if cell.rowspan >= 4 and cell.kind == "label" else ""
+                cell_width = (96 if cell.kind == "label" else 56) * cell.colspan
                 out.append(
-                    f"<td width=64 valign=top{span} style='border:solid windowtext 1.0pt;"
+                    f"<td width={cell_width} valign=top{span} style='border:solid windowtext 1.0pt;"
                     f"mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt{vertical}'>"
                     f"<p class=MsoNormal align=center style='text-align:center'>{inner}<o:p></o:p></p></td>"
                 )
@@ -732,13 +733,19 @@ def docx_table(rows, lists=None):
                     if ri + dr < len(rows) and col + dc < width:
                         grid[ri + dr][col + dc] = ("start" if dr == 0 else "cont", cell) if dc == 0 else ("skip", cell)
             col += cell.colspan
-    tw = 8300 // width
+    # Label columns wide, value columns sharing the rest (twentieths of a point).
+    label_columns = {
+        c for r in range(len(rows)) for c in range(width) if grid[r][c] and grid[r][c][1].kind == "label"
+    }
+    label_width = 1500 if label_columns else 0
+    value_width = max(480, (8300 - label_width * len(label_columns)) // max(1, width - len(label_columns)))
+    widths = [label_width if c in label_columns else value_width for c in range(width)]
     out = [
         '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/><w:tblBorders>'
         + "".join(f'<w:{b} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' for b in ["top", "left", "bottom", "right", "insideH", "insideV"])
         + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0"/></w:tblPr>'
     ]
-    out.append("<w:tblGrid>" + f'<w:gridCol w:w="{tw}"/>' * width + "</w:tblGrid>")
+    out.append("<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>")
     for ri in range(len(rows)):
         # Header rows repeat on each page, as the template sets them.
         header_row = all(c.header for c in rows[ri])
@@ -746,16 +753,19 @@ def docx_table(rows, lists=None):
         for ci in range(width):
             slot = grid[ri][ci]
             if slot is None:
-                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{tw}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[ci]}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
                 continue
             what, cell = slot
             if what == "skip":
                 continue
-            props = f'<w:tcW w:w="{tw * cell.colspan}" w:type="dxa"/>'
+            props = f'<w:tcW w:w="{sum(widths[ci:ci + cell.colspan])}" w:type="dxa"/>'
             if cell.colspan > 1:
                 props += f'<w:gridSpan w:val="{cell.colspan}"/>'
             if cell.rowspan > 1:
                 props += '<w:vMerge w:val="restart"/>' if what == "start" else "<w:vMerge/>"
+            if cell.rowspan >= 4 and cell.kind == "label":
+                # The template's tall group cells (三、本年度办理结果) are written vertically.
+                props += '<w:textDirection w:val="tbRlV"/>'
             props += '<w:vAlign w:val="center"/>'
             centre = '<w:pPr><w:jc w:val="center"/></w:pPr>'
             text = cell.text
