@@ -4,9 +4,9 @@
 //! `scripts/render-layouts/run.sh` from regulint's own model of the original (Word HTML, a CMS
 //! page with merged cells and `<br>` labels, nested layout tables, minimal HTML, a DOCX with
 //! `gridSpan`/`vMerge`, and PDFs printed from them; see the README there). Every rendering must
-//! read like its original, without looking at positions: the same section headings, the same
-//! tables (section, bands' column labels, row labels, cell values; whitespace ignored), and the
-//! same lint findings by (code, message).
+//! read like its original, without looking at positions: the same title (text, agency, year),
+//! section headings and reader problems, the same tables (section, bands' column labels, row
+//! labels, cell values; whitespace ignored), and the same lint findings by (code, message).
 //!
 //! One difference is allowed by design: a template table merges a group cell such as
 //! 三、本年度办理结果 or （三）不予公开 down over its rows, and a reader of merged cells repeats
@@ -70,7 +70,11 @@ const STCSM_TABLE3_FRAGMENT: &str = "layout (src/document/layout.rs) reads the p
 /// What a reader understood, without positions.
 #[derive(Debug)]
 struct Reading {
+    /// Title text, agency and year.
+    title: Option<(String, Option<String>, Option<i32>)>,
     sections: Vec<String>,
+    /// Reader problems, by message.
+    problems: Vec<String>,
     tables: Vec<TableReading>,
     findings: Vec<String>,
 }
@@ -118,7 +122,14 @@ fn read(name: &str, bytes: &[u8]) -> Reading {
         .map(|f| format!("{} {}", f.code, without_first_gap(&f.message)))
         .collect();
     findings.sort();
+    let mut problems: Vec<String> = view.problems.iter().map(|p| p.message.clone()).collect();
+    problems.sort();
     Reading {
+        title: view
+            .title
+            .as_ref()
+            .map(|t| (squeeze(&t.text), t.agency.clone(), t.year)),
+        problems,
         sections: view
             .sections
             .iter()
@@ -198,6 +209,18 @@ fn same_label(original: &str, rendering: &str) -> bool {
 /// Every way `rendering` reads differently from `original`, one readable line each.
 fn differences(original: &Reading, rendering: &Reading) -> Vec<String> {
     let mut out = Vec::new();
+    if original.title != rendering.title {
+        out.push(format!(
+            "title (text, agency, year) differs\n    original:  {:?}\n    rendering: {:?}",
+            original.title, rendering.title
+        ));
+    }
+    if original.problems != rendering.problems {
+        out.push(format!(
+            "reader problems differ\n    original:  {:?}\n    rendering: {:?}",
+            original.problems, rendering.problems
+        ));
+    }
     if original.sections != rendering.sections {
         let diff = similar::TextDiff::from_lines(
             original.sections.join("\n"),

@@ -41,8 +41,8 @@ original's header text, and (but in `minimal.html`) each row label split at its 
 (`三、` / `（三）` / `3.`) into label columns merged down over the rows that share them. A label
 the original wrote without its group (a text export writes 三、本年度办理结果 only on its first
 row) gets the group it stands under, as a real table has it; the invariance test therefore
-compares labels up to such a group prefix. A band without columns (a fragment of a split table)
-keeps its grid as read. Values are the cells aligned to the columns; a malformed row, or one
+compares labels up to such a group prefix. A band without columns (a fragment of a split table),
+and a markup table with a malformed row, keep their grid as read. Values are the cells aligned to the columns; a malformed row, or one
 with values that landed in no column, keeps all its values as written.
 
 Usage: render.py DUMP_DIR OUT_DIR  (see run.sh, which also makes the PDFs)
@@ -180,6 +180,10 @@ def template_rows(table, split=True):
     """The table as the official template lays it out (see the module doc), or None."""
     bands = table["bands"]
     if not bands or any(not b["columns"] for b in bands):
+        return None
+    if table["kind"] == "markup" and any(table["rows"][r]["malformed"] for b in bands for r in b["rows"]):
+        # A misaligned markup table (values under no heading) keeps its own grid: rebuilt, the
+        # misalignment could not be reproduced without inventing cells.
         return None
     laid = []
     for band in bands:

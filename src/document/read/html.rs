@@ -39,7 +39,9 @@
 //!   browser: a run becomes one space, and a run containing a line break (or a `<br>`) between
 //!   two CJK characters disappears. `&nbsp;` becomes a space that does not collapse; spaces at
 //!   either end of a paragraph are dropped. Lines of a paragraph split by `<br>` stay one
-//!   paragraph unless one of them is a numbered heading, which then stands alone.
+//!   paragraph unless one of them is a numbered heading or a title line (a short line naming a
+//!   年度报告), which then stands alone: pasted-text pages write the whole report as lines. (A
+//!   title broken over two lines is joined again where the title is found, as in text.)
 //! - A `<table>` is a data table unless it is a layout table: a single cell, a table inside one
 //!   of its cells, a heading inside a cell, or a cell holding a long run of paragraphs. A layout
 //!   table's cells are read as ordinary block content. A data table becomes a
@@ -1010,7 +1012,7 @@ impl Inline {
         let mut line_start = 0;
         for &brk in breaks.iter().chain(std::iter::once(&atoms.len())) {
             let line = finish(&atoms[line_start..brk], src);
-            if looks_like_heading(&line.text).is_some() {
+            if looks_like_heading(&line.text).is_some() || is_title_like(&line.text) {
                 out.push(finish(&atoms[group_start..line_start], src));
                 out.push(line);
                 group_start = brk;
@@ -1492,12 +1494,21 @@ mod tests {
         assert_eq!(
             paragraphs(&blocks),
             [
-                // As a browser shows it: a break between CJK and a digit is a space.
-                "某某局 2019年政府信息公开工作年度报告",
+                "某某局",
+                "2019年政府信息公开工作年度报告",
                 "一、总体情况",
                 "2019年，本局认真贯彻。继续推进。"
             ]
         );
+        // The title's two lines are one title again, as in a text export.
+        let loaded = crate::document::load(
+            "report.html",
+            html.as_bytes(),
+            crate::document::ReadOptions::default(),
+        )
+        .expect("readable");
+        let title = loaded.document.title.expect("a title");
+        assert_eq!(title.text, "某某局2019年政府信息公开工作年度报告");
     }
 
     #[test]
@@ -1571,6 +1582,23 @@ mod tests {
                 vec![("行政复议", 3)],
                 vec![("结果维持", 1), ("总计", 1), ("", 1)],
                 vec![("0", 1), ("1", 1), ("", 1)],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_line_among_br_lines_stands_alone() {
+        let html = "<div>正文<br>&nbsp;&nbsp;某某局2023年政府信息公开工作年度报告<br>\
+                    &nbsp;&nbsp;本报告依据条例编制<br>特此报告<br>一、总体情况<br>正文</div>";
+        let (blocks, _) = read(html);
+        assert_eq!(
+            paragraphs(&blocks),
+            [
+                "正文",
+                "某某局2023年政府信息公开工作年度报告",
+                "本报告依据条例编制特此报告",
+                "一、总体情况",
+                "正文"
             ]
         );
     }
