@@ -463,7 +463,10 @@ def body_html(items, style):
                 if role == "title":
                     out.append(f'<p style="text-align:center;"><strong>{esc(text)}</strong></p>')
                 elif role == "heading":
-                    out.append(f'<p style="text-indent:2em;">&nbsp;&nbsp;<strong>{esc(text)}</strong></p>')
+                    # The editor's empty line before a heading, and its zero-width filler
+                    # character (U+200B) left in an inline element.
+                    out.append("<p><br/></p>")
+                    out.append(f'<p style="text-indent:2em;">&nbsp;&nbsp;<strong>\u200b{esc(text)}</strong></p>')
                 else:
                     out.append(f'<p style="text-indent:2em;">&nbsp;&nbsp;&nbsp;&nbsp;{anti_copy(text, len(out))}</p>')
             else:
@@ -622,7 +625,7 @@ def nested_html(items, title):
 
 def br_lines_html(items, title):
     """A pasted-text CMS page: the report's paragraphs as lines of one `<div>`, split by `<br>`
-    and indented with `&nbsp;`, its tables among them."""
+    and indented with two ideographic spaces (U+3000), its tables among them."""
     out = []
     lines = []
 
@@ -633,7 +636,7 @@ def br_lines_html(items, title):
 
     for item in items:
         if item[0] == "p":
-            lines.append("&nbsp;&nbsp;&nbsp;&nbsp;" + esc(item[1]))
+            lines.append("\u3000\u3000" + esc(item[1]))
         else:
             flush()
             out.append(table_html(laid_table(item[1], split=True), "cms"))
@@ -717,6 +720,8 @@ def docx_paragraph(text, role, index=1, numbering=None):
         ppr = f"<w:pPr>{numpr}{indent}</w:pPr>"
     else:
         ppr = f"<w:pPr>{indent}</w:pPr>"
+    if role == "heading" and not numbering:
+        text = "\u200b" + text  # pasted from a web page: the editor's zero-width filler
     return f"<w:p{rsid}>{ppr}{word_noise(docx_run_list(text, bold=role == 'heading'), index)}</w:p>"
 
 

@@ -10,6 +10,7 @@
 //! - `w:p` → a paragraph: the text of its `w:t` runs, `w:tab` as a tab, `w:br`/`w:cr` as
 //!   nothing (Chinese text is not separated by spaces; a title broken over two lines joins).
 //!   Headings are ordinary paragraphs: structure is inferred later from `一、`/`（一）`.
+//!   Zero-width characters (U+200B/C/D, U+2060, U+FEFF) pasted from web pages are dropped.
 //! - `w:tbl` → a [`TableKind::Markup`] table. `w:gridSpan` is the colspan; a vertical merge
 //!   (`w:vMerge` restart … continue) becomes a rowspan on the restarting cell, and the
 //!   continuation cells are dropped (the layout step expands merged cells again). Columns at
@@ -1070,8 +1071,20 @@ impl Parser<'_> {
             return;
         };
         match decoded {
+            Some(text) if text.chars().all(super::html::is_zero_width) => {}
             Some(text) => paragraph.push_mapped(text, Span::new(start, end)),
-            None => paragraph.push_verbatim(&self.text[start..end], start),
+            None => {
+                // Zero-width characters (pasted from web pages) are read as nothing.
+                let raw = &self.text[start..end];
+                let mut from = 0;
+                for (at, c) in raw.char_indices() {
+                    if super::html::is_zero_width(c) {
+                        paragraph.push_verbatim(&raw[from..at], start + from);
+                        from = at + c.len_utf8();
+                    }
+                }
+                paragraph.push_verbatim(&raw[from..], start + from);
+            }
         }
     }
 }
@@ -1217,6 +1230,17 @@ mod tests {
             ),
         ]);
         assert_eq!(paragraphs(&broken), ["总体情况"]);
+    }
+
+    #[test]
+    fn zero_width_characters_are_dropped() {
+        let body = "<w:p><w:r><w:t>\u{200b}一、总体情况</w:t></w:r></w:p>\
+                    <w:p><w:r><w:t>收到2\u{feff}6件</w:t></w:r></w:p>";
+        let bytes = package(&[(
+            "word/document.xml",
+            format!("<w:document {W}><w:body>{body}</w:body></w:document>"),
+        )]);
+        assert_eq!(paragraphs(&bytes), ["一、总体情况", "收到26件"]);
     }
 
     #[test]

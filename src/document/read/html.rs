@@ -38,7 +38,8 @@
 //!   element ends the paragraph before it and starts a new one. Whitespace collapses as in a
 //!   browser: a run becomes one space, and a run containing a line break (or a `<br>`) between
 //!   two CJK characters disappears. `&nbsp;` becomes a space that does not collapse; spaces at
-//!   either end of a paragraph are dropped. Lines of a paragraph split by `<br>` stay one
+//!   either end of a paragraph are dropped. Zero-width characters (U+200B/C/D, U+2060, U+FEFF,
+//!   as text or as references), which editors leave as fillers, are dropped. Lines of a paragraph split by `<br>` stay one
 //!   paragraph unless one of them is a numbered heading or a title line (a short line naming a
 //!   年度报告), which then stands alone: pasted-text pages write the whole report as lines. (A
 //!   title broken over two lines is joined again where the title is found, as in text.)
@@ -304,6 +305,13 @@ fn is_cjk(c: char) -> bool {
         | 0xFF00..=0xFF60
         | 0xFFE0..=0xFFE6
         | 0x20000..=0x3FFFF)
+}
+
+/// Characters that show nothing: rich-text editors leave a zero-width space (U+200B) as a
+/// filler in inline elements, and a stray U+FEFF or word joiner joins pasted text. Read as
+/// nothing, so that `<strong>\u{200b}一、总体情况</strong>` is still a heading.
+pub(super) fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
 /// Whether an element is hidden from readers of the page: the `hidden` attribute, or an
@@ -977,13 +985,20 @@ impl Inline {
                 '&' => {
                     if let Some((len, decoded)) = entity(&raw[i..]) {
                         self.verbatim(start + run, start + i);
-                        let span = Span::new(start + i, start + i + len);
-                        self.atoms.push(Atom::Hard(decoded, span));
+                        if !decoded.chars().all(is_zero_width) {
+                            let span = Span::new(start + i, start + i + len);
+                            self.atoms.push(Atom::Hard(decoded, span));
+                        }
                         i += len;
                         run = i;
                     } else {
                         i += 1;
                     }
+                }
+                c if is_zero_width(c) => {
+                    self.verbatim(start + run, start + i);
+                    i += c.len_utf8();
+                    run = i;
                 }
                 _ => i += c.len_utf8(),
             }
@@ -1601,6 +1616,19 @@ mod tests {
                 "正文"
             ]
         );
+    }
+
+    #[test]
+    fn zero_width_fillers_are_dropped() {
+        let html = "<p><strong>\u{200b}一、总体情况</strong></p><p>收到申请2&#8203;6件\u{feff}</p>";
+        let (blocks, _) = read(html);
+        assert_eq!(paragraphs(&blocks), ["一、总体情况", "收到申请26件"]);
+        let RawBlock::Paragraph(p) = &blocks[1] else {
+            panic!("{blocks:?}");
+        };
+        // The text still maps into the markup around the dropped characters.
+        let digits = p.span_of("收到申请".len(), "收到申请26".len()).expect("mapped");
+        assert_eq!(&html[digits.range()], "2&#8203;6");
     }
 
     #[test]
