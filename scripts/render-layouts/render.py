@@ -32,6 +32,9 @@ paragraph's text, each table's header paths, row labels and cell texts. Output, 
                   broken by `w:br`, long headings typed as two paragraphs.
 - `word-numbered.docx`  the same with headings, and the items 1. 2. … in table label cells,
                   numbered by Word's automatic numbering.
+- `pdf-converted.docx`  `word.docx` as a PDF-to-Word converter gives it back: a table longer
+                  than a page (table 3) cut after its 16th row into two tables, the second
+                  without header rows, its merged group cells restarting empty.
 
 Tables in every rendering are laid out as the official template lays them out, rebuilt from
 the model: column headers from the columns' header paths (one header row per level, a heading
@@ -725,10 +728,12 @@ def docx_paragraph(text, role, index=1, numbering=None):
     return f"<w:p{rsid}>{ppr}{word_noise(docx_run_list(text, bold=role == 'heading'), index)}</w:p>"
 
 
-def docx_table(rows, lists=None):
+def docx_table(rows, lists=None, split_after=None):
     """A table; with `lists` (a dict shared across the document), item labels `1.`, `2.` …
     in label cells are numbered by Word lists, one list instance per run of items restarting
-    at 1 (`w:startOverride`), as authors number 1.属于国家秘密 … under each group."""
+    at 1 (`w:startOverride`), as authors number 1.属于国家秘密 … under each group. With
+    `split_after`, a long table is cut there into two tables (a page break in a PDF converted to
+    Word), the second without header rows, merged cells restarting empty."""
     # Place cells on the grid so vertically merged positions get their continue cells.
     width = max(sum(c.colspan for c in r) for r in rows)
     grid = [[None] * width for _ in rows]
@@ -755,9 +760,15 @@ def docx_table(rows, lists=None):
         + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0"/></w:tblPr>'
     ]
     out.append("<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>")
+    opening = "".join(out)
+    if split_after is not None and (len(rows) < split_after + 6 or all(c.header for c in rows[split_after])):
+        split_after = None
     for ri in range(len(rows)):
+        if ri == split_after:
+            # A page break, as a PDF-to-Word converter writes it: a new table, no header.
+            out.append("</w:tbl><w:p/>" + opening)
         # Header rows repeat on each page, as the template sets them.
-        header_row = all(c.header for c in rows[ri])
+        header_row = all(c.header for c in rows[ri]) and split_after is None
         out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header_row else "<w:tr>")
         for ci in range(width):
             slot = grid[ri][ci]
@@ -770,6 +781,12 @@ def docx_table(rows, lists=None):
             props = f'<w:tcW w:w="{sum(widths[ci:ci + cell.colspan])}" w:type="dxa"/>'
             if cell.colspan > 1:
                 props += f'<w:gridSpan w:val="{cell.colspan}"/>'
+            if what == "cont" and ri == split_after:
+                # The merged cell's rest after the break: a new, empty merged cell.
+                continues = ri + 1 < len(rows) and grid[ri + 1][ci] == ("cont", cell)
+                props += '<w:vMerge w:val="restart"/>' if continues else ""
+                out.append(f"<w:tc><w:tcPr>{props}</w:tcPr><w:p/></w:tc>")
+                continue
             if cell.rowspan > 1:
                 props += '<w:vMerge w:val="restart"/>' if what == "start" else "<w:vMerge/>"
             if cell.rowspan >= 4 and cell.kind == "label":
@@ -860,7 +877,7 @@ DOCUMENT_RELS = (
 )
 
 
-def docx_bytes(items, numbered=False):
+def docx_bytes(items, numbered=False, split_after=None):
     """The DOCX; `numbered`: headings 一、 and （一） numbered by Word's automatic numbering
     (level 1 through the Heading1 paragraph style, level 2 by direct `w:numPr`), wherever the
     number written is the one the list would print; other headings keep their typed marker."""
@@ -881,7 +898,7 @@ def docx_bytes(items, numbered=False):
                     numbering = ("Heading1" if level == 1 else "1", marker)
             body.append(docx_paragraph(item[1], item[2], index, numbering))
         else:
-            body.append(docx_table(laid_table(item[1], True), lists if numbered else None))
+            body.append(docx_table(laid_table(item[1], True), lists if numbered else None, split_after))
             body.append("<w:p/>")
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}" '
@@ -952,6 +969,7 @@ def main():
         (folder / "br-lines.html").write_text(br_lines_html(items, title), encoding="utf-8")
         (folder / "word.docx").write_bytes(docx_bytes(items))
         (folder / "word-numbered.docx").write_bytes(docx_bytes(items, numbered=True))
+        (folder / "pdf-converted.docx").write_bytes(docx_bytes(items, split_after=16))
         print(f"rendered {stem}")
 
 
