@@ -57,7 +57,11 @@ const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
          `label_only` requires the label away from the first column; table 3 falls into 4 bands",
     ),
     ("shanghai-stcsm-2024", "*", STCSM_TABLE3_FRAGMENT),
-    ("seed", "pdf-converted.docx", TABLE_CONTINUED_AFTER_PAGE_BREAK),
+    (
+        "seed",
+        "pdf-converted.docx",
+        TABLE_CONTINUED_AFTER_PAGE_BREAK,
+    ),
     (
         "shanghai-gov-office-2019",
         "pdf-converted.docx",

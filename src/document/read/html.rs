@@ -311,7 +311,10 @@ fn is_cjk(c: char) -> bool {
 /// filler in inline elements, and a stray U+FEFF or word joiner joins pasted text. Read as
 /// nothing, so that `<strong>\u{200b}一、总体情况</strong>` is still a heading.
 pub(super) fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
 /// Whether an element is hidden from readers of the page: the `hidden` attribute, or an
@@ -1627,7 +1630,9 @@ mod tests {
             panic!("{blocks:?}");
         };
         // The text still maps into the markup around the dropped characters.
-        let digits = p.span_of("收到申请".len(), "收到申请26".len()).expect("mapped");
+        let digits = p
+            .span_of("收到申请".len(), "收到申请26".len())
+            .expect("mapped");
         assert_eq!(&html[digits.range()], "2&#8203;6");
     }
 
