@@ -24,10 +24,10 @@
 //! `<p>`; `<li>`, `<dd>`/`<dt>`, headings, cells and rows close their open predecessor; a cell
 //! outside a row gets an implied row; an end tag closes the innermost open element of its name
 //! but never reaches out of a table cell; `<html>`, `<body>` tags are dropped. `head`, `script`,
-//! `style`, `noscript`, form controls, `svg`/`math`, `iframe` are skipped whole, and so is an
-//! element hidden by the `hidden` attribute or an inline `display:none`/`visibility:hidden`
-//! (except `p`, `li`, cells and rows, whose end tags pages leave out); hiding by a style sheet
-//! rule is not seen. The tree is a
+//! `style`, `noscript`, form controls, `svg`/`math`, `iframe` are skipped whole. An element
+//! hidden by the `hidden` attribute or an inline `display:none`/`visibility:hidden` stays in the
+//! tree (so that its missing end tag is implied as for any element) and is skipped when read,
+//! a hidden row or cell included; hiding by a style sheet rule is not seen. The tree is a
 //! flat event list (open/close/text/break) with nodes pointing into it, so walking a subtree is
 //! a slice walk.
 //!
@@ -333,35 +333,6 @@ fn is_hidden(hidden_attribute: bool, style: Option<&[u8]>) -> bool {
         })
 }
 
-/// Elements whose hidden subtree can be skipped to their end tag: not void elements, and not
-/// those whose end tag real pages leave out (`p`, `li`, cells, rows), where skipping to an end
-/// tag that never comes would drop the rest of the page.
-fn can_hide(name: &str) -> bool {
-    !is_void(name)
-        && !matches!(
-            name,
-            "html"
-                | "body"
-                | "p"
-                | "li"
-                | "dd"
-                | "dt"
-                | "td"
-                | "th"
-                | "tr"
-                | "tbody"
-                | "thead"
-                | "tfoot"
-                | "caption"
-                | "colgroup"
-                | "option"
-                | "optgroup"
-                | "rb"
-                | "rt"
-                | "rp"
-        )
-}
-
 /// The HTML "rules for parsing non-negative integers", clamped to 1..=[`MAX_SPAN`]; a missing
 /// or zero value is 1.
 fn parse_span(value: Option<&[u8]>) -> u16 {
@@ -412,6 +383,8 @@ struct Node {
     content: bool,
     /// Named like a menu, navigation bar or footer.
     chrome: bool,
+    /// Hidden from readers of the page ([`is_hidden`]).
+    hidden: bool,
     /// Non-whitespace text bytes inside (running count while open).
     text: usize,
 }
@@ -460,6 +433,7 @@ impl Tree {
                 rowspan: 1,
                 content: false,
                 chrome: false,
+                hidden: false,
                 text: 0,
             }],
             events: vec![Event::Open(ROOT)],
@@ -526,13 +500,6 @@ impl Tree {
                             .get(key.as_bytes())
                             .map(|v| v.value.as_slice())
                     };
-                    if !tag.self_closing
-                        && can_hide(&name)
-                        && is_hidden(attr("hidden").is_some(), attr("style"))
-                    {
-                        skip = Skip::Element(name.as_ref().into(), 1);
-                        continue;
-                    }
                     let tokens = |key: &str| {
                         attr(key)
                             .map(|v| String::from_utf8_lossy(v).into_owned())
@@ -546,6 +513,7 @@ impl Tree {
                             || name == "article"
                             || names.split_whitespace().any(is_content_token),
                         chrome: names.split_whitespace().any(is_chrome_token),
+                        hidden: is_hidden(attr("hidden").is_some(), attr("style")),
                     };
                     b.start_tag(&name, span, tag.self_closing, attrs);
                 }
@@ -663,6 +631,7 @@ struct Attrs {
     rowspan: u16,
     content: bool,
     chrome: bool,
+    hidden: bool,
 }
 
 impl Builder {
@@ -742,6 +711,7 @@ impl Builder {
             rowspan: attrs.rowspan,
             content: attrs.content,
             chrome: attrs.chrome,
+            hidden: attrs.hidden,
             text: self.text_total,
         });
         self.events.push(Event::Open(id));
@@ -849,6 +819,7 @@ impl Builder {
                 rowspan: 1,
                 content: false,
                 chrome: false,
+                hidden: false,
             };
             return self.open("tr", span, &row).is_some();
         }
@@ -1208,7 +1179,18 @@ impl<'a> Reader<'a> {
 
     fn skipped(&self, id: usize) -> bool {
         let n = self.node(id);
-        &*n.name == "nav" || (n.chrome && n.text < 500 && !n.content)
+        n.hidden || &*n.name == "nav" || (n.chrome && n.text < 500 && !n.content)
+    }
+
+    /// Whether `node` or an element between it and `table` is hidden (a hidden row or cell).
+    fn hidden_in_table(&self, mut node: usize, table: usize) -> bool {
+        while node != table && node != ROOT {
+            if self.node(node).hidden {
+                return true;
+            }
+            node = self.node(node).parent;
+        }
+        false
     }
 
     fn flush(&mut self, inline: &mut Inline) {
@@ -1278,6 +1260,7 @@ impl<'a> Reader<'a> {
             .tree
             .descendants(id)
             .filter(|&d| self.node(d).table == Some(id) && is_cell(&self.node(d).name))
+            .filter(|&d| !self.hidden_in_table(d, id))
             .collect();
         if self.is_layout(id, &cells) {
             self.flow(id, inline);
@@ -1641,14 +1624,26 @@ mod tests {
         let html = "<div style=\"display:none\">分享到：微信 2019</div>\
                     <p>本机关共收到<span style=\"DISPLAY: none\">78</span>申请12件\
                     <span style='display:none;mso-hide:all'>（草稿）</span></p>\
-                    <p hidden>隐藏</p><p>其后<b style=\"visibility:hidden\">9</b>可见</p>\
-                    <section hidden><p>不可见</p></section><p>尾</p>";
+                    <p hidden>隐藏<p>其后<b style=\"visibility:hidden\">9</b>可见</p>\
+                    <section hidden><p>不可见</p></section><p>尾</p>\
+                    <table><tr><td>规章</td><td style=\"display:none\">7</td><td>0</td></tr>\
+                    <tr style=\"display:none\"><td>隐藏行</td><td>1</td></tr></table>";
         let (blocks, _) = read(html);
-        // `<p hidden>` is not skipped (its end tag may be missing): its text stays.
+        // The hidden `<p>` left open ends where the next one starts, as any `<p>`.
         assert_eq!(
             paragraphs(&blocks),
-            ["本机关共收到申请12件", "隐藏", "其后可见", "尾"]
+            ["本机关共收到申请12件", "其后可见", "尾"]
         );
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        let texts: Vec<Vec<&str>> = table
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(texts, [vec!["规章", "0"]]);
     }
 
     #[test]
