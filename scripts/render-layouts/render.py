@@ -17,7 +17,9 @@ paragraph's text, each table's header paths, row labels and cell texts. Output, 
                   the template's merged cells (三、本年度办理结果 rowspan, 法人或其他组织
                   colspan 5, table 4's three header rows), labels split by `<br>`; hidden text
                   (`display:none`) as anti-copy scripts insert it: stray characters in every
-                  third paragraph, a digit after some numbers, a share widget.
+                  third paragraph, a digit after some numbers, a share widget; header rows in
+                  `<thead>` as `<th>`; editor leftovers: an empty `<p><br/></p>` before each
+                  heading and a zero-width space (U+200B) at its start.
 - `nested.html`   an old-style page laid out with tables: the report (its tables included) sits
                   in a cell of a page-layout `<table>` beside a menu cell; its tables pasted
                   from Excel (`x:num`, `<col>`, one empty column too many); encoded GB18030
@@ -357,7 +359,6 @@ def table_html(rows, style):
         )
     elif style == "cms":
         out.append('<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse;">')
-        out.append("<tbody>")
     width = max(sum(c.colspan for c in r) for r in rows) if rows else 0
     if style == "nested":
         # Pasted from Excel: `x:num` cells, `<col>` widths, and one empty column too many.
@@ -367,7 +368,15 @@ def table_html(rows, style):
         out.append(f"<col width=72 span={width + 1} style='width:54pt'>")
     elif style != "word" and style != "cms":
         out.append("<table border=1>")
+    header_rows = 0
+    while header_rows < len(rows) and all(c.header for c in rows[header_rows]):
+        header_rows += 1
     for ri, row in enumerate(rows):
+        if style == "cms" and ri == 0:
+            # The editor's table: header rows in `<thead>` with `<th>`, the rest in `<tbody>`.
+            out.append("<thead>" if header_rows else "<tbody>")
+        if style == "cms" and ri == header_rows and header_rows:
+            out.append("</thead>\n<tbody>")
         attrs = f" style='mso-yfti-irow:{ri}'" if style == "word" else ""
         out.append(f"<tr{attrs}>")
         for cell in row:
@@ -377,10 +386,16 @@ def table_html(rows, style):
             if cell.rowspan > 1:
                 span += f" rowspan={cell.rowspan}" if style == "word" else f' rowspan="{cell.rowspan}"'
             if style == "word":
+                paragraphs = [cell.text]
+                if cell.kind == "head" and len(cell.text) > 12:
+                    # A long heading typed as two paragraphs of the cell.
+                    cut = len(cell.text) // 2
+                    paragraphs = [cell.text[:cut], cell.text[cut:]]
                 if cell.text:
-                    inner = word_runs_html(cell.text).replace("16.0pt", "10.5pt")
+                    parts = [word_runs_html(t).replace("16.0pt", "10.5pt") for t in paragraphs]
                     if cell.header or cell.kind == "caption":
-                        inner = f"<b>{inner}</b>"
+                        parts = [f"<b>{part}</b>" for part in parts]
+                    inner = "<o:p></o:p></p>\n<p class=MsoNormal align=center style='text-align:center'>".join(parts)
                 else:
                     inner = "<span lang=EN-US><o:p>&nbsp;</o:p></span>"
                 # The template's tall group cells (三、本年度办理结果) are written vertically.
@@ -401,7 +416,7 @@ def table_html(rows, style):
                     inner = esc(cell.text) + '<span style="display:none">7</span>'
                 else:
                     inner = esc(cell.text)
-                tag = "td"
+                tag = "th" if ri < header_rows else "td"
                 out.append(f'<{tag}{span} style="text-align:center;"><p style="text-align:center;">{inner}</p></{tag}>')
             elif style == "nested":
                 number = cell.kind == "value" and re.fullmatch(r"-?[0-9.]+", cell.text)
@@ -418,7 +433,7 @@ def table_html(rows, style):
         out.append("<tr height=0>" + "<td width=64 style='border:none'></td>" * width + "</tr>")
         out.append("<![endif]>")
     if style == "cms":
-        out.append("</tbody>")
+        out.append("</tbody>" if header_rows < len(rows) else "</thead>")
     out.append("</table>")
     return "\n".join(out)
 
