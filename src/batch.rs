@@ -24,6 +24,9 @@ pub const REPORT_EXTENSIONS: &[&str] = &[
 /// How many finished-or-running files each worker may be ahead of the output.
 pub const WINDOW_PER_JOB: usize = 4;
 
+/// At most this many worker threads per core, whatever `--jobs` asks for.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+
 /// Batches at least this long get a progress bar (when stderr is a terminal).
 pub const PROGRESS_THRESHOLD: usize = 64;
 
@@ -57,14 +60,39 @@ impl Input {
     }
 }
 
-/// A path as shown to users: as given, without a leading `./`.
+/// A path as shown to users: as given, without a leading `./`, and lossless: bytes that are
+/// not UTF-8 are written `\xNN` and control characters `\u{NN}`, so two different names never
+/// print alike and a name cannot forge output lines or drive the terminal.
 #[must_use]
 pub fn display(path: &Path) -> String {
-    let text = path.to_string_lossy();
+    let text = escape_path(path);
     match text.strip_prefix("./") {
         Some(rest) if !rest.is_empty() => rest.to_owned(),
-        _ => text.into_owned(),
+        _ => text,
     }
+}
+
+/// The path's bytes as text, escaping what is not printable UTF-8 (see [`display`]).
+fn escape_path(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt as _;
+        path.as_os_str().as_bytes()
+    };
+    #[cfg(not(unix))]
+    let owned = path.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = owned.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            crate::escape::push_visible(&mut out, c);
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// Paths to leave out (the `exclude` globs of `regulint.toml`).
@@ -107,13 +135,36 @@ pub struct Collected {
     pub inputs: Vec<Input>,
     /// Paths named on the command line that do not exist.
     pub missing: Vec<(PathBuf, io::Error)>,
+    /// Report files a folder walk passed over, and why (named in the summary).
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file with a report extension that a folder walk did not lint.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Skipped {
+    /// The file, as shown to users.
+    pub path: String,
+    /// Why it was skipped, in words (`hidden`, `symbolic link`, `ignored by …`, …).
+    pub reason: String,
+}
+
+/// How folders are walked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Walk {
+    /// Do not respect `.gitignore`, `.ignore` and git's exclude files (`--no-ignore`).
+    pub no_ignore: bool,
+    /// Walk hidden files and folders too (`--hidden`).
+    pub hidden: bool,
 }
 
 /// Expands `paths` (files, folders, `-`) into the inputs to lint. Folders are walked like
-/// ripgrep does: `.gitignore`, `.ignore` and hidden files are respected, and only files with
-/// a [`REPORT_EXTENSIONS`] extension are taken.
+/// ripgrep does: `.gitignore`, `.ignore` and hidden files are respected (unless `walk` says
+/// otherwise), and only files with a [`REPORT_EXTENSIONS`] extension are taken. Every report
+/// file the walk passes over is listed in [`Collected::skipped`] with its reason, so nothing
+/// is dropped without a word. A path named explicitly that is neither a regular file nor a
+/// folder (a FIFO, a device) is refused: reading it could block forever.
 #[must_use]
-pub fn collect(paths: &[PathBuf], exclude: Option<&Exclude>) -> Collected {
+pub fn collect(paths: &[PathBuf], exclude: Option<&Exclude>, walk: Walk) -> Collected {
     let mut collected = Collected::default();
     let excluded = |path: &Path| exclude.is_some_and(|e| e.matches(path));
     for path in paths {
@@ -129,15 +180,20 @@ pub fn collect(paths: &[PathBuf], exclude: Option<&Exclude>) -> Collected {
             }
         };
         if !metadata.is_dir() {
-            if !excluded(path) {
+            if !metadata.is_file() {
+                collected.inputs.push(single(path));
+            } else if !excluded(path) {
                 collected.inputs.push(Input::File(path.clone()));
             }
             continue;
         }
-        let exclude = exclude.cloned();
+        let taken_before = collected.inputs.len();
+        let excluder = exclude.cloned();
         let walker = ignore::WalkBuilder::new(path)
+            .standard_filters(!walk.no_ignore)
+            .hidden(!walk.hidden)
             .filter_entry(move |entry| {
-                entry.depth() == 0 || !exclude.as_ref().is_some_and(|e| e.matches(entry.path()))
+                entry.depth() == 0 || !excluder.as_ref().is_some_and(|e| e.matches(entry.path()))
             })
             .build();
         for entry in walker {
@@ -154,6 +210,16 @@ pub fn collect(paths: &[PathBuf], exclude: Option<&Exclude>) -> Collected {
                 }
             }
         }
+        let taken: std::collections::HashSet<PathBuf> = collected.inputs[taken_before..]
+            .iter()
+            .filter_map(|input| match input {
+                Input::File(path) => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        collected
+            .skipped
+            .extend(passed_over(path, &taken, exclude, walk));
     }
     collected
         .inputs
@@ -161,7 +227,127 @@ pub fn collect(paths: &[PathBuf], exclude: Option<&Exclude>) -> Collected {
     collected
         .inputs
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
+    collected.skipped.sort();
+    collected.skipped.dedup();
     collected
+}
+
+/// The report files under `root` that the filtered walk did not take, each with the reason.
+/// A second, unfiltered walk finds them; the reason is then worked out per file. `.git`
+/// folders are never entered, and `exclude`d paths are what the user asked for, not skips.
+fn passed_over(
+    root: &Path,
+    taken: &std::collections::HashSet<PathBuf>,
+    exclude: Option<&Exclude>,
+    walk: Walk,
+) -> Vec<Skipped> {
+    let exclude = exclude.cloned();
+    let unfiltered = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .filter_entry(move |entry| {
+            entry.depth() == 0
+                || (entry.file_name() != ".git"
+                    && !exclude.as_ref().is_some_and(|e| e.matches(entry.path())))
+        })
+        .build();
+    let mut skipped = Vec::new();
+    for entry in unfiltered.flatten() {
+        if entry.depth() == 0 || !has_report_extension(entry.path()) {
+            continue;
+        }
+        let path = entry.path();
+        if taken.contains(path) {
+            continue;
+        }
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            continue;
+        }
+        let reason = if file_type.is_symlink() {
+            "symbolic link (not followed; name the file to lint it)".to_owned()
+        } else if !file_type.is_file() {
+            format!("not a regular file ({})", file_kind(&file_type))
+        } else if !walk.hidden && is_hidden_below(root, path) {
+            "hidden (use --hidden)".to_owned()
+        } else {
+            match ignored_by(root, path) {
+                Some(by) => format!("ignored by {by} (use --no-ignore)"),
+                None => "ignored by an ignore file (use --no-ignore)".to_owned(),
+            }
+        };
+        skipped.push(Skipped {
+            path: display(path),
+            reason,
+        });
+    }
+    skipped
+}
+
+/// Whether a component of `path` below `root` starts with a dot.
+fn is_hidden_below(root: &Path, path: &Path) -> bool {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .any(|c| matches!(c, Component::Normal(name) if name.to_string_lossy().starts_with('.')))
+}
+
+/// The ignore file (and pattern) that ignores `path`: `.ignore`, `.gitignore` and
+/// `.git/info/exclude` files in the folders from `path` up to the file system root, nearest
+/// first, as git and ripgrep read them.
+fn ignored_by(root: &Path, path: &Path) -> Option<String> {
+    let absolute = std::path::absolute(path).ok()?;
+    let start = std::path::absolute(root).ok()?;
+    let mut dir = absolute.parent();
+    while let Some(folder) = dir {
+        for name in [".ignore", ".gitignore", ".git/info/exclude"] {
+            let file = folder.join(name);
+            if !file.is_file() {
+                continue;
+            }
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(folder);
+            if builder.add(&file).is_some() {
+                continue;
+            }
+            let Ok(matcher) = builder.build() else {
+                continue;
+            };
+            if let ignore::Match::Ignore(glob) =
+                matcher.matched_path_or_any_parents(&absolute, false)
+            {
+                let shown = match file.strip_prefix(&start) {
+                    Ok(inside) => display(&root.join(inside)),
+                    Err(_) => display(&file),
+                };
+                return Some(format!("{shown} (pattern `{}`)", glob.original()));
+            }
+        }
+        dir = folder.parent();
+    }
+    None
+}
+
+/// A file type in words, for messages.
+fn file_kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    }
 }
 
 fn has_report_extension(path: &Path) -> bool {
@@ -194,6 +380,29 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// One explicitly named path as an input: `-` is standard input; anything but a regular file
+/// (a folder, a FIFO, a device such as `/dev/zero`) is refused before it is opened.
+#[must_use]
+pub fn single(path: &Path) -> Input {
+    if path.as_os_str() == "-" {
+        return Input::Stdin;
+    }
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => Input::File(path.to_owned()),
+        Ok(metadata) if metadata.is_dir() => {
+            Input::Broken(path.to_owned(), "is a folder, not a file".to_owned())
+        }
+        Ok(metadata) => Input::Broken(
+            path.to_owned(),
+            format!(
+                "not a regular file ({}); to read a stream, pass `-` and redirect it to standard input",
+                file_kind(&metadata.file_type())
+            ),
+        ),
+        Err(error) => Input::Broken(path.to_owned(), error.to_string()),
+    }
 }
 
 /// Reads one input's bytes.
@@ -256,12 +465,11 @@ where
     L: Fn(&Input) -> FileReport + Sync,
     E: FnMut(FileReport) -> io::Result<()>,
 {
-    let jobs = if run.jobs == 0 {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    } else {
-        run.jobs
-    };
-    let jobs = jobs.min(inputs.len()).max(1);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = if run.jobs == 0 { cores } else { run.jobs };
+    // Linting is CPU-bound: threads beyond a few per core only add switching and window
+    // memory (`-j 2000` made a 5 s batch take 50 s), so more are not started.
+    let jobs = jobs.min(inputs.len()).min(MAX_JOBS_PER_CORE * cores).max(1);
     let window = jobs * WINDOW_PER_JOB;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)

@@ -138,8 +138,12 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 /// # Errors
 /// When the text is not TOML, has unknown keys or bad values.
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    let raw: RawConfig = toml::from_str(text)
-        .map_err(|e| ConfigError::at(path, text, e.message().trim_end(), e.span()))?;
+    // A parse error without a place of its own points at the start of the file, so every
+    // configuration error is shown with its file, line and column.
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let span = e.span().or(Some(0..text.len().min(1)));
+        ConfigError::at(path, text, e.message().trim_end(), span)
+    })?;
     let codes = |list: Option<Vec<Spanned<String>>>| -> Result<Option<Vec<String>>, ConfigError> {
         list.map(|list| {
             list.into_iter()
@@ -171,6 +175,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let exclude = match raw.exclude {
         None => None,
         Some(globs) => {
+            // The whole list, for errors that no single glob causes (the set too large).
+            let list = globs
+                .first()
+                .zip(globs.last())
+                .map(|(first, last)| first.span().start..last.span().end);
             let mut set = GlobSetBuilder::new();
             for glob in globs {
                 let compiled = Glob::new(glob.get_ref()).map_err(|e| {
@@ -183,9 +192,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 })?;
                 set.add(compiled);
             }
-            let set = set
-                .build()
-                .map_err(|e| ConfigError::at(path, text, e.to_string(), None))?;
+            let set = set.build().map_err(|e| {
+                ConfigError::at(
+                    path,
+                    text,
+                    format!("the exclude globs cannot be compiled together: {e}; use fewer or simpler globs"),
+                    list.clone(),
+                )
+            })?;
             Some(Exclude::new(root, set))
         }
     };
@@ -288,6 +302,22 @@ T301 = "warning"
         let text = "[severity]\nT301 = \"fatal\"\n";
         let error = parse(Path::new("regulint.toml"), text).unwrap_err();
         assert_eq!(&text[error.span.clone().unwrap()], "\"fatal\"");
+    }
+
+    #[test]
+    fn every_error_has_a_place() {
+        let bad_glob = "exclude = [\"a/[b\"]\n";
+        let error = parse(Path::new("regulint.toml"), bad_glob).unwrap_err();
+        assert_eq!(&bad_glob[error.span.clone().expect("a place")], "\"a/[b\"");
+        for text in [
+            "pack = ",
+            "[severity]\nT301 = 3\n",
+            "select = \"T3\"\n",
+            "\u{feff}x",
+        ] {
+            let error = parse(Path::new("regulint.toml"), text).unwrap_err();
+            assert!(error.span.is_some(), "{text:?}: {}", error.message);
+        }
     }
 
     #[test]

@@ -244,6 +244,11 @@ pub struct Summary {
     pub findings_by_rule: BTreeMap<String, usize>,
     /// Findings per severity.
     pub findings_by_severity: SeverityCounts,
+    /// Report files that folder walks passed over, with the reason for each.
+    pub skipped: Vec<crate::batch::Skipped>,
+    /// The configuration file used, if any (a file found in a parent folder can change what is
+    /// reported, so it is always named).
+    pub config: Option<String>,
 }
 
 impl Summary {

@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod dsl;
 pub mod engine;
+pub mod escape;
 pub mod explain;
 pub mod inspect;
 pub mod lint;

@@ -63,7 +63,27 @@ fn on_disk(path: &str) -> Option<String> {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         return Some(glob_file(dir, &refs));
     }
-    std::fs::read_to_string(path).ok()
+    read_rule_file(Path::new(path))
+}
+
+/// Rule files larger than this are not read: the built-in packs together are under 200 KB.
+pub const MAX_RULE_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A rule file's text, if it is a regular file within [`MAX_RULE_FILE_BYTES`]: an import of
+/// `/dev/zero` or a FIFO must not hang or exhaust memory.
+fn read_rule_file(path: &Path) -> Option<String> {
+    use std::io::Read as _;
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_RULE_FILE_BYTES {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_RULE_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .ok()?;
+    (text.len() as u64 <= MAX_RULE_FILE_BYTES).then_some(text)
 }
 
 /// Compiles the built-in packs.

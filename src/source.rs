@@ -80,6 +80,40 @@ impl fmt::Display for LineCol {
     }
 }
 
+/// Where each line of `text` starts. A line ends at LF, CRLF, or a lone CR: files from old
+/// Mac tools and some converters end lines with CR alone, and reading such a file as one line
+/// would hide every heading.
+#[must_use]
+pub fn line_starts(text: &str) -> Vec<usize> {
+    line_starts_in_bytes(text.as_bytes())
+}
+
+/// [`line_starts`] of undecoded bytes in an encoding whose line ends are the single bytes CR
+/// and LF, never part of another character (UTF-8, GB18030).
+fn line_starts_in_bytes(bytes: &[u8]) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            memchr_line_ends(bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        )
+        .collect()
+}
+
+/// Offsets of every CR and LF byte.
+fn memchr_line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n' || b == b'\r')
+        .map(|(i, _)| i)
+}
+
+/// Whether `byte` continues a UTF-8 character (counting characters counts the other bytes).
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
 /// One decoded input file.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -92,7 +126,16 @@ pub struct Source {
     line_starts: Vec<usize>,
     /// For each line, the byte offset of its start in the original file.
     original_line_starts: Vec<usize>,
+    /// Length of the original file in bytes.
+    original_len: usize,
+    /// Characters before every [`CHAR_CHECKPOINT`]-th byte, built on first use, so a column
+    /// on a megabyte-long line (Word XML, one-line HTML pages) costs a short count, not a scan
+    /// of the line.
+    char_checkpoints: std::sync::OnceLock<Vec<usize>>,
 }
+
+/// Distance in bytes between the character-count checkpoints of a [`Source`].
+const CHAR_CHECKPOINT: usize = 4096;
 
 impl Source {
     /// A source whose text is already UTF-8 (rule files, tests).
@@ -111,13 +154,22 @@ impl Source {
         forced: Option<Encoding>,
     ) -> Result<Self, DecodeError> {
         let (text, encoding) = decode(bytes, forced)?;
-        Ok(Self::new(name.into(), text, encoding))
+        let mut source = Self::new(name.into(), text, encoding);
+        source.original_len = bytes.len();
+        if encoding == Encoding::Gb18030 {
+            // GB18030 decoding is not one-to-one (a lone 0x80 reads as €, which encodes as two
+            // bytes), so re-encoding can overshoot. Line ends are single bytes that never occur
+            // inside a GB18030 character: take line starts from the bytes themselves.
+            let starts = line_starts_in_bytes(bytes);
+            if starts.len() == source.line_starts.len() {
+                source.original_line_starts = starts;
+            }
+        }
+        Ok(source)
     }
 
     fn new(name: String, text: String, encoding: Encoding) -> Self {
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = line_starts(&text);
         let original_line_starts = match encoding {
             Encoding::Utf8 { bom } => {
                 let shift = if bom { 3 } else { 0 };
@@ -135,12 +187,16 @@ impl Source {
                 starts
             }
         };
+        let original_len = original_line_starts.last().copied().unwrap_or(0)
+            + encoding.encoded_len(&text[line_starts.last().copied().unwrap_or(0)..]);
         Self {
             name,
             text,
             encoding,
             line_starts,
             original_line_starts,
+            original_len,
+            char_checkpoints: std::sync::OnceLock::new(),
         }
     }
 
@@ -184,11 +240,37 @@ impl Source {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_index(offset);
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let line_start = self.line_starts[line];
+        let column = if offset - line_start <= CHAR_CHECKPOINT {
+            self.text[line_start..offset].chars().count() + 1
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start) + 1
+        };
         LineCol {
             line: line + 1,
             column,
         }
+    }
+
+    /// How many characters the text has before `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let checkpoints = self.char_checkpoints.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut counts = Vec::with_capacity(bytes.len() / CHAR_CHECKPOINT + 1);
+            let mut chars = 0;
+            for chunk in bytes.chunks(CHAR_CHECKPOINT) {
+                counts.push(chars);
+                chars += chunk.iter().filter(|&&b| !is_continuation(b)).count();
+            }
+            counts
+        });
+        let k = offset / CHAR_CHECKPOINT;
+        let from = k * CHAR_CHECKPOINT;
+        checkpoints.get(k).copied().unwrap_or(0)
+            + self.text.as_bytes()[from.min(offset)..offset]
+                .iter()
+                .filter(|&&b| !is_continuation(b))
+                .count()
     }
 
     /// The byte offset in the original file of a byte offset into the decoded text.
@@ -197,7 +279,13 @@ impl Source {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_index(offset);
         let start = self.line_starts[line];
-        self.original_line_starts[line] + self.encoding.encoded_len(&self.text[start..offset])
+        let line_end = self
+            .original_line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.original_len);
+        (self.original_line_starts[line] + self.encoding.encoded_len(&self.text[start..offset]))
+            .min(line_end)
     }
 
     /// The text a span covers.
@@ -266,5 +354,56 @@ mod tests {
         let a = source.text.find('a').unwrap();
         // 甲 (2 bytes) + \n + 乙 (2 bytes) in GB18030.
         assert_eq!(source.original_offset(a), 5);
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let line = "表三：自然人 0，".repeat(3000);
+        let text = format!("标题\n{line}尾\n");
+        let source = Source::from_text("r.html", text.clone());
+        let at = text.rfind('尾').unwrap();
+        assert_eq!(
+            source.line_col(at),
+            LineCol {
+                line: 2,
+                column: line.chars().count() + 1
+            }
+        );
+        let mid = text.char_indices().nth(10_001).unwrap().0;
+        assert_eq!(source.line_col(mid).column, 10_001 - 3 + 1);
+    }
+
+    #[test]
+    fn gb18030_offsets_stay_inside_the_file() {
+        // Found by fuzzing: 0x80 decodes to € in GB18030, and € encodes as two bytes, so
+        // offsets computed by re-encoding ran past the end of the file.
+        let mut bytes = b"\x80\x80\x80".to_vec();
+        let (gb, _, _) = encoding_rs::GB18030.encode("一、总体情况\n二、主动公开\n");
+        bytes.extend_from_slice(&gb);
+        let source = Source::decode("r.txt", &bytes, Some(Encoding::Gb18030)).unwrap();
+        assert!(source.original_offset(source.text.len()) <= bytes.len());
+        let second = source.text.find("二").unwrap();
+        let expected = bytes.len() - gb.len() + gb.iter().position(|&b| b == b'\n').unwrap() + 1;
+        assert_eq!(source.original_offset(second), expected);
+    }
+
+    #[test]
+    fn lf_crlf_and_lone_cr_all_end_lines() {
+        let source = Source::from_text("r.txt", "一、总体情况\r二、主动公开\r\n三、收到\n四");
+        assert_eq!(source.line_starts().len(), 4);
+        assert_eq!(source.line_col(source.text.find("三").unwrap()).line, 3);
+        assert_eq!(
+            &source.text[source.line_text_range(0).unwrap()],
+            "一、总体情况"
+        );
+        assert_eq!(
+            &source.text[source.line_text_range(1).unwrap()],
+            "二、主动公开"
+        );
     }
 }

@@ -337,3 +337,28 @@ fn deep_nesting_is_refused() {
     let message = error(&docx_with(&xml));
     assert!(message.contains("more than 256 deep"), "{message}");
 }
+
+#[test]
+fn duplicate_entry_names_are_refused() {
+    // Two parts whose names differ in one letter, then patched to the same name everywhere:
+    // unzip would show the first document, the zip crate the last.
+    let shown = xml_body("<w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>");
+    let hidden = xml_body("<w:p><w:r><w:t>另一份内容</w:t></w:r></w:p>");
+    let mut bytes = zip_parts(&[
+        ("word/document.xml", shown.as_bytes()),
+        ("word/documenX.xml", hidden.as_bytes()),
+    ]);
+    let mut patched = 0;
+    for at in 0..bytes.len() - 17 {
+        if &bytes[at..at + 17] == b"word/documenX.xml" {
+            bytes[at + 12] = b't';
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "local and central header");
+    let message = error(&bytes);
+    assert!(
+        message.contains("two entries named word/document.xml"),
+        "{message}"
+    );
+}

@@ -156,7 +156,15 @@ pub struct LintArgs {
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
 
-    /// Lint on N threads (default: one per core).
+    /// Do not respect .gitignore, .ignore and git exclude files when walking folders.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Walk hidden files and folders too.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Lint on N threads (default: one per core; at most four per core are started).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
 

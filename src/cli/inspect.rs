@@ -9,7 +9,9 @@ use std::io::Write as _;
 
 pub(super) fn run(args: &InspectArgs) -> anyhow::Result<ExitStatus> {
     let name = display(&args.path);
-    let bytes = std::fs::read(&args.path).with_context(|| format!("cannot read {name}"))?;
+    // The same input checks and size limit as `lint`: no FIFO, no /dev/zero, no 2 GB file.
+    let bytes = crate::batch::read(&crate::batch::single(&args.path))
+        .with_context(|| format!("cannot read {name}"))?;
     let options = ReadOptions {
         format: args.input_format,
         encoding: args.encoding,

@@ -62,18 +62,32 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     } else {
         args.paths.clone()
     };
-    let collected = batch::collect(&paths, config.exclude.as_ref());
+    let walk = batch::Walk {
+        no_ignore: args.no_ignore,
+        hidden: args.hidden,
+    };
+    let collected = batch::collect(&paths, config.exclude.as_ref(), walk);
     for (path, error) in &collected.missing {
-        eprintln!("regulint: error: {}: {error}", path.display());
+        eprintln!("regulint: error: {}: {error}", batch::display(path));
+    }
+    let config_shown = config.path.as_deref().map(batch::display);
+    if let Some(shown) = &config_shown
+        && !matches!(args.format, Format::Human | Format::Json)
+    {
+        // The other formats have no summary to name it in.
+        eprintln!("regulint: note: using configuration {shown}");
     }
     if collected.inputs.is_empty() {
         if collected.missing.is_empty() {
-            let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            let shown: Vec<String> = paths.iter().map(|p| batch::display(p)).collect();
             eprintln!(
                 "regulint: error: no report files found in {} (looked for .{})",
                 shown.join(", "),
                 batch::REPORT_EXTENSIONS.join(" .")
             );
+            for skipped in &collected.skipped {
+                eprintln!("regulint: skipped {}: {}", skipped.path, skipped.reason);
+            }
         }
         return Ok(ExitStatus::Error);
     }
@@ -113,7 +127,11 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         jobs: args.jobs.unwrap_or(0),
         progress: !args.quiet,
     };
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        skipped: collected.skipped.clone(),
+        config: config_shown,
+        ..Summary::default()
+    };
     emitter.begin(&mut *out)?;
     batch::lint_in_order(&collected.inputs, run, lint, |report| {
         summary.add(&report);

@@ -24,7 +24,7 @@ const MAX_FILES: usize = 64;
 
 /// Fields that may follow `.` in expressions.
 pub const FIELDS: &[&str] = &[
-    "columns", "rows", "values", "start", "end", "year", "present", "standard", "heading",
+    "columns", "rows", "values", "start", "end", "year", "present", "standard", "known", "heading",
     "number", "text", "count", "found",
 ];
 

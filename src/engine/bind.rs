@@ -19,6 +19,9 @@ pub struct FoundSection {
     pub section: SectionId,
     /// Whether its title is the standard one (not a variant).
     pub standard: bool,
+    /// Whether its title is a declared title or contains one (not merely similar, as
+    /// `一、基本情况` for 总体情况 is).
+    pub known: bool,
     /// The heading.
     pub span: Span,
 }
@@ -58,11 +61,14 @@ pub fn sections(pack: &Pack, document: &Document) -> Vec<Option<FoundSection>> {
                             .any(|k| strsim::normalized_levenshtein(&key, k) >= 0.5)
                 })
             };
-            let (index, section) = exact.or_else(loose).or_else(similar)?;
+            let declared = exact.or_else(loose);
+            let known = declared.is_some();
+            let (index, section) = declared.or_else(similar)?;
             taken[index] = true;
             Some(FoundSection {
                 section: index,
                 standard: label_key(&section.title) == def.keys[0],
+                known,
                 span: section.span,
             })
         })
@@ -100,13 +106,16 @@ pub struct BoundRow {
     pub label_span: Span,
     /// Cell per declared column (`None`: the row has no cell for it).
     pub cells: Vec<Option<CellRef>>,
+    /// Its number of values does not fit its columns (a malformed row, or a pipe or markup
+    /// row with a cell too few or too many; one cell merged over two columns is not).
+    pub misshapen: bool,
 }
 
 impl BoundTable {
     /// Whether any part of the table was found.
     #[must_use]
     pub fn found(&self) -> bool {
-        self.rows.iter().any(Option::is_some) || !self.values.is_empty()
+        self.rows.iter().any(Option::is_some) || !self.values.is_empty() || !self.tables.is_empty()
     }
 
     /// Where the table is.
@@ -248,9 +257,38 @@ fn bind_grid(
         }
         let table = &document.tables[t];
         let row = &table.rows[r];
+        // In a pipe or markup table every cell is written, so a row with fewer or more
+        // values than its band's columns is misshapen (in text exports empty fields vanish).
+        let columns = table.bands[row.band].columns.len();
+        // Word tables often carry empty cells past the last column: only a filled one counts.
+        let mut written_cells: Vec<usize> = row
+            .values
+            .iter()
+            .copied()
+            .filter(|&i| !row.cells[i].merged)
+            .collect();
+        while written_cells.len() > columns
+            && written_cells
+                .last()
+                .is_some_and(|&i| row.cells[i].value.is_blank())
+        {
+            written_cells.pop();
+        }
+        let written = written_cells.len();
+        // Only under a header whose every column is a declared one: a garbled extraction's
+        // header (`| 业 | 构 | 益组织 |`) says nothing about how many values a row needs.
+        let header_trusted = keys[c].bands[row.band]
+            .iter()
+            .all(|key| def.columns.iter().any(|d| match_quality(key, &d.keys) == 2));
+        let misshapen = table.kind != crate::document::TableKind::TabSeparated
+            && header_trusted
+            && columns > 0
+            && written != columns
+            && !row.values.iter().any(|&i| row.cells[i].merged);
         bound.rows.push(Some(BoundRow {
             label_span: row.label_span.unwrap_or(row.span),
             cells: columns_of_row(&def.columns, table, &keys[c].bands[row.band], r),
+            misshapen: misshapen || row.malformed,
         }));
     }
     bound
@@ -379,5 +417,45 @@ fn bind_sequence(candidates: &[usize], document: &Document) -> BoundTable {
             }));
         }
     }
+    if bound.values.is_empty() {
+        skeleton(&mut bound, candidates, document);
+    }
     bound
+}
+
+/// A table printed with its headings but no number is a table with blank cells, not a
+/// missing table: in markup its data cells are the blanks; in text, where empty fields are
+/// not kept, the table is recorded as found with no values.
+fn skeleton(bound: &mut BoundTable, candidates: &[usize], document: &Document) {
+    for &t in candidates {
+        let table = &document.tables[t];
+        let data: Vec<_> = table
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Data)
+            .collect();
+        // Headings with no data row (an extractor drops a row of empty cells) still print
+        // the table.
+        if data.is_empty() && table.bands.iter().all(|b| b.columns.is_empty()) {
+            continue;
+        }
+        bound.tables.push(t);
+        for row in data {
+            bound.values_span = Some(bound.values_span.map_or(row.span, |s| s.cover(row.span)));
+            if table.kind == crate::document::TableKind::Markup {
+                bound
+                    .values
+                    .extend(
+                        row.values
+                            .iter()
+                            .filter(|&&i| !row.cells[i].merged)
+                            .map(|&i| CellRef {
+                                value: row.cells[i].value.clone(),
+                                span: row.cells[i].span,
+                                malformed: row.malformed,
+                            }),
+                    );
+            }
+        }
+    }
 }

@@ -4,7 +4,8 @@
 mod calls;
 
 use super::bind::{self, BoundTable, CellRef, FoundSection};
-use super::value::{Gap, Match, Num, Term, Value};
+use super::recognise::PeriodStatement;
+use super::value::{Bounded, Gap, Match, Num, Term, Value};
 use crate::diagnostic::{Finding, Label, Outcome, Severity};
 use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date, Document};
@@ -32,14 +33,24 @@ struct Ctx<'a> {
     sections: Vec<Option<FoundSection>>,
     tables: Vec<OnceCell<BoundTable>>,
     /// The statistics period, found once per document (P001 and P002 both ask).
-    period: OnceCell<Option<(Date, Date, Span)>>,
+    period: OnceCell<Option<(PeriodStatement, Span)>>,
 }
 
 impl Ctx<'_> {
+    /// The well-formed statistics period; `None` when it is missing or malformed.
     fn period(&self) -> Option<(Date, Date, Span)> {
-        *self
-            .period
-            .get_or_init(|| super::recognise::statistics_period(self.doc))
+        match self.period_statement() {
+            Some((PeriodStatement::Valid(start, end, _), span)) => Some((start, end, span)),
+            Some((PeriodStatement::Malformed(..), _)) => None,
+            None => super::recognise::statistics_period(self.doc),
+        }
+    }
+
+    /// The statistics period as written, read once per document (P001, P002 and P010 ask).
+    fn period_statement(&self) -> Option<(PeriodStatement, Span)> {
+        self.period
+            .get_or_init(|| super::recognise::period_statement(self.doc))
+            .clone()
     }
 
     fn table(&self, t: usize) -> &BoundTable {
@@ -96,9 +107,16 @@ pub(super) fn run(
         tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
         period: OnceCell::new(),
     };
+    // A report older than the pack's format (a 2017 report read with the 2019 pack) follows
+    // another structure: only the template-version rules (`X…`) run, so it gets one finding
+    // saying so instead of a cascade of missing sections and tables.
+    let predates_format = year.is_some_and(|y| y < pack.years.0);
     let mut findings = Vec::new();
     for rule in &pack.rules {
         if only.is_some_and(|codes| !codes.iter().any(|c| c.eq_ignore_ascii_case(&rule.code))) {
+            continue;
+        }
+        if predates_format && !rule.code.starts_with('X') {
             continue;
         }
         let mut run = RuleRun {
@@ -179,7 +197,7 @@ impl RuleRun<'_, '_> {
                 Stmt::For { slot, iter, body } => {
                     let items = match self.eval(iter) {
                         Value::List(items) => items,
-                        Value::Missing(gaps) => {
+                        Value::Missing(gaps) | Value::Bounded(Bounded { gaps, .. }) => {
                             self.gaps.extend(gaps);
                             continue;
                         }
@@ -240,11 +258,22 @@ impl RuleRun<'_, '_> {
     fn finding(&self, explain: &Explain, at: Option<&Value>) -> Finding {
         let mut labels: Vec<Label> = Vec::new();
         for side in [&explain.lhs, &explain.rhs].into_iter().flatten() {
-            if let Value::Num(n) = side {
-                for term in &n.terms {
+            let (terms, gaps): (&[Term], &[Gap]) = match side {
+                Value::Num(n) => (&n.terms, &[]),
+                Value::Bounded(b) => (&b.known.terms, &b.gaps),
+                _ => (&[], &[]),
+            };
+            for term in terms {
+                labels.push(Label {
+                    span: term.span,
+                    message: format!("{}：{}", term.label, term.value.normalize()),
+                });
+            }
+            for gap in gaps {
+                if let Some(span) = gap.span {
                     labels.push(Label {
-                        span: term.span,
-                        message: format!("{}：{}", term.label, term.value.normalize()),
+                        span,
+                        message: format!("{}：{}", gap.what, gap.why),
                     });
                 }
             }
@@ -264,6 +293,12 @@ impl RuleRun<'_, '_> {
         // one); its other cells are labels.
         let first_term = |v: &Value| match v {
             Value::Num(n) => n.terms.first().map(|t| t.span),
+            Value::Bounded(b) => b
+                .known
+                .terms
+                .first()
+                .map(|t| t.span)
+                .or_else(|| b.gaps.iter().find_map(|g| g.span)),
             other => self.span_of(other),
         };
         let primary = at
@@ -276,15 +311,25 @@ impl RuleRun<'_, '_> {
         labels.dedup_by(|a, b| a.span == b.span);
         labels.truncate(MAX_LABELS);
         let mut notes = Vec::new();
-        if let (Some(Value::Num(l)), Some(Value::Num(r))) = (&explain.lhs, &explain.rhs)
-            && (l.terms.len() > 1 || r.terms.len() > 1)
-        {
-            notes.push(format!(
-                "{}；{}；相差 {}",
-                l.arithmetic(),
-                r.arithmetic(),
-                (l.value - r.value).abs().normalize()
-            ));
+        match (&explain.lhs, &explain.rhs) {
+            (Some(Value::Num(l)), Some(Value::Num(r)))
+                if l.terms.len() > 1 || r.terms.len() > 1 =>
+            {
+                notes.push(format!(
+                    "{}；{}；相差 {}",
+                    l.arithmetic(),
+                    r.arithmetic(),
+                    (l.value - r.value).abs().normalize()
+                ));
+            }
+            (Some(l), Some(r)) if l.gaps().is_some() || r.gaps().is_some() => {
+                notes.push(format!(
+                    "{}；{}；空白单元格按不小于 0 的件数计，两边仍不可能相等",
+                    terms_text(l),
+                    terms_text(r)
+                ));
+            }
+            _ => {}
         }
         Finding {
             code: self.rule.code.clone(),
@@ -316,14 +361,23 @@ impl RuleRun<'_, '_> {
                         Some(Value::Num(n)) => Some(n.clone()),
                         _ => None,
                     };
+                    let bounded = |v: &Option<Value>| match v {
+                        Some(v @ Value::Bounded(_)) => Some(terms_text(v)),
+                        _ => None,
+                    };
                     let text = match special {
                         Special::Lhs => explain.lhs.as_ref().map(|v| self.display(v)),
                         Special::Rhs => explain.rhs.as_ref().map(|v| self.display(v)),
-                        Special::LhsTerms => num(&explain.lhs).map(|n| n.arithmetic()),
-                        Special::RhsTerms => num(&explain.rhs).map(|n| n.arithmetic()),
+                        Special::LhsTerms => num(&explain.lhs)
+                            .map(|n| n.arithmetic())
+                            .or_else(|| bounded(&explain.lhs)),
+                        Special::RhsTerms => num(&explain.rhs)
+                            .map(|n| n.arithmetic())
+                            .or_else(|| bounded(&explain.rhs)),
                         Special::Diff => num(&explain.lhs)
                             .zip(num(&explain.rhs))
-                            .map(|(a, b)| (a.value - b.value).abs().normalize().to_string()),
+                            .map(|(a, b)| (a.value - b.value).abs().normalize().to_string())
+                            .or_else(|| least_difference(&explain.lhs, &explain.rhs)),
                         Special::Year => self.ctx.year.map(|y| y.to_string()),
                     };
                     out.push_str(&text.unwrap_or_else(|| "?".to_owned()));
@@ -343,6 +397,17 @@ impl RuleRun<'_, '_> {
             Value::Missing(gaps) => gaps
                 .first()
                 .map_or_else(|| "缺失".to_owned(), |g| format!("{}（{}）", g.what, g.why)),
+            Value::Bounded(b) if b.known.terms.is_empty() && b.gaps.len() == 1 => {
+                format!("{}（{}）", b.gaps[0].what, b.gaps[0].why)
+            }
+            Value::Bounded(b) => {
+                let blanks = format!("（含 {} 个空白单元格）", b.gaps.len());
+                match (b.low, b.high) {
+                    (Some(l), None) => format!("至少 {}{blanks}", l.normalize()),
+                    (None, Some(h)) => format!("至多 {}{blanks}", h.normalize()),
+                    _ => format!("{}{blanks}", b.range_text().trim_start()),
+                }
+            }
             Value::Str(s) => s.clone(),
             Value::Text(_) => "正文".to_owned(),
             Value::Match(m) => m.text.clone(),
@@ -494,8 +559,8 @@ impl RuleRun<'_, '_> {
             _ => match self.eval(expr) {
                 Value::Bool(true) => Truth::True,
                 Value::Bool(false) | Value::None => Truth::False,
-                Value::Missing(gaps) => Truth::Unknown(gaps),
-                other => Truth::Unknown(vec![self.type_gap("a truth value", &other)]),
+                Value::Missing(gaps) | Value::Bounded(Bounded { gaps, .. }) => Truth::Unknown(gaps),
+                other => Truth::Unknown(vec![self.type_gap("真假值", &other)]),
             },
         }
     }
@@ -503,7 +568,7 @@ impl RuleRun<'_, '_> {
     fn type_gap(&self, wanted: &str, got: &Value) -> Gap {
         Gap {
             what: format!("规则 {}", self.rule.code),
-            why: format!("expected {wanted}, got {}", got.type_name()),
+            why: format!("规则要求{wanted}，实际是{}", got.type_name()),
             span: None,
         }
     }
@@ -561,6 +626,9 @@ impl RuleRun<'_, '_> {
                         })
                         .collect(),
                 }),
+                Value::Bounded(b) => {
+                    arithmetic(BinOp::Sub, Value::number(Decimal::ZERO), Value::Bounded(b))
+                }
                 other => other,
             },
             ExprKind::Binary(op, a, b) => {
@@ -585,7 +653,7 @@ impl RuleRun<'_, '_> {
             ColSel::Expr(e) => match self.eval(e) {
                 Value::Column(t, c) if t == table => vec![c],
                 other => {
-                    return Value::Missing(vec![self.type_gap("a column of this table", &other)]);
+                    return Value::Missing(vec![self.type_gap("本表的列", &other)]);
                 }
             },
         };
@@ -613,7 +681,7 @@ impl RuleRun<'_, '_> {
             Value::Row(t, r) if t == table => vec![r],
             Value::Group(t, g) if t == table => def.groups[g].rows.clone(),
             other => {
-                return Value::Missing(vec![self.type_gap("a row of this table", &other)]);
+                return Value::Missing(vec![self.type_gap("本表的行", &other)]);
             }
         };
         let bound = self.ctx.table(table);
@@ -689,6 +757,10 @@ impl RuleRun<'_, '_> {
                 Some(found) => Value::Bool(found.standard),
                 None => Value::None,
             },
+            (Value::Section(s), "known") => match &ctx.sections[*s] {
+                Some(found) => Value::Bool(found.known),
+                None => Value::None,
+            },
             (Value::Section(s), "number") => {
                 Value::number(Decimal::from(ctx.pack.sections[*s].number))
             }
@@ -721,10 +793,10 @@ impl RuleRun<'_, '_> {
             (Value::List(items), "count") => Value::number(Decimal::from(items.len())),
             (Value::Match(m), "text") => Value::Str(m.text.clone()),
             (Value::None, _) => Value::None,
-            (Value::Missing(_), _) => base,
+            (Value::Missing(_) | Value::Bounded(_), _) => base,
             _ => Value::Missing(vec![Gap {
                 what: format!("规则 {}", self.rule.code),
-                why: format!("{} has no field `{field}`", base.type_name()),
+                why: format!("{}没有字段「{field}」", base.type_name()),
                 span: None,
             }]),
         }
@@ -744,11 +816,11 @@ fn single_or_list(mut values: Vec<Value>, list: bool) -> Value {
 fn cell_value(cell: Option<&CellRef>, label: &str, what: impl FnOnce() -> String) -> Value {
     let Some(cell) = cell else {
         // The row has no field at all in this column: an export dropped its empty cell.
-        return Value::Missing(vec![Gap {
+        return Value::Bounded(Bounded::blank(Gap {
             what: what(),
             why: "空白".to_owned(),
             span: None,
-        }]);
+        }));
     };
     if cell.malformed {
         return Value::Missing(vec![Gap {
@@ -768,16 +840,17 @@ fn cell_value(cell: Option<&CellRef>, label: &str, what: impl FnOnce() -> String
                 unit: q.unit,
             }],
         }),
-        CellValue::Blank => Value::Missing(vec![Gap {
+        // Blank is not zero, but a blank count is some count: [0, ∞).
+        CellValue::Blank => Value::Bounded(Bounded::blank(Gap {
             what: what(),
             why: "空白".to_owned(),
             span: Some(cell.span),
-        }]),
-        CellValue::NotApplicable { mark } => Value::Missing(vec![Gap {
+        })),
+        CellValue::NotApplicable { mark } => Value::Bounded(Bounded::blank(Gap {
             what: what(),
             why: format!("填写为「{mark}」"),
             span: Some(cell.span),
-        }]),
+        })),
         CellValue::Text { text } => Value::Missing(vec![Gap {
             what: what(),
             why: format!("不是数字：{text}"),
@@ -786,14 +859,70 @@ fn cell_value(cell: Option<&CellRef>, label: &str, what: impl FnOnce() -> String
     }
 }
 
+/// A side of a comparison as arithmetic, blanks included (`261 + 12 + 空白 ≥ 273`).
+fn terms_text(value: &Value) -> String {
+    match value {
+        Value::Num(n) => n.arithmetic(),
+        Value::Bounded(b) => b.arithmetic(),
+        Value::Missing(gaps) => gaps
+            .first()
+            .map_or_else(|| "缺失".to_owned(), |g| format!("{}（{}）", g.what, g.why)),
+        _ => "?".to_owned(),
+    }
+}
+
+/// How far apart two ranges are at least (`至少 3`), when one side is only partly known.
+fn least_difference(a: &Option<Value>, b: &Option<Value>) -> Option<String> {
+    let a = as_bounded(a.clone()?).ok()?;
+    let b = as_bounded(b.clone()?).ok()?;
+    let gap = match (a.low, a.high, b.low, b.high) {
+        (Some(al), _, _, Some(bh)) if al > bh => al - bh,
+        (_, Some(ah), Some(bl), _) if bl > ah => bl - ah,
+        _ => return None,
+    };
+    Some(format!("至少 {}", gap.normalize()))
+}
+
+/// A number as a range: exact numbers are `[v, v]`; blank counts and sums with them are
+/// bounded; anything else is not a number.
+fn as_bounded(value: Value) -> Result<Bounded, Value> {
+    match value {
+        Value::Num(n) => Ok(Bounded {
+            low: Some(n.value),
+            high: Some(n.value),
+            known: n,
+            gaps: Vec::new(),
+        }),
+        Value::Bounded(b) => Ok(b),
+        other => Err(other),
+    }
+}
+
+/// The gap recorded when a computation overflows (`Decimal` holds 28 digits).
+fn overflow_gap() -> Gap {
+    Gap {
+        what: "算式".to_owned(),
+        why: "数值过大，无法计算".to_owned(),
+        span: None,
+    }
+}
+
+/// `a ± b` on optional bounds (`None` is infinite); `None` also when it overflows.
+fn bound_add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+    a?.checked_add(b?)
+}
+
 fn arithmetic(op: BinOp, a: Value, b: Value) -> Value {
     match (a, b) {
         (Value::Num(a), Value::Num(b)) => {
             let value = match op {
-                BinOp::Add => a.value + b.value,
-                BinOp::Sub => a.value - b.value,
-                BinOp::Mul => a.value * b.value,
+                BinOp::Add => a.value.checked_add(b.value),
+                BinOp::Sub => a.value.checked_sub(b.value),
+                BinOp::Mul => a.value.checked_mul(b.value),
                 _ => unreachable!("only arithmetic operators reach here"),
+            };
+            let Some(value) = value else {
+                return Value::Missing(vec![overflow_gap()]);
             };
             let mut terms = a.terms;
             match op {
@@ -810,11 +939,23 @@ fn arithmetic(op: BinOp, a: Value, b: Value) -> Value {
             a.extend(b);
             Value::Missing(a)
         }
-        (Value::Missing(a), _) | (_, Value::Missing(a)) => Value::Missing(a),
+        (Value::Missing(mut a), other) | (other, Value::Missing(mut a)) => {
+            // The other side's unknown cells are worth naming too.
+            if let Some(more) = other.gaps() {
+                a.extend(more.iter().cloned());
+            }
+            Value::Missing(a)
+        }
+        (a @ (Value::Num(_) | Value::Bounded(_)), b @ (Value::Num(_) | Value::Bounded(_))) => {
+            let (Ok(a), Ok(b)) = (as_bounded(a), as_bounded(b)) else {
+                unreachable!("numbers and bounded numbers are ranges")
+            };
+            bounded_arithmetic(op, a, b)
+        }
         (a, b) => Value::Missing(vec![Gap {
             what: "算式".to_owned(),
             why: format!(
-                "cannot compute {} {} {}",
+                "无法计算{} {} {}",
                 a.type_name(),
                 op.symbol(),
                 b.type_name()
@@ -824,8 +965,86 @@ fn arithmetic(op: BinOp, a: Value, b: Value) -> Value {
     }
 }
 
+/// Interval arithmetic for sums and differences with blank counts. A product with an
+/// unknown factor is not assessable.
+fn bounded_arithmetic(op: BinOp, a: Bounded, b: Bounded) -> Value {
+    let mut gaps = a.gaps;
+    gaps.extend(b.gaps.iter().cloned());
+    let (low, high, known) = match op {
+        BinOp::Add => (
+            bound_add(a.low, b.low),
+            bound_add(a.high, b.high),
+            arithmetic(op, Value::Num(a.known), Value::Num(b.known)),
+        ),
+        BinOp::Sub => (
+            bound_add(a.low, b.high.map(|h| -h)),
+            bound_add(a.high, b.low.map(|l| -l)),
+            arithmetic(op, Value::Num(a.known), Value::Num(b.known)),
+        ),
+        _ => return Value::Missing(gaps),
+    };
+    match known {
+        Value::Num(known) => Value::Bounded(Bounded {
+            known,
+            low,
+            high,
+            gaps,
+        }),
+        Value::Missing(more) => {
+            gaps.extend(more);
+            Value::Missing(gaps)
+        }
+        _ => Value::Missing(gaps),
+    }
+}
+
+/// Compares two ranges: decided when they cannot overlap (or both are exact), else unknown.
+fn compare_bounded(op: BinOp, a: &Bounded, b: &Bounded, tolerance: Decimal) -> Truth {
+    let unknown = || {
+        let mut gaps = a.gaps.clone();
+        gaps.extend(b.gaps.iter().cloned());
+        Truth::Unknown(gaps)
+    };
+    // a is surely below b when a's highest is below b's lowest (beyond the tolerance).
+    let below = |x: &Bounded, y: &Bounded| match (x.high, y.low) {
+        (Some(h), Some(l)) => h + tolerance < l,
+        _ => false,
+    };
+    let a_below = below(a, b);
+    let b_below = below(b, a);
+    // Neither can be below the other: a's lowest ≥ b's highest and vice versa.
+    let not_below = |x: &Bounded, y: &Bounded| match (x.low, y.high) {
+        (Some(l), Some(h)) => l + tolerance >= h,
+        _ => false,
+    };
+    let a_not_below = not_below(a, b);
+    let b_not_below = not_below(b, a);
+    let decided = |holds: bool| if holds { Truth::True } else { Truth::False };
+    match op {
+        BinOp::Eq if a_below || b_below => Truth::False,
+        BinOp::Ne if a_below || b_below => Truth::True,
+        BinOp::Lt if a_below => Truth::True,
+        BinOp::Lt if a_not_below => Truth::False,
+        BinOp::Gt if b_below => Truth::True,
+        BinOp::Gt if b_not_below => Truth::False,
+        BinOp::Le if b_below => Truth::False,
+        BinOp::Le if b_not_below => Truth::True,
+        BinOp::Ge if a_below => Truth::False,
+        BinOp::Ge if a_not_below => Truth::True,
+        // Only reached when the ranges touch; equal when both are the same point.
+        BinOp::Eq | BinOp::Ne if a_not_below && b_not_below => decided(op == BinOp::Eq),
+        _ => unknown(),
+    }
+}
+
 fn compare(op: BinOp, a: &Value, b: &Value, tolerance: Decimal) -> Truth {
     use std::cmp::Ordering;
+    if matches!(a, Value::Bounded(_)) || matches!(b, Value::Bounded(_)) {
+        let as_range = |v: &Value| as_bounded(v.clone()).ok();
+        if let (Some(x), Some(y)) = (as_range(a), as_range(b)) {
+            return compare_bounded(op, &x, &y, tolerance);
+        }
+    }
     let ordering: Option<Ordering> = match (a, b) {
         (Value::Missing(x), Value::Missing(y)) => {
             let mut gaps = x.clone();
@@ -833,6 +1052,9 @@ fn compare(op: BinOp, a: &Value, b: &Value, tolerance: Decimal) -> Truth {
             return Truth::Unknown(gaps);
         }
         (Value::Missing(x), _) | (_, Value::Missing(x)) => return Truth::Unknown(x.clone()),
+        (Value::Bounded(x), _) | (_, Value::Bounded(x)) => {
+            return Truth::Unknown(x.gaps.clone());
+        }
         (Value::Num(x), Value::Num(y)) => {
             if (x.value - y.value).abs() <= tolerance {
                 Some(Ordering::Equal)
@@ -866,4 +1088,66 @@ fn compare(op: BinOp, a: &Value, b: &Value, tolerance: Decimal) -> Truth {
         _ => false,
     };
     if holds { Truth::True } else { Truth::False }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(v: i64) -> Value {
+        Value::number(Decimal::from(v))
+    }
+
+    fn blank() -> Value {
+        Value::Bounded(Bounded::blank(Gap {
+            what: "表三「某」行".to_owned(),
+            why: "空白".to_owned(),
+            span: None,
+        }))
+    }
+
+    fn sum(values: Vec<Value>) -> Value {
+        values
+            .into_iter()
+            .fold(num(0), |acc, v| arithmetic(BinOp::Add, acc, v))
+    }
+
+    #[test]
+    fn filled_parts_beyond_the_total_are_false_even_with_blanks() {
+        let parts = sum(vec![num(261), num(12), num(1), num(1), blank(), blank()]);
+        assert!(compare(BinOp::Eq, &parts, &num(272), Decimal::ZERO).is(false));
+    }
+
+    #[test]
+    fn blanks_that_could_make_up_the_difference_are_unknown() {
+        let parts = sum(vec![num(261), blank()]);
+        assert!(matches!(
+            compare(BinOp::Eq, &parts, &num(272), Decimal::ZERO),
+            Truth::Unknown(_)
+        ));
+        // A blank total is ≥ 0, so `total ≥ 0` holds and `total < 0` fails.
+        assert!(compare(BinOp::Ge, &blank(), &num(0), Decimal::ZERO).is(true));
+        assert!(compare(BinOp::Lt, &blank(), &num(0), Decimal::ZERO).is(false));
+    }
+
+    #[test]
+    fn differences_reverse_the_bounds() {
+        // 10 - blank ≤ 10, so it can never equal 11.
+        let d = arithmetic(BinOp::Sub, num(10), blank());
+        assert!(compare(BinOp::Eq, &d, &num(11), Decimal::ZERO).is(false));
+        assert!(matches!(
+            compare(BinOp::Eq, &d, &num(3), Decimal::ZERO),
+            Truth::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn overflow_is_not_assessable_not_a_panic() {
+        let huge = Value::number(Decimal::MAX);
+        let v = arithmetic(BinOp::Add, huge.clone(), huge);
+        let Value::Missing(gaps) = v else {
+            panic!("overflow must be missing")
+        };
+        assert_eq!(gaps[0].why, "数值过大，无法计算");
+    }
 }

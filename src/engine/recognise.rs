@@ -12,6 +12,10 @@ use std::sync::LazyLock;
 
 use super::value::Match;
 
+pub mod period;
+
+pub use period::PeriodStatement;
+
 macro_rules! pattern {
     ($name:ident, $re:expr) => {
         static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($re).expect("valid pattern"));
@@ -37,6 +41,12 @@ pattern!(
     PLACEHOLDER,
     r"[XＸ]{2,}|[×ｘ]{2,}|（\s*）|\(\s*\)|〔\s*〕|【\s*】|[\p{Han}]( {2,}|　+)(?:条|件|个|次|篇|项|家|人)"
 );
+pattern!(SINGLE_X, r"[XＸ×][件条个次篇项家人]");
+pattern!(
+    UNIT_WITHOUT_NUMBER,
+    r"(?:共|累计|合计|发布|处理|收到|受理|办理|新增|制发|废止|接待|举办|开展|更新|信息)(?:件|条|篇|项|场|期|人次)"
+);
+pattern!(COUNT_OF_PARTS, r"等个(?:部分|方面)|共个(?:部分|方面)");
 pattern!(
     PUBLISHED_LABEL,
     r"(?:发布日期|公开日期|成文日期|发文日期|印发日期|发布时间)\s*[:：]?\s*"
@@ -145,13 +155,34 @@ pub fn find_in(
     found
 }
 
-/// Template text left unfilled.
+/// Template text left unfilled: the fixed forms of [`PLACEHOLDER`], a single `X` before a
+/// unit (`X件`), and a count word followed directly by its unit with no number between
+/// (`共处理件，`, `微博发布信息条。`, `等个部分`).
 #[must_use]
 pub fn placeholders(text: &str) -> Vec<(usize, usize)> {
-    PLACEHOLDER
+    let mut found: Vec<(usize, usize)> = PLACEHOLDER
         .find_iter(text)
         .map(|m| (m.start(), m.end()))
-        .collect()
+        .collect();
+    for m in SINGLE_X.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        if !before.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            found.push((m.start(), m.end()));
+        }
+    }
+    for m in UNIT_WITHOUT_NUMBER.find_iter(text) {
+        // Only where the clause ends right after the unit: `处理件数`, `信息条目` are words.
+        let after = text[m.end()..].chars().next();
+        if after.is_none_or(|c| "，,。；;、）)：:".contains(c)) {
+            found.push((m.start(), m.end()));
+        }
+    }
+    for m in COUNT_OF_PARTS.find_iter(text) {
+        found.push((m.start(), m.end()));
+    }
+    found.sort_unstable();
+    found.dedup_by(|b, a| b.0 < a.1);
+    found
 }
 
 fn paragraphs(document: &Document) -> impl Iterator<Item = (usize, &MappedText)> {
@@ -186,6 +217,207 @@ pub fn statistics_period(document: &Document) -> Option<(Date, Date, Span)> {
     }
     None
 }
+
+/// The statistics period as stated, read strictly: a well-formed range, or a malformed one
+/// with the reason. Spans are the source spans of the dates.
+#[must_use]
+pub fn period_statement(document: &Document) -> Option<(PeriodStatement, Span)> {
+    let texts: Vec<&MappedText> = paragraphs(document).map(|(_, t)| t).collect();
+    let (found, index) = period::statement(&texts)?;
+    let (a, b) = match &found {
+        PeriodStatement::Valid(_, _, r) | PeriodStatement::Malformed(_, _, r) => *r,
+    };
+    let span = texts[index].span_of(a, b)?;
+    Some((found, span))
+}
+
+// A stated total and its parts: `接待咨询215人次，其中现场180人次、电话40人次`.
+pattern!(
+    BREAKDOWN_TOTAL,
+    r"(\d+)\s*(人次|件|条|篇|个|项|家|场|期)[^。；;，,\d]{0,3}[，,]?\s*其中[，,：:]?"
+);
+pattern!(
+    BREAKDOWN_PART,
+    r"(\d+(?:\.\d+)?)\s*(人次|件|条|篇|个|项|家|场|期|%|％)"
+);
+// Words between parts that end the breakdown: a new total, a change, a share, another time.
+pattern!(
+    BREAKDOWN_END,
+    r"共|合计|累计|总计|办结|结转|另|此外|同比|较上年|增长|下降|减少|增加|占|上年|去年|以上|以下|超过|不足|近|约|余"
+);
+
+/// Breakdowns whose parts add up to more than their total (`215人次，其中现场180人次、电话40人次`):
+/// byte ranges of the whole statement. Parts are read in the same unit, within the sentence,
+/// until a word that starts another statement; a sum below the total is not reported (the
+/// parts need not be exhaustive).
+#[must_use]
+pub fn breakdowns_exceeding(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for caps in BREAKDOWN_TOTAL.captures_iter(text) {
+        let whole = caps.get(0).expect("group 0");
+        let (Ok(total), unit) = (caps[1].parse::<u64>(), &caps[2]) else {
+            continue;
+        };
+        let rest_end = text[whole.end()..]
+            .find(['。', '；', ';'])
+            .map_or(text.len(), |i| whole.end() + i);
+        let clause = &text[whole.end()..rest_end];
+        let mut sum: u64 = 0;
+        let mut parts = 0;
+        let mut end = whole.end();
+        let mut previous = 0;
+        for part in BREAKDOWN_PART.captures_iter(clause) {
+            let m = part.get(0).expect("group 0");
+            if BREAKDOWN_END.is_match(&clause[previous..m.start()]) {
+                break;
+            }
+            previous = m.end();
+            if &part[2] != unit {
+                break;
+            }
+            let Ok(value) = part[1].parse::<u64>() else {
+                break;
+            };
+            sum = sum.saturating_add(value);
+            parts += 1;
+            end = whole.end() + m.end();
+        }
+        if parts >= 2 && sum > total {
+            found.push((whole.start(), end));
+        }
+    }
+    found
+}
+
+// `予以公开及部分公开258件，占33.9%`, `不予公开 20 件（1.68%）`: a count of a result and its share.
+pattern!(
+    RESULT_SHARE,
+    r"((?:公开|提供|处理|答复)[^。；;，,\d]{0,6}?)(\d+)\s*件\s*[，,（(]\s*(?:占(?:比)?(?:为)?)?\s*(\d+(?:\.\d+)?)\s*[%％]"
+);
+
+/// A stated share of a result count that fits none of `bases` (to one unit of its last
+/// digit, rounded or truncated): byte range, the count, the share as written, and the share
+/// the first base gives.
+#[must_use]
+pub fn result_shares_off(
+    text: &str,
+    bases: &[rust_decimal::Decimal],
+) -> Vec<((usize, usize), u64, String, rust_decimal::Decimal)> {
+    use rust_decimal::Decimal;
+    let mut found = Vec::new();
+    let Some(&first) = bases.iter().find(|b| !b.is_zero()) else {
+        return found;
+    };
+    for caps in RESULT_SHARE.captures_iter(text) {
+        let (Ok(count), Ok(share)) = (caps[2].parse::<u64>(), caps[3].parse::<Decimal>()) else {
+            continue;
+        };
+        let decimals = caps[3].split('.').nth(1).map_or(0, str::len);
+        // One unit of the last written digit: 0.1 for `33.9`, 0.01 for `4.34`.
+        let unit = Decimal::new(1, u32::try_from(decimals.min(6)).unwrap_or(0));
+        let fits = |base: &Decimal| {
+            !base.is_zero()
+                && (Decimal::from(count) * Decimal::ONE_HUNDRED)
+                    .checked_div(*base)
+                    .is_some_and(|exact| (exact - share).abs() < unit)
+        };
+        if !bases.iter().any(fits) {
+            let start = caps.get(2).map_or(0, |m| m.start());
+            let end = caps.get(0).map_or(0, |m| m.end());
+            let exact = (Decimal::from(count) * Decimal::ONE_HUNDRED)
+                .checked_div(first)
+                .unwrap_or_default()
+                .round_dp(2);
+            found.push(((start, end), count, caps[3].to_owned(), exact));
+        }
+    }
+    found
+}
+
+// `全文包括总体情况、……和其他需要报告的事项等六个部分`: the list and the announced count.
+pattern!(
+    ANNOUNCED_PARTS,
+    r"(?:包括|分为|包含|涵盖|由|共分)([^。；;]{4,300}?)(?:等|共)?\s*([一二三四五六七八九十]|\d{1,2})\s*个?(?:部分|方面)"
+);
+
+/// The six parts' topics, as a preamble's list names them.
+const PART_TOPICS: [&[&str]; 6] = [
+    &["总体情况", "基本情况", "概述"],
+    &["主动公开"],
+    &["申请"],
+    &["复议", "诉讼"],
+    &["问题", "改进", "整改"],
+    &["其他需要报告", "其他事项"],
+];
+
+/// A preamble that announces a number of parts other than the number of parts it lists
+/// (`……等六个部分` after listing five): the byte range of the statement, the announced and
+/// the listed count. Only lists naming at least three of the six parts count.
+#[must_use]
+pub fn announced_parts_mismatch(text: &str) -> Option<((usize, usize), u32, u32)> {
+    let caps = ANNOUNCED_PARTS.captures(text)?;
+    let list = caps.get(1)?.as_str();
+    let announced_text = caps.get(2)?.as_str();
+    let announced = announced_text
+        .parse::<u32>()
+        .ok()
+        .or_else(|| crate::document::normalize::chinese_number(announced_text))?;
+    let topics = PART_TOPICS
+        .iter()
+        .filter(|words| words.iter().any(|w| list.contains(w)))
+        .count();
+    // Items beyond the six topics: list entries (split on 、，和 及) naming none of them.
+    let extra = list
+        .split(['、', '，', ',', '；', '和', '及'])
+        .filter(|item| {
+            let item = item.trim();
+            item.chars().count() >= 4
+                && (item.ends_with("情况") || item.ends_with("建设") || item.ends_with("事项"))
+                && !PART_TOPICS
+                    .iter()
+                    .flat_map(|ws| ws.iter())
+                    .any(|w| item.contains(w))
+        })
+        .count();
+    let listed = u32::try_from(topics + extra).ok()?;
+    let whole = caps.get(0)?;
+    (topics >= 3 && listed != announced).then_some((
+        (whole.start(), whole.end()),
+        announced,
+        listed,
+    ))
+}
+
+/// The level of the organ named in the title, for the 条例 第四十九条 deadline.
+#[must_use]
+pub fn agency_level(agency: &str) -> Option<&'static str> {
+    let name: String = agency.chars().filter(|c| !c.is_whitespace()).collect();
+    if name.is_empty() {
+        return None;
+    }
+    // The general office of a government is one of its departments.
+    if name.ends_with("办公室") || name.ends_with("办公厅") {
+        return Some(AGENCY_DEPARTMENT);
+    }
+    if name.ends_with("街道办事处")
+        || name.ends_with("乡人民政府")
+        || name.ends_with("镇人民政府")
+        || name.ends_with("街道")
+    {
+        return Some(AGENCY_TOWNSHIP);
+    }
+    if name.ends_with("人民政府") {
+        return Some(AGENCY_GOVERNMENT);
+    }
+    Some(AGENCY_DEPARTMENT)
+}
+
+/// A county-or-above government's own report: due 31 March.
+pub const AGENCY_GOVERNMENT: &str = "县级以上人民政府";
+/// A department of a government (its general office included): due 31 January.
+pub const AGENCY_DEPARTMENT: &str = "政府部门";
+/// A township government or street office: due 31 January.
+pub const AGENCY_TOWNSHIP: &str = "乡镇人民政府、街道办事处";
 
 /// The report's own date (publication or signing).
 #[must_use]
@@ -282,6 +514,77 @@ mod tests {
     }
 
     #[test]
+    fn breakdowns_that_exceed_their_total() {
+        let text = "接待咨询215人次，其中现场180人次、电话40人次。";
+        let found: Vec<&str> = breakdowns_exceeding(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(found, ["215人次，其中现场180人次、电话40人次"]);
+        for fine in [
+            "接待咨询215人次，其中现场180人次、电话35人次。",
+            "共受理申请749件，其中自然人申请741件，法人或其他组织申请8件；共办理718件。",
+            "发布信息393件，其中政策文件200件，同比增长300件。",
+            "受理10件，其中予以公开6件（60%），其他4件。",
+            "收到12件，其中自然人10件。",
+        ] {
+            assert!(breakdowns_exceeding(fine).is_empty(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn announced_parts_against_the_list() {
+        let six = "全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况和其他需要报告的事项等六个部分。";
+        assert!(announced_parts_mismatch(six).is_none());
+        let five = six.replace("、存在的主要问题及改进情况", "");
+        assert_eq!(
+            announced_parts_mismatch(&five).map(|m| (m.1, m.2)),
+            Some((6, 5))
+        );
+        let seven = six.replace(
+            "和其他需要报告的事项等六个部分",
+            "、政府信息公开平台建设情况和其他需要报告的事项等六个部分",
+        );
+        assert_eq!(
+            announced_parts_mismatch(&seven).map(|m| (m.1, m.2)),
+            Some((6, 7))
+        );
+        assert!(announced_parts_mismatch("工作分为三个方面。").is_none());
+    }
+
+    #[test]
+    fn result_shares_against_their_base() {
+        use rust_decimal::Decimal;
+        let base = [Decimal::from(805)];
+        let text = "予以公开及部分公开258件，占33.9%；不予公开35件，占4.34%；因本机关不掌握等原因无法提供265件，占32.9%。";
+        let off: Vec<(u64, String)> = result_shares_off(text, &base)
+            .into_iter()
+            .map(|(_, n, p, _)| (n, p))
+            .collect();
+        assert_eq!(off, [(258, "33.9".to_owned())]);
+        let fine = "予以公开及部分公开 208 件（17.46%），不予公开 20 件（1.68%）";
+        assert!(result_shares_off(fine, &[Decimal::from(1191)]).is_empty());
+    }
+
+    #[test]
+    fn agency_levels_follow_the_title() {
+        assert_eq!(agency_level("沭阳县人民政府"), Some(AGENCY_GOVERNMENT));
+        assert_eq!(
+            agency_level("淮安市洪泽区人民政府"),
+            Some(AGENCY_GOVERNMENT)
+        );
+        assert_eq!(
+            agency_level("上海市人民政府办公厅"),
+            Some(AGENCY_DEPARTMENT)
+        );
+        assert_eq!(agency_level("某县人民政府办公室"), Some(AGENCY_DEPARTMENT));
+        assert_eq!(agency_level("沭阳县发展和改革局"), Some(AGENCY_DEPARTMENT));
+        assert_eq!(agency_level("某县城关镇人民政府"), Some(AGENCY_TOWNSHIP));
+        assert_eq!(agency_level("某区新华街道办事处"), Some(AGENCY_TOWNSHIP));
+        assert_eq!(agency_level(" "), None);
+    }
+
+    #[test]
     fn placeholder_forms() {
         let text = "2020 年主动公开信息  条，XX局，电子版可从（）下载，××年。";
         let found: Vec<&str> = placeholders(text)
@@ -290,5 +593,21 @@ mod tests {
             .collect();
         assert_eq!(found, ["息  条", "XX", "（）", "××"]);
         assert!(placeholders("2020 年市商务局未收到申请。").is_empty());
+        let text = "微博发布信息条，共处理件。报告分为总体情况等个部分。办结X件。";
+        let found: Vec<&str> = placeholders(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(found, ["信息条", "处理件", "等个部分", "X件"]);
+        // Words, not holes: a count word followed by more text, a unit after a number.
+        for fine in [
+            "统计处理件数。",
+            "信息条目齐全。",
+            "共处理3件，",
+            "涉及商业秘密等个人隐私。",
+            "Box件",
+        ] {
+            assert!(placeholders(fine).is_empty(), "{fine}");
+        }
     }
 }

@@ -55,6 +55,73 @@ pub struct Match {
     pub span: Span,
 }
 
+/// A number known only to lie between two bounds, and what is known of it.
+///
+/// A blank count cell is `[0, ∞)`; `261 + 12 + blank` is `[273, ∞)`. Comparisons on bounds
+/// decide when the ranges cannot meet (`[275, ∞) == 272` is false) and stay not assessable
+/// otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bounded {
+    /// The cells that are known, summed (`value` is their sum).
+    pub known: Num,
+    /// The lowest possible value (`None`: no lower bound).
+    pub low: Option<Decimal>,
+    /// The highest possible value (`None`: no upper bound).
+    pub high: Option<Decimal>,
+    /// The cells that are not known, and why.
+    pub gaps: Vec<Gap>,
+}
+
+impl Bounded {
+    /// A blank count cell: any non-negative number.
+    #[must_use]
+    pub fn blank(gap: Gap) -> Self {
+        Self {
+            known: Num {
+                value: Decimal::ZERO,
+                terms: Vec::new(),
+            },
+            low: Some(Decimal::ZERO),
+            high: None,
+            gaps: vec![gap],
+        }
+    }
+
+    /// `261 + 12 + 空白 + 空白 ≥ 273`: the known cells, a word per unknown one, and the bound.
+    #[must_use]
+    pub fn arithmetic(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for (i, term) in self.known.terms.iter().enumerate() {
+            let v = term.value.normalize().to_string();
+            parts.push(match (i, term.negated) {
+                (0, true) => format!("-{v}"),
+                (0, false) => v,
+                (_, true) => format!(" - {v}"),
+                (_, false) => format!(" + {v}"),
+            });
+        }
+        for _ in &self.gaps {
+            parts.push(if parts.is_empty() {
+                "空白".to_owned()
+            } else {
+                " + 空白".to_owned()
+            });
+        }
+        format!("{}{}", parts.concat(), self.range_text())
+    }
+
+    /// `≥ 273`, `≤ 5`, `在 3 与 8 之间`, or nothing when nothing is known.
+    #[must_use]
+    pub fn range_text(&self) -> String {
+        match (self.low, self.high) {
+            (Some(l), Some(h)) => format!(" 在 {} 与 {} 之间", l.normalize(), h.normalize()),
+            (Some(l), None) => format!(" ≥ {}", l.normalize()),
+            (None, Some(h)) => format!(" ≤ {}", h.normalize()),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 /// A runtime value.
 #[derive(Clone, Debug)]
 pub enum Value {
@@ -66,6 +133,9 @@ pub enum Value {
     Num(Num),
     /// A value that should be there but is not.
     Missing(Vec<Gap>),
+    /// A count known only to lie in a range: a blank count cell, or a sum or difference
+    /// with one (blank is not zero, but a blank count is in [0, ∞)).
+    Bounded(Bounded),
     /// A string from the rule file.
     Str(String),
     /// Text of the report: paragraph block indices.
@@ -109,26 +179,37 @@ impl Value {
         })
     }
 
-    /// The type name shown in error messages.
+    /// The missing parts of a value that is not (fully) known, if it is one.
+    #[must_use]
+    pub fn gaps(&self) -> Option<&[Gap]> {
+        match self {
+            Self::Missing(gaps) => Some(gaps),
+            Self::Bounded(b) => Some(&b.gaps),
+            _ => None,
+        }
+    }
+
+    /// The kind of value, in Chinese: it can reach a report's author in a not-assessable reason.
     #[must_use]
     pub fn type_name(&self) -> &'static str {
         match self {
-            Self::None => "none",
-            Self::Bool(_) => "a truth value",
-            Self::Num(_) => "a number",
-            Self::Missing(_) => "a missing value",
-            Self::Str(_) => "a string",
-            Self::Text(_) => "report text",
-            Self::Match(_) => "a text match",
-            Self::Date(..) => "a date",
-            Self::Period { .. } => "a period",
-            Self::Column(..) => "a column",
-            Self::Row(..) => "a row",
-            Self::Group(..) => "a group of rows",
-            Self::Section(_) => "a section",
-            Self::Table(_) => "a table",
-            Self::Regex(_) => "a regular expression",
-            Self::List(_) => "a list",
+            Self::None => "空值",
+            Self::Bool(_) => "真假值",
+            Self::Num(_) => "数值",
+            Self::Missing(_) => "缺失值",
+            Self::Bounded(_) => "部分已知的数值",
+            Self::Str(_) => "字符串",
+            Self::Text(_) => "报告正文",
+            Self::Match(_) => "正文片段",
+            Self::Date(..) => "日期",
+            Self::Period { .. } => "期间",
+            Self::Column(..) => "表格列",
+            Self::Row(..) => "表格行",
+            Self::Group(..) => "行组",
+            Self::Section(_) => "报告部分",
+            Self::Table(_) => "表格",
+            Self::Regex(_) => "正则表达式",
+            Self::List(_) => "列表",
         }
     }
 
@@ -138,6 +219,13 @@ impl Value {
         match self {
             Self::Num(n) => n.terms.iter().map(|t| t.span).reduce(Span::cover),
             Self::Missing(gaps) => gaps.iter().find_map(|g| g.span),
+            Self::Bounded(b) => b
+                .known
+                .terms
+                .iter()
+                .map(|t| t.span)
+                .chain(b.gaps.iter().filter_map(|g| g.span))
+                .reduce(Span::cover),
             Self::Match(m) => Some(m.span),
             Self::Date(_, span) => *span,
             Self::Period { span, .. } => Some(*span),

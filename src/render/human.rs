@@ -4,6 +4,7 @@
 use super::window::Windowed;
 use super::{Emitter, UNREADABLE_CODE, UNREADABLE_NAME};
 use crate::diagnostic::{FileReport, FileStatus, Finding, Outcome, Severity, Summary};
+use crate::escape::{Escaped, visible};
 use crate::source::{Source, Span};
 use codespan_reporting::diagnostic::{Diagnostic, Label, LabelStyle};
 use codespan_reporting::files::{Error as FilesError, Files};
@@ -62,25 +63,27 @@ fn to_diagnostic_mapped(finding: &Finding, map: &dyn Fn(Span) -> Range<usize>) -
         Severity::Info => codespan_reporting::diagnostic::Severity::Note,
     };
     let mut labels = vec![Label::new(LabelStyle::Primary, (), map(finding.span))];
-    labels.extend(
-        finding
-            .labels
-            .iter()
-            .map(|l| Label::new(LabelStyle::Secondary, (), map(l.span)).with_message(&l.message)),
-    );
-    let mut notes = finding.notes.clone();
+    labels.extend(finding.labels.iter().map(|l| {
+        Label::new(LabelStyle::Secondary, (), map(l.span)).with_message(visible(&l.message))
+    }));
+    // Messages quote report text: escape what could drive the terminal.
+    let mut notes: Vec<String> = finding
+        .notes
+        .iter()
+        .map(|n| visible(n).into_owned())
+        .collect();
     if finding.outcome == Outcome::NotAssessable {
-        notes.insert(0, "无法核验（not assessable）".to_owned());
+        notes.insert(0, "无法核验".to_owned());
     }
     if let Some(help) = &finding.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", visible(help)));
     }
     if let Some(basis) = &finding.basis {
         notes.push(format!("依据: {basis}"));
     }
     Diagnostic::new(severity)
         .with_code(format!("{}/{}", finding.code, finding.name))
-        .with_message(&finding.message)
+        .with_message(visible(&finding.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -94,23 +97,36 @@ pub fn write_file(out: &mut dyn WriteColor, report: &FileReport) -> std::io::Res
     if let Some(error) = &report.error {
         let diagnostic: Diagnostic<()> = Diagnostic::error()
             .with_code(format!("{UNREADABLE_CODE}/{UNREADABLE_NAME}"))
-            .with_message(format!("{}: {error}", report.path));
+            .with_message(visible(&format!("{}: {error}", report.path)));
         let empty = Source::from_text(report.path.clone(), "");
         return emit(out, &config, &OneFile(&empty), &diagnostic);
     }
-    let Some(source) = &report.source else {
+    let Some(original) = &report.source else {
         return Ok(());
+    };
+    // Report text with control or bidi characters is shown through an escaped copy; spans
+    // move with the escapes. Nearly every file needs none, and then nothing is copied.
+    let escaped = Escaped::new(&original.text);
+    let escaped_source = escaped
+        .as_ref()
+        .map(|e| Source::from_text(original.name.clone(), e.text.clone()));
+    let source = escaped_source.as_ref().unwrap_or(original);
+    let shift = |span: Span| match &escaped {
+        Some(e) => Span::new(e.map(span.start as usize), e.map(span.end as usize)),
+        None => span,
     };
     for finding in &report.findings {
         let spans: Vec<Span> = std::iter::once(finding.span)
             .chain(finding.labels.iter().map(|l| l.span))
+            .map(shift)
             .collect();
         if Windowed::needed(source, &spans) {
             let view = Windowed::new(source, &spans);
-            let diagnostic = to_diagnostic_mapped(finding, &|span| view.map(span));
+            let diagnostic = to_diagnostic_mapped(finding, &|span| view.map(shift(span)));
             emit(out, &config, &view, &diagnostic)?;
         } else {
-            emit(out, &config, &OneFile(source), &to_diagnostic(finding))?;
+            let diagnostic = to_diagnostic_mapped(finding, &|span| shift(span).range());
+            emit(out, &config, &OneFile(source), &diagnostic)?;
         }
     }
     Ok(())
@@ -157,6 +173,35 @@ impl Emitter for Human {
     }
 }
 
+/// How many skipped files the summary names before it says "and N more".
+const SKIPPED_SHOWN: usize = 20;
+
+/// Names the files a walk passed over, and the configuration file used.
+fn write_skipped_and_config(out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+    if !summary.skipped.is_empty() {
+        let n = summary.skipped.len();
+        writeln!(
+            out,
+            "{n} {} skipped (not linted):",
+            if n == 1 {
+                "report file"
+            } else {
+                "report files"
+            }
+        )?;
+        for skipped in summary.skipped.iter().take(SKIPPED_SHOWN) {
+            writeln!(out, "  {}: {}", skipped.path, skipped.reason)?;
+        }
+        if n > SKIPPED_SHOWN {
+            writeln!(out, "  … and {} more", n - SKIPPED_SHOWN)?;
+        }
+    }
+    if let Some(config) = &summary.config {
+        writeln!(out, "configuration: {config}")?;
+    }
+    Ok(())
+}
+
 /// Writes the closing summary: file counts, then findings per rule.
 ///
 /// # Errors
@@ -177,6 +222,7 @@ pub fn write_summary(out: &mut dyn WriteColor, summary: &Summary) -> io::Result<
         ": {} clean, {} with errors, {} with warnings, {} unreadable",
         summary.clean, summary.with_errors, summary.with_warnings, summary.unreadable
     )?;
+    write_skipped_and_config(out, summary)?;
     let counts = summary.findings_by_severity;
     let total = counts.error + counts.warning + counts.info;
     if total == 0 {

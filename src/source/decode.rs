@@ -23,6 +23,10 @@ pub enum Encoding {
     Utf16Le,
     /// UTF-16 big endian (with BOM when detected).
     Utf16Be,
+    /// UTF-32 little endian (rare; some converters write it).
+    Utf32Le,
+    /// UTF-32 big endian.
+    Utf32Be,
     /// GB18030, a superset of GBK and GB2312.
     Gb18030,
 }
@@ -36,6 +40,8 @@ impl Encoding {
             Self::Utf8 { bom: true } => "utf-8-bom",
             Self::Utf16Le => "utf-16le",
             Self::Utf16Be => "utf-16be",
+            Self::Utf32Le => "utf-32le",
+            Self::Utf32Be => "utf-32be",
             Self::Gb18030 => "gb18030",
         }
     }
@@ -44,6 +50,7 @@ impl Encoding {
         match self {
             Self::Utf8 { bom: true } => 3,
             Self::Utf16Le | Self::Utf16Be => 2,
+            Self::Utf32Le | Self::Utf32Be => 4,
             Self::Utf8 { bom: false } | Self::Gb18030 => 0,
         }
     }
@@ -53,6 +60,7 @@ impl Encoding {
         match self {
             Self::Utf8 { .. } => text.len(),
             Self::Utf16Le | Self::Utf16Be => text.encode_utf16().count() * 2,
+            Self::Utf32Le | Self::Utf32Be => text.chars().count() * 4,
             Self::Gb18030 => text.chars().map(gb18030_len).sum(),
         }
     }
@@ -106,9 +114,11 @@ impl FromStr for Encoding {
             "utf-8-bom" | "utf8-bom" => Ok(Self::Utf8 { bom: true }),
             "utf-16le" | "utf16le" | "utf-16" => Ok(Self::Utf16Le),
             "utf-16be" | "utf16be" => Ok(Self::Utf16Be),
+            "utf-32le" | "utf32le" | "utf-32" => Ok(Self::Utf32Le),
+            "utf-32be" | "utf32be" => Ok(Self::Utf32Be),
             "gb18030" | "gbk" | "gb2312" | "cp936" => Ok(Self::Gb18030),
             other => Err(format!(
-                "unknown encoding `{other}`; expected one of utf-8, utf-16le, utf-16be, gb18030 (gbk)"
+                "unknown encoding `{other}`; expected one of utf-8, utf-16le, utf-16be, utf-32le, utf-32be, gb18030 (gbk)"
             )),
         }
     }
@@ -125,6 +135,19 @@ pub enum DecodeError {
     Binary {
         /// Offset of the first NUL byte.
         offset: usize,
+    },
+    /// A byte order mark that the bytes after it contradict (a UTF-16 BOM on UTF-8 text, a
+    /// UTF-8 BOM on UTF-16 text): read as the BOM says, the file would be garbage.
+    #[error(
+        "the file starts with a {bom} byte order mark, but the text after it is {actual}; re-save it without the mark or pass --encoding {actual_flag}"
+    )]
+    ContradictoryBom {
+        /// The encoding the BOM names.
+        bom: &'static str,
+        /// The encoding the content is in.
+        actual: &'static str,
+        /// The `--encoding` value for the content.
+        actual_flag: &'static str,
     },
     /// Bytes that are invalid in the chosen encoding.
     #[error("invalid {encoding} byte sequence at offset {offset}")]
@@ -153,22 +176,35 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encodin
         Encoding::Utf8 { bom } => bom,
         Encoding::Utf16Le => bytes.starts_with(b"\xFF\xFE"),
         Encoding::Utf16Be => bytes.starts_with(b"\xFE\xFF"),
+        Encoding::Utf32Le => bytes.starts_with(b"\xFF\xFE\0\0"),
+        Encoding::Utf32Be => bytes.starts_with(b"\0\0\xFE\xFF"),
         Encoding::Gb18030 => false,
     };
     let body = if has_bom { body } else { bytes };
     if body.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let rs_encoding = match encoding {
-        Encoding::Utf8 { .. } => encoding_rs::UTF_8,
-        Encoding::Utf16Le => encoding_rs::UTF_16LE,
-        Encoding::Utf16Be => encoding_rs::UTF_16BE,
-        Encoding::Gb18030 => encoding_rs::GB18030,
-    };
-    let text = decode_strict(rs_encoding, body).map_err(|offset| DecodeError::Malformed {
+    if has_bom && forced.is_none() {
+        check_bom_agrees(encoding, body)?;
+    }
+    let skipped = bytes.len() - body.len();
+    let malformed = |offset: usize| DecodeError::Malformed {
         encoding: encoding.name(),
-        offset: offset + (bytes.len() - body.len()),
-    })?;
+        offset: offset + skipped,
+    };
+    let text = match encoding {
+        Encoding::Utf32Le => decode_utf32(body, u32::from_le_bytes).map_err(malformed)?,
+        Encoding::Utf32Be => decode_utf32(body, u32::from_be_bytes).map_err(malformed)?,
+        _ => {
+            let rs_encoding = match encoding {
+                Encoding::Utf16Le => encoding_rs::UTF_16LE,
+                Encoding::Utf16Be => encoding_rs::UTF_16BE,
+                Encoding::Gb18030 => encoding_rs::GB18030,
+                _ => encoding_rs::UTF_8,
+            };
+            decode_strict(rs_encoding, body).map_err(malformed)?
+        }
+    };
     let encoding = match encoding {
         Encoding::Utf16Le | Encoding::Utf16Be if !has_bom => encoding,
         other => other,
@@ -176,9 +212,129 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encodin
     Ok((text, encoding))
 }
 
+/// A BOM is trusted only when the bytes after it could be in its encoding.
+fn check_bom_agrees(encoding: Encoding, body: &[u8]) -> Result<(), DecodeError> {
+    let has_nul = body.contains(&0);
+    let contradiction = match encoding {
+        // Text after a UTF-16 or UTF-32 BOM always has NULs (line breaks, digits); none at
+        // all, and valid UTF-8, means the BOM was stuck on a UTF-8 file.
+        Encoding::Utf16Le | Encoding::Utf16Be | Encoding::Utf32Le | Encoding::Utf32Be
+            if !has_nul && std::str::from_utf8(body).is_ok() =>
+        {
+            Some(("utf-8", "utf-8"))
+        }
+        // NULs on one side of each byte pair only: UTF-16 text behind a UTF-8 BOM.
+        Encoding::Utf8 { .. } if has_nul => {
+            let nuls = |parity: usize| {
+                body.iter()
+                    .skip(parity)
+                    .step_by(2)
+                    .filter(|&&b| b == 0)
+                    .count()
+            };
+            let (even, odd) = (nuls(0), nuls(1));
+            if odd >= 3 * even.max(1) {
+                Some(("utf-16le", "utf-16le"))
+            } else if even >= 3 * odd.max(1) {
+                Some(("utf-16be", "utf-16be"))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    match contradiction {
+        Some((actual, actual_flag)) => Err(DecodeError::ContradictoryBom {
+            bom: encoding.name().trim_end_matches("-bom"),
+            actual,
+            actual_flag,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Decodes UTF-32 code units; on failure, the offset of the first bad unit.
+fn decode_utf32(bytes: &[u8], unit: fn([u8; 4]) -> u32) -> Result<String, usize> {
+    if bytes.len() % 4 != 0 {
+        return Err(bytes.len() - bytes.len() % 4);
+    }
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for (i, chunk) in bytes.chunks_exact(4).enumerate() {
+        let value = unit([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        text.push(char::from_u32(value).ok_or(i * 4)?);
+    }
+    Ok(text)
+}
+
+/// UTF-32 without a BOM: every code unit of CJK or ASCII text has two zero high bytes.
+fn bomless_utf32(bytes: &[u8]) -> Option<Encoding> {
+    if bytes.len() < 8 || bytes.len() % 4 != 0 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let units = sample.len() / 4;
+    let zero_at = |k: usize| {
+        sample
+            .iter()
+            .skip(k)
+            .step_by(4)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    if zero_at(2) == units && zero_at(3) == units && zero_at(0) * 2 < units {
+        Some(Encoding::Utf32Le)
+    } else if zero_at(0) == units && zero_at(1) == units && zero_at(3) * 2 < units {
+        Some(Encoding::Utf32Be)
+    } else {
+        None
+    }
+}
+
+/// When bytes are almost all valid UTF-8 — many well-formed multi-byte characters and only a
+/// few bad bytes — the file is UTF-8 with damage, not GB18030: the error should name the
+/// first bad byte, instead of decoding the whole file as GB18030 and failing elsewhere.
+fn damaged_utf8(bytes: &[u8]) -> Option<DecodeError> {
+    let mut rest = bytes;
+    let mut consumed = 0;
+    let (mut good, mut bad) = (0usize, 0usize);
+    let mut first_bad = None;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                good += valid.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(error) => {
+                let valid_up_to = error.valid_up_to();
+                good += std::str::from_utf8(&rest[..valid_up_to])
+                    .map_or(0, |v| v.chars().filter(|c| !c.is_ascii()).count());
+                first_bad.get_or_insert(consumed + valid_up_to);
+                bad += 1;
+                let skip = valid_up_to + error.error_len().unwrap_or(rest.len() - valid_up_to);
+                consumed += skip;
+                rest = &rest[skip..];
+                if rest.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    // GB18030 text forms valid UTF-8 multi-byte sequences only by accident, a few at most.
+    (good >= 16 && bad * 50 <= good).then(|| DecodeError::Malformed {
+        encoding: "utf-8",
+        offset: first_bad.unwrap_or(0),
+    })
+}
+
 fn detect(bytes: &[u8]) -> Result<Encoding, DecodeError> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Ok(Encoding::Utf8 { bom: true });
+    }
+    if bytes.starts_with(b"\xFF\xFE\0\0") {
+        return Ok(Encoding::Utf32Le);
+    }
+    if bytes.starts_with(b"\0\0\xFE\xFF") {
+        return Ok(Encoding::Utf32Be);
     }
     if bytes.starts_with(b"\xFF\xFE") {
         return Ok(Encoding::Utf16Le);
@@ -189,7 +345,7 @@ fn detect(bytes: &[u8]) -> Result<Encoding, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    if let Some(guess) = bomless_utf16(bytes) {
+    if let Some(guess) = bomless_utf32(bytes).or_else(|| bomless_utf16(bytes)) {
         return Ok(guess);
     }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
@@ -197,6 +353,9 @@ fn detect(bytes: &[u8]) -> Result<Encoding, DecodeError> {
     }
     if std::str::from_utf8(bytes).is_ok() {
         return Ok(Encoding::Utf8 { bom: false });
+    }
+    if let Some(error) = damaged_utf8(bytes) {
+        return Err(error);
     }
     // Not UTF-8. Chinese government files that are not UTF-8 are almost always GBK/GB18030;
     // chardetng confirms, and anything else it proposes is still tried as UTF-8 so that the
@@ -311,6 +470,103 @@ mod tests {
                 encoding: "utf-8",
                 offset: 2
             }
+        );
+    }
+
+    #[test]
+    fn damaged_utf8_is_named_as_utf8_at_the_bad_byte() {
+        let text = "政府信息公开工作年度报告，统计期限为2020年1月1日至2020年12月31日。".repeat(4);
+        let mut bytes = text.into_bytes();
+        // Corrupt the second byte of a three-byte character in the middle of the file.
+        let at = bytes.len() / 2;
+        let at = (at..).find(|&i| bytes[i] >= 0xE0).unwrap() + 1;
+        bytes[at] = b'A';
+        assert_eq!(
+            decode(&bytes, None),
+            Err(DecodeError::Malformed {
+                encoding: "utf-8",
+                offset: at - 1
+            })
+        );
+    }
+
+    #[test]
+    fn gb18030_is_not_mistaken_for_damaged_utf8() {
+        let text = "政府信息公开工作年度报告，统计期限为2020年1月1日至2020年12月31日。".repeat(20);
+        let (gb, _, _) = encoding_rs::GB18030.encode(&text);
+        assert_eq!(decode(&gb, None).unwrap().1, Encoding::Gb18030);
+    }
+
+    #[test]
+    fn a_bom_that_the_content_contradicts_is_an_error() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend_from_slice("一、总体情况\n电话：0311-86689429\n".as_bytes());
+        let error = decode(&bytes, None).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                DecodeError::ContradictoryBom {
+                    bom: "utf-16le",
+                    actual: "utf-8",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("--encoding utf-8"), "{error}");
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(
+            "一、总体情况\n电话：0311-86689429\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        assert!(matches!(
+            decode(&bytes, None),
+            Err(DecodeError::ContradictoryBom {
+                bom: "utf-8",
+                actual: "utf-16le",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn utf32_with_and_without_bom() {
+        let text = "一、总体情况\n统计期限为2020年1月1日至12月31日\n";
+        let le: Vec<u8> = text
+            .chars()
+            .flat_map(|c| u32::from(c).to_le_bytes())
+            .collect();
+        let be: Vec<u8> = text
+            .chars()
+            .flat_map(|c| u32::from(c).to_be_bytes())
+            .collect();
+        let with_bom = |bom: &[u8], body: &[u8]| [bom, body].concat();
+        assert_eq!(
+            decode(&with_bom(b"\xFF\xFE\0\0", &le), None).unwrap(),
+            (text.to_owned(), Encoding::Utf32Le)
+        );
+        assert_eq!(
+            decode(&with_bom(b"\0\0\xFE\xFF", &be), None).unwrap(),
+            (text.to_owned(), Encoding::Utf32Be)
+        );
+        assert_eq!(
+            decode(&le, None).unwrap(),
+            (text.to_owned(), Encoding::Utf32Le)
+        );
+        assert_eq!(
+            decode(&be, None).unwrap(),
+            (text.to_owned(), Encoding::Utf32Be)
+        );
+        // A surrogate is not a character: the error names its offset.
+        let mut bad = le.clone();
+        bad[8..12].copy_from_slice(&0xD800u32.to_le_bytes());
+        assert_eq!(
+            decode(&bad, Some(Encoding::Utf32Le)),
+            Err(DecodeError::Malformed {
+                encoding: "utf-32le",
+                offset: 8
+            })
         );
     }
 

@@ -70,6 +70,39 @@ const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 /// encrypted (password-protected) `.docx`.
 const OLE_SIGNATURE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
+/// The first entry name that the ZIP central directory lists twice. Readers differ on which
+/// copy they take (unzip shows the first, the zip crate the last), so a package built to show
+/// one text to a person and another to regulint is refused. Zip64 archives, whose directory
+/// is located elsewhere, are not checked (no report is that large).
+fn duplicate_entry(bytes: &[u8]) -> Option<String> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    const ENTRY: &[u8] = b"PK\x01\x02";
+    let tail_start = bytes.len().saturating_sub(22 + usize::from(u16::MAX));
+    let eocd = tail_start + bytes[tail_start..].windows(4).rposition(|w| w == EOCD)?;
+    let u16_at = |at: usize| -> Option<usize> {
+        Some(usize::from(u16::from_le_bytes(
+            bytes.get(at..at + 2)?.try_into().ok()?,
+        )))
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        usize::try_from(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?)).ok()
+    };
+    let size = u32_at(eocd + 12)?;
+    let mut at = u32_at(eocd + 16)?;
+    let end = at.checked_add(size)?.min(bytes.len());
+    let mut seen = std::collections::HashSet::new();
+    while at + 46 <= end && bytes.get(at..at + 4)? == ENTRY {
+        let (name_len, extra_len, comment_len) =
+            (u16_at(at + 28)?, u16_at(at + 30)?, u16_at(at + 32)?);
+        let name = bytes.get(at + 46..at + 46 + name_len)?;
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    None
+}
+
 /// Reads a Word document into raw blocks. The returned source is `word/document.xml`.
 ///
 /// # Errors
@@ -557,6 +590,12 @@ fn extract_main_part(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
             ))
         }
     })?;
+    if let Some(name) = duplicate_entry(bytes) {
+        return Err(malformed(format!(
+            "the package has two entries named {name}; ZIP tools disagree on which one counts, \
+             so regulint reads neither"
+        )));
+    }
     let entry = archive.by_name(MAIN_PART).map_err(|e| match e {
         zip::result::ZipError::FileNotFound => malformed(format!(
             "the package has no {MAIN_PART}, so it is not a Word document (an .xlsx, .pptx \

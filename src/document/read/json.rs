@@ -194,6 +194,9 @@ impl Parser<'_> {
         let depth = self.enter(depth)?;
         self.pos += 1;
         let mut members: Vec<(String, Node)> = Vec::new();
+        // Keys seen so far, for the duplicate check in linear time (an object with 100,000
+        // keys must not take a quadratic scan).
+        let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -206,7 +209,7 @@ impl Parser<'_> {
             }
             let key_start = self.pos;
             let key = self.string()?.text;
-            if members.iter().any(|(k, _)| *k == key) {
+            if !keys.insert(key.clone()) {
                 self.pos = key_start;
                 return Err(self.error(format!("duplicate key {key:?}")));
             }

@@ -85,14 +85,19 @@ pub fn read(text: &str) -> Vec<RawBlock> {
 }
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for piece in text.split_inclusive('\n') {
-        let body = piece.trim_end_matches(['\n', '\r']);
-        lines.push(Line { text: body, start });
-        start += piece.len();
-    }
-    lines
+    // The same line ends as `Source` (LF, CRLF, lone CR), so line numbers agree.
+    let starts = crate::source::line_starts(text);
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            Line {
+                text: text[start..end].trim_end_matches(['\n', '\r']),
+                start,
+            }
+        })
+        .collect()
 }
 
 /// End of a run of lines matching `pred`, allowing single blank lines inside the run (PDF

@@ -4,9 +4,10 @@ use super::{RuleRun, arithmetic};
 use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date};
 use crate::dsl::ast::BinOp;
+use crate::engine::bind::CellRef;
 use crate::engine::builtins::Builtin;
 use crate::engine::recognise::{self, Recogniser};
-use crate::engine::value::{Gap, Match, Num, Term, Value};
+use crate::engine::value::{Bounded, Gap, Match, Num, Term, Value};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ impl RuleRun<'_, '_> {
                     .map(Value::Match)
                     .collect(),
             ),
-            None => Value::Missing(vec![self.type_gap("report text", text)]),
+            None => Value::Missing(vec![self.type_gap("报告正文", text)]),
         }
     }
 
@@ -67,13 +68,15 @@ impl RuleRun<'_, '_> {
             Builtin::Present => Value::Bool(match &args[0] {
                 Value::Section(s) => ctx.sections[*s].is_some(),
                 Value::Table(t) => ctx.table(*t).found(),
-                Value::None | Value::Missing(_) => false,
+                Value::None | Value::Missing(_) | Value::Bounded(_) => false,
                 Value::List(items) => !items.is_empty(),
                 _ => true,
             }),
             Builtin::Integer => match &args[0] {
                 Value::Num(n) => Value::Bool(n.value.fract().is_zero()),
-                Value::Missing(gaps) => Value::Missing(gaps.clone()),
+                Value::Missing(gaps) | Value::Bounded(Bounded { gaps, .. }) => {
+                    Value::Missing(gaps.clone())
+                }
                 _ => Value::Bool(false),
             },
             Builtin::Date => {
@@ -91,13 +94,7 @@ impl RuleRun<'_, '_> {
                     _ => {
                         let gaps: Vec<Gap> = args
                             .iter()
-                            .filter_map(|a| {
-                                if let Value::Missing(g) = a {
-                                    Some(g.clone())
-                                } else {
-                                    None
-                                }
-                            })
+                            .filter_map(|a| a.gaps().map(<[Gap]>::to_vec))
                             .flatten()
                             .collect();
                         if gaps.is_empty() {
@@ -125,7 +122,7 @@ impl RuleRun<'_, '_> {
                     }
                     None => Value::Text(Arc::new(Vec::new())),
                 },
-                other => Value::Missing(vec![self.type_gap("a section", other)]),
+                other => Value::Missing(vec![self.type_gap("报告部分", other)]),
             },
             Builtin::Find => {
                 let finder: Box<Finder> = match &args[1] {
@@ -141,7 +138,7 @@ impl RuleRun<'_, '_> {
                             return Value::Missing(vec![Gap {
                                 what: format!("规则 {}", self.rule.code),
                                 why: format!(
-                                    "unknown recogniser `{name}`; expected one of {}",
+                                    "没有名为「{name}」的识别器（可用：{}）",
                                     Recogniser::NAMES.join(", ")
                                 ),
                                 span: None,
@@ -150,7 +147,7 @@ impl RuleRun<'_, '_> {
                     },
                     other => {
                         return Value::Missing(vec![
-                            self.type_gap("a regex or recogniser name", other),
+                            self.type_gap("正则表达式或识别器名称", other),
                         ]);
                     }
                 };
@@ -171,7 +168,7 @@ impl RuleRun<'_, '_> {
             }
             Builtin::Stated => {
                 let Value::Regex(re) = &args[0] else {
-                    return Value::Missing(vec![self.type_gap("a regex", &args[0])]);
+                    return Value::Missing(vec![self.type_gap("正则表达式", &args[0])]);
                 };
                 for block in &doc.blocks {
                     let Block::Paragraph { text, .. } = block else {
@@ -206,11 +203,79 @@ impl RuleRun<'_, '_> {
                 Some((start, end, span)) => Value::Period { start, end, span },
                 None => Value::None,
             },
+            Builtin::MalformedPeriod => match ctx.period_statement() {
+                Some((recognise::PeriodStatement::Malformed(text, why, _), span)) => {
+                    Value::Match(Match {
+                        text: format!("「{text}」：{why}"),
+                        span,
+                    })
+                }
+                _ => Value::None,
+            },
+            Builtin::Agency => match &doc.title {
+                Some(title) => title.agency.as_ref().map_or(Value::None, |a| {
+                    Value::Match(Match {
+                        text: a.clone(),
+                        span: title.span,
+                    })
+                }),
+                None => Value::None,
+            },
+            Builtin::AgencyLevel => doc
+                .title
+                .as_ref()
+                .and_then(|t| t.agency.as_deref())
+                .and_then(recognise::agency_level)
+                .map_or(Value::None, |level| Value::Str(level.to_owned())),
             Builtin::PublicationDate => match recognise::publication_date(doc) {
                 Some((date, span)) => Value::Date(date, Some(span)),
                 None => Value::None,
             },
             Builtin::Placeholders => self.matches_in(&args[0], recognise::placeholders),
+            Builtin::ResultSharesOff => {
+                let mut bases = Vec::new();
+                let mut gaps = Vec::new();
+                let items = match &args[1] {
+                    Value::List(items) => items.clone(),
+                    other => vec![other.clone()],
+                };
+                for item in &items {
+                    match item {
+                        Value::Num(n) => bases.push(n.value),
+                        other => gaps.extend(other.gaps().unwrap_or_default().iter().cloned()),
+                    }
+                }
+                if bases.iter().all(|b| b.is_zero()) {
+                    return Value::Missing(gaps);
+                }
+                let Some(blocks) = self.text_blocks(&args[0]) else {
+                    return Value::Missing(vec![self.type_gap("报告正文", &args[0])]);
+                };
+                let mut found = Vec::new();
+                for b in blocks {
+                    let Block::Paragraph { text, .. } = &doc.blocks[b] else {
+                        continue;
+                    };
+                    for ((start, end), count, share, exact) in
+                        recognise::result_shares_off(&text.text, &bases)
+                    {
+                        if let Some(span) = text.span_of(start, end) {
+                            found.push(Value::Match(Match {
+                                text: format!(
+                                    "{count} 件占 {share}%，按 {} 计算应为 {}%",
+                                    bases[0].normalize(),
+                                    exact.normalize()
+                                ),
+                                span,
+                            }));
+                        }
+                    }
+                }
+                Value::List(found)
+            }
+            Builtin::BreakdownsExceeding => {
+                self.matches_in(&args[0], recognise::breakdowns_exceeding)
+            }
             Builtin::MissingRows => match &args[0] {
                 Value::Table(t) => {
                     let bound = ctx.table(*t);
@@ -224,7 +289,7 @@ impl RuleRun<'_, '_> {
                             .collect(),
                     )
                 }
-                other => Value::Missing(vec![self.type_gap("a table", other)]),
+                other => Value::Missing(vec![self.type_gap("表格", other)]),
             },
             Builtin::BlankCells => match &args[0] {
                 Value::Table(t) => {
@@ -273,7 +338,54 @@ impl RuleRun<'_, '_> {
                     }
                     Value::List(found)
                 }
-                other => Value::Missing(vec![self.type_gap("a table", other)]),
+                other => Value::Missing(vec![self.type_gap("表格", other)]),
+            },
+            Builtin::Blanks => {
+                let mut found = Vec::new();
+                let mut stack: Vec<&Value> = args.iter().collect();
+                while let Some(v) = stack.pop() {
+                    match v {
+                        Value::List(items) => stack.extend(items.iter().rev()),
+                        Value::Bounded(b) if b.known.terms.is_empty() && b.gaps.len() == 1 => {
+                            let gap = &b.gaps[0];
+                            if let Some(span) = gap.span {
+                                found.push(Value::Match(Match {
+                                    text: gap.what.clone(),
+                                    span,
+                                }));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Value::List(found)
+            }
+            Builtin::MalformedRows => match &args[0] {
+                Value::Table(t) => {
+                    let bound = ctx.table(*t);
+                    let def = &ctx.pack.tables[*t];
+                    Value::List(
+                        bound
+                            .rows
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(r, row)| {
+                                let row = row.as_ref()?;
+                                let cells: Vec<&CellRef> = row.cells.iter().flatten().collect();
+                                // One merged cell spanning two columns is the same cell twice:
+                                // a layout choice, not a missing or extra value.
+                                let merged = cells.windows(2).any(|w| w[0].span == w[1].span);
+                                (row.misshapen && !merged).then(|| {
+                                    Value::Match(Match {
+                                        text: def.rows[r].name.clone(),
+                                        span: row.label_span,
+                                    })
+                                })
+                            })
+                            .collect(),
+                    )
+                }
+                other => Value::Missing(vec![self.type_gap("表格", other)]),
             },
             Builtin::LabelsWith => {
                 let wanted: Vec<String> = match &args[0] {
@@ -301,6 +413,36 @@ impl RuleRun<'_, '_> {
                                     span: cell.span,
                                 }));
                             }
+                        }
+                    }
+                }
+                Value::List(found)
+            }
+            Builtin::RowsEndingWith => {
+                let wanted: Vec<String> = match &args[0] {
+                    Value::List(items) => items
+                        .iter()
+                        .filter_map(|v| match v {
+                            Value::Str(s) => Some(label_key(s)),
+                            _ => None,
+                        })
+                        .collect(),
+                    Value::Str(s) => vec![label_key(s)],
+                    _ => Vec::new(),
+                };
+                let mut found = Vec::new();
+                for table in &doc.tables {
+                    for row in &table.rows {
+                        let key = label_key(&row.label);
+                        let numbered = row
+                            .values
+                            .iter()
+                            .any(|&i| matches!(row.cells[i].value, CellValue::Number(_)));
+                        if numbered && wanted.iter().any(|w| key.ends_with(w.as_str())) {
+                            found.push(Value::Match(Match {
+                                text: row.label.clone(),
+                                span: row.label_span.unwrap_or(row.span),
+                            }));
                         }
                     }
                 }
@@ -334,8 +476,74 @@ impl RuleRun<'_, '_> {
                     .iter()
                     .find_map(|t| t.unit)
                     .map_or(Value::None, |u| Value::Str(u.as_str().to_owned())),
-                Value::Missing(gaps) => Value::Missing(gaps.clone()),
+                Value::Missing(gaps) | Value::Bounded(Bounded { gaps, .. }) => {
+                    Value::Missing(gaps.clone())
+                }
                 _ => Value::None,
+            },
+            Builtin::AnnouncedParts => {
+                let end = doc
+                    .sections
+                    .iter()
+                    .find(|s| s.level == 1)
+                    .map_or(doc.blocks.len(), |s| s.first_block);
+                for block in &doc.blocks[..end] {
+                    let Block::Paragraph { text, .. } = block else {
+                        continue;
+                    };
+                    if let Some(((a, b), announced, listed)) =
+                        recognise::announced_parts_mismatch(&text.text)
+                        && let Some(span) = text.span_of(a, b)
+                    {
+                        let chinese = |n: u32| {
+                            [
+                                "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+                            ]
+                            .get(n as usize)
+                            .map_or_else(|| n.to_string(), |c| (*c).to_owned())
+                        };
+                        return Value::Match(Match {
+                            text: format!(
+                                "称{}个部分，列出{}项",
+                                chinese(announced),
+                                chinese(listed)
+                            ),
+                            span,
+                        });
+                    }
+                }
+                Value::None
+            }
+            Builtin::HeadingsWithin => match &args[0] {
+                Value::Section(s) => {
+                    let Some(found) = &ctx.sections[*s] else {
+                        return Value::List(Vec::new());
+                    };
+                    let start = doc.sections[found.section].first_block;
+                    let end = ctx
+                        .sections
+                        .iter()
+                        .flatten()
+                        .map(|f| doc.sections[f.section].first_block)
+                        .filter(|&b| b > start)
+                        .min()
+                        .unwrap_or(doc.blocks.len());
+                    Value::List(
+                        doc.sections
+                            .iter()
+                            .filter(|h| {
+                                h.level == 1 && h.first_block > start && h.first_block < end
+                            })
+                            .map(|h| {
+                                Value::Match(Match {
+                                    text: format!("{}{}", h.marker, h.title),
+                                    span: h.span,
+                                })
+                            })
+                            .collect(),
+                    )
+                }
+                other => Value::Missing(vec![self.type_gap("报告部分", other)]),
             },
             Builtin::HeadingNumber => match &args[0] {
                 Value::Section(s) => match &ctx.sections[*s] {
@@ -351,7 +559,7 @@ impl RuleRun<'_, '_> {
                     }),
                     None => Value::None,
                 },
-                other => Value::Missing(vec![self.type_gap("a section", other)]),
+                other => Value::Missing(vec![self.type_gap("报告部分", other)]),
             },
         }
     }
