@@ -984,7 +984,12 @@ def main():
         (folder / "br-lines.html").write_text(br_lines_html(items, title), encoding="utf-8")
         (folder / "word.docx").write_bytes(docx_bytes(items))
         (folder / "word-numbered.docx").write_bytes(docx_bytes(items, numbered=True))
-        (folder / "pdf-converted.docx").write_bytes(docx_bytes(items, split_after=16))
+        # Only where a table is long enough to be cut; otherwise it would be word.docx again.
+        converted = docx_bytes(items, split_after=16)
+        if converted != docx_bytes(items):
+            (folder / "pdf-converted.docx").write_bytes(converted)
+        else:
+            (folder / "pdf-converted.docx").unlink(missing_ok=True)
         print(f"rendered {stem}")
 
 
