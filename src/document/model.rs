@@ -298,6 +298,9 @@ pub struct Problem {
 pub enum ProblemKind {
     /// A data row with more values than the table has columns.
     RowShape,
+    /// A row whose values ran into its label (`规章000`, `行政许可550`): the digits cannot be
+    /// split into values without guessing, so the row has none.
+    ValuesRunTogether,
     /// Markup nested deeper than regulint follows.
     TooDeep,
     /// A part of the file was left out (too large, unsupported).

@@ -3,7 +3,8 @@
 //! Reports number their parts `一、` (level 1), `（一）` (level 2) and `1.`/`1、` (level 3).
 //! Readers do not decide what a heading is: every reader hands over paragraphs, and this module
 //! recognises headings the same way for all formats. Table rows such as
-//! `四、结转下年度继续办理` never reach it, because they are table cells, not paragraphs.
+//! `四、结转下年度继续办理` are table cells, not headings; when an extractor leaves one as a
+//! loose line, [`is_table_row_label`] keeps it from opening a section.
 
 use super::mapped::MappedText;
 use super::model::{Block, Section, SectionId, Title};
@@ -83,6 +84,92 @@ pub fn looks_like_heading(text: &str) -> Option<Heading> {
     })
 }
 
+/// Row labels and captions of the format's statistics tables (both formats), as label keys
+/// without their item number. A line holding one of them is a table row left loose by an
+/// extractor, never a section heading.
+const TABLE_ROW_LABELS: &[&str] = &[
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "本年度办理结果",
+    "结转下年度继续办理",
+    "予以公开",
+    "部分公开",
+    "不予公开",
+    "无法提供",
+    "不予处理",
+    "其他处理",
+    "总计",
+    "属于国家秘密",
+    "其他法律行政法规禁止公开",
+    "危及\"三安全一稳定\"",
+    "保护第三方合法权益",
+    "属于三类内部事务信息",
+    "属于四类过程性信息",
+    "属于行政执法案卷",
+    "属于行政查询事项",
+    "本机关不掌握相关政府信息",
+    "没有现成信息需要另行制作",
+    "补正后申请内容仍不明确",
+    "信访举报投诉类申请",
+    "重复申请",
+    "要求提供公开出版物",
+    "无正当理由大量反复申请",
+    "要求行政机关确认或重新出具已获取信息",
+    "申请人无正当理由逾期不补正",
+    "申请人逾期未按收费通知要求缴纳费用",
+];
+
+/// Row labels of table 2 (both formats), written without an item number.
+const TABLE2_ROW_LABELS: &[&str] = &[
+    "规章",
+    "规范性文件",
+    "行政规范性文件",
+    "行政许可",
+    "其他对外管理服务事项",
+    "行政处罚",
+    "行政强制",
+    "行政事业性收费",
+    "政府集中采购",
+];
+
+static TABLE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^第[一二三四五六七八九十]+条第[(（][一二三四五六七八九十]+[)）]项$")
+        .expect("valid pattern")
+});
+
+/// Whether a text is a table-2 band caption such as `第二十条第（一）项`.
+#[must_use]
+pub fn is_band_caption(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    TABLE_CAPTION.is_match(&compact)
+}
+
+/// Whether a line is a row label or band caption of a statistics table (`三、本年度办理结果`,
+/// `（四）无法提供`, `1.属于国家秘密`, `行政许可`, `第二十条第（一）项`), in any spacing. Such a
+/// line, when an extractor leaves it outside its table, is still a table row.
+#[must_use]
+pub fn is_table_row_label(text: &str) -> bool {
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '#' && *c != '*')
+        .collect();
+    if compact.is_empty() {
+        return false;
+    }
+    let key = super::normalize::label_key(&compact);
+    if TABLE_CAPTION.is_match(&compact) || TABLE2_ROW_LABELS.contains(&key.as_str()) {
+        return true;
+    }
+    // The item number is required for the table-3 labels: a bare `总计` is a column heading.
+    let Some(heading) = looks_like_heading(&compact) else {
+        return false;
+    };
+    let title = super::normalize::label_key(&heading.title);
+    TABLE_ROW_LABELS
+        .iter()
+        .any(|label| title == *label || (label.chars().count() >= 4 && title.starts_with(label)))
+}
+
 /// Builds sections from the blocks' headings; fills each paragraph's `section`.
 pub fn sections(blocks: &mut [Block]) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
@@ -92,7 +179,9 @@ pub fn sections(blocks: &mut [Block]) -> Vec<Section> {
     let mut top_depth: Option<usize> = None;
     for index in 0..blocks.len() {
         let heading = match &blocks[index] {
-            Block::Paragraph { text, .. } => looks_like_heading(&text.text).map(|h| (h, text)),
+            Block::Paragraph { text, .. } => looks_like_heading(&text.text)
+                .filter(|_| !is_table_row_label(&text.text))
+                .map(|h| (h, text)),
             Block::Table { .. } => None,
         };
         if let Some((mut heading, text)) = heading {
