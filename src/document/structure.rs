@@ -36,7 +36,7 @@ static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
 static LEVEL3: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,2})\s*[、.．]\s*([^\d\s].*)$").expect("valid pattern"));
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年").expect("valid pattern")
+    Regex::new(r"([0-9０-９]{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年").expect("valid pattern")
 });
 
 /// Recognises a numbered heading line. Markdown `#` and `**` around it are ignored.
@@ -229,66 +229,145 @@ pub fn sections(blocks: &mut [Block]) -> Vec<Section> {
     sections
 }
 
-/// Finds the title among the first paragraphs: the one naming 年度报告, joined with the
-/// organ's name on the line before it when the title line starts with the year.
+/// Finds the title among the first paragraphs: the one naming 年度报告 (or the start of a
+/// paragraph up to 年度报告, when the title line ran into the body), joined with the line
+/// before it when the title is split over two lines (`洪泽区人民政府` / `2023 年政府信息公开工作
+/// 年度报告`, or `某局2023年` / `政府信息公开工作年度报告`).
 #[must_use]
 pub fn title(blocks: &[Block], first_section_block: usize) -> Option<Title> {
     let paragraphs: Vec<(usize, &MappedText)> = blocks[..first_section_block.min(blocks.len())]
         .iter()
         .enumerate()
-        .take(8)
+        .take(12)
         .filter_map(|(i, b)| match b {
             Block::Paragraph { text, .. } => Some((i, text)),
             Block::Table { .. } => None,
         })
         .collect();
-    let position = paragraphs.iter().position(|(_, t)| {
-        t.text.contains("年度报告") && t.text.chars().count() <= 80 && !t.text.contains('。')
+    let (position, title_end) = paragraphs.iter().enumerate().find_map(|(p, (_, t))| {
+        title_prefix(&t.text).map(|end| (p, end))
     })?;
     let (_, line) = paragraphs[position];
-    let clean = |s: &str| {
-        s.trim_matches(|c: char| c == '#' || c == '*' || c.is_whitespace())
-            .to_owned()
-    };
-    let mut text = clean(&line.text);
-    let mut span = line.span()?;
-    let starts_with_year = YEAR.find(&text).is_some_and(|m| m.start() == 0);
-    let agency_missing = starts_with_year
-        && YEAR
-            .find(&text)
-            .is_some_and(|m| text[m.end()..].trim_start().starts_with("政府信息公开"));
-    if agency_missing && position > 0 {
+    let lead = line.text.len() - line.text.trim_start_matches(is_decoration).len();
+    let mut text = tidy(&line.text[lead..title_end]);
+    let mut span = line.span_of(lead, title_end).or_else(|| line.span())?;
+    let year_found = year_in(&text);
+    let agency_missing = year_found.is_some_and(|(_, start, end)| {
+        start == 0 && text[end..].trim_start().starts_with(['政', '信', '工', '年'])
+    });
+    let missing = year_found.is_none() || agency_missing;
+    if missing && position > 0 {
         let (_, before) = paragraphs[position - 1];
-        let name = clean(&before.text);
-        if !name.is_empty() && name.chars().count() <= 30 && !name.contains('。') {
+        let name = tidy(&before.text);
+        let fits = !name.is_empty()
+            && name.chars().count() <= 30
+            && !name.contains(['。', '>', '|', '：', ':'])
+            && looks_like_heading(&name).is_none()
+            && (year_found.is_some() || year_in(&name).is_some());
+        if fits {
             text = format!("{name}{text}");
             span = before.span().map_or(span, |s| s.cover(span));
         }
     }
-    let year_match = YEAR.captures(&text);
-    let year = year_match.as_ref().and_then(|c| {
-        let y = &c[1];
-        y.parse::<i32>()
-            .ok()
-            .or_else(|| chinese_number(y).and_then(|n| i32::try_from(n).ok()))
-    });
-    let agency = year_match.and_then(|c| {
-        let whole = c.get(0).expect("group 0");
-        let before = text[..whole.start()].trim();
-        let after = text[whole.end()..]
-            .split("政府信息公开")
-            .next()
-            .unwrap_or("")
-            .trim();
-        let name = if before.is_empty() { after } else { before };
-        (!name.is_empty()).then(|| name.trim_end_matches(['（', '(']).to_owned())
-    });
+    let year = year_in(&text).map(|(y, _, _)| y);
+    let agency = agency_of(&text);
     Some(Title {
         text,
         span,
         agency,
         year,
     })
+}
+
+fn is_decoration(c: char) -> bool {
+    c == '#' || c == '*' || c.is_whitespace()
+}
+
+/// The byte end of a title at the start of `text`: the whole line when it is a short line
+/// naming 年度报告, else the part up to 年度报告 (and a bracketed note after it) when that part
+/// is short and no sentence ends before it.
+fn title_prefix(text: &str) -> Option<usize> {
+    let trimmed = text.trim_end_matches(is_decoration);
+    let at = trimmed.find("年度报告").or_else(|| trimmed.find("工作报告"))?;
+    let mut end = at + "年度报告".len();
+    if trimmed.chars().count() <= 80 && !trimmed.contains('。') {
+        return Some(trimmed.len());
+    }
+    let head = &trimmed[..end];
+    if head.contains(['。', '；', '！']) || head.chars().count() > 60 {
+        return None;
+    }
+    let rest = &trimmed[end..];
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = rest.strip_prefix(open)
+            && let Some(close_at) = inner.find(close)
+            && close_at < 40
+        {
+            end += open.len_utf8() + close_at + close.len_utf8();
+            break;
+        }
+    }
+    Some(end)
+}
+
+/// Whitespace and Markdown decoration trimmed; spaces between Chinese characters and digits,
+/// which extractors insert (`2023 年`), removed.
+fn tidy(text: &str) -> String {
+    let t = text.trim_matches(is_decoration);
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = String::with_capacity(t.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let before = out.chars().next_back();
+            let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            let wide = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii() || c.is_ascii_digit());
+            if wide(before.as_ref()) && wide(after) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The report year named in a title: `2023年`, `2023 年度`, `二〇二三年`, `二零二三年`,
+/// full-width `２０２３年`. Returns the year and the byte range of the match in `text`.
+#[must_use]
+pub fn year_in(text: &str) -> Option<(i32, usize, usize)> {
+    for caps in YEAR.captures_iter(text) {
+        let whole = caps.get(0).expect("group 0");
+        let digits: String = caps[1]
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                c => c,
+            })
+            .collect();
+        let year = digits
+            .parse::<i32>()
+            .ok()
+            .or_else(|| chinese_number(&digits).and_then(|n| i32::try_from(n).ok()));
+        if let Some(y) = year.filter(|y| (2000..=2100).contains(y)) {
+            return Some((y, whole.start(), whole.end()));
+        }
+    }
+    None
+}
+
+/// The organ's name in a title: the text before the year, else the text between the year and
+/// 政府信息公开.
+fn agency_of(text: &str) -> Option<String> {
+    let (_, start, end) = year_in(text)?;
+    let before = text[..start].trim();
+    let after = text[end..]
+        .trim_start_matches('度')
+        .split("政府信息公开")
+        .next()
+        .unwrap_or("")
+        .trim();
+    let name = if before.is_empty() { after } else { before };
+    let name = name.trim_start_matches("关于").trim_end_matches(['（', '(']).trim();
+    (!name.is_empty() && name.chars().count() <= 40).then(|| name.to_owned())
 }
 
 #[cfg(test)]
