@@ -116,7 +116,7 @@ pub fn year_unknown(pack: &str, title: Option<Span>) -> Finding {
         code: YEAR_UNKNOWN_CODE.to_owned(),
         name: YEAR_UNKNOWN_NAME.to_owned(),
         severity: Severity::Warning,
-        outcome: Outcome::NotAssessable,
+        outcome: Outcome::Fail,
         message: format!(
             "未能从标题、统计期限或发布日期确定报告年度，已按 {pack} 规则包检查；可用 --year 指定"
         ),

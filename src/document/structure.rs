@@ -290,9 +290,6 @@ fn title_prefix(text: &str) -> Option<usize> {
     let trimmed = text.trim_end_matches(is_decoration);
     let at = trimmed.find("年度报告").or_else(|| trimmed.find("工作报告"))?;
     let mut end = at + "年度报告".len();
-    if trimmed.chars().count() <= 80 && !trimmed.contains('。') {
-        return Some(trimmed.len());
-    }
     let head = &trimmed[..end];
     if head.contains(['。', '；', '！']) || head.chars().count() > 60 {
         return None;

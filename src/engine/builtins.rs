@@ -45,6 +45,8 @@ pub enum Builtin {
     HeadingNumber,
     /// `unit(number)`
     Unit,
+    /// `reader_problems(kind)`
+    ReaderProblems,
 }
 
 impl Builtin {
@@ -69,6 +71,7 @@ impl Builtin {
         Self::Misordered,
         Self::HeadingNumber,
         Self::Unit,
+        Self::ReaderProblems,
     ];
 
     /// The name used in rule files.
@@ -94,6 +97,7 @@ impl Builtin {
             Self::Misordered => "misordered",
             Self::HeadingNumber => "heading_number",
             Self::Unit => "unit",
+            Self::ReaderProblems => "reader_problems",
         }
     }
 
@@ -143,6 +147,9 @@ impl Builtin {
             Self::Misordered => "misordered() -> list of sections",
             Self::HeadingNumber => "heading_number(section) -> number | none",
             Self::Unit => "unit(number) -> string | none",
+            Self::ReaderProblems => {
+                "reader_problems(\"values-run-together\" | \"row-shape\" | \"too-deep\" | \"truncated\") -> list of matches"
+            }
         }
     }
 
@@ -193,6 +200,9 @@ impl Builtin {
             Self::Unit => {
                 "The unit written in a cell with its number (`20044679 元` → `元`), or `none`."
             }
+            Self::ReaderProblems => {
+                "What the reader could not make sense of, of one kind: `values-run-together` (a table row whose values ran into its label, `行政许可550`), `row-shape` (more values than columns), `too-deep`, `truncated`. Each match's text is the reader's description, its span the row or element."
+            }
         }
     }
 
@@ -220,6 +230,7 @@ impl Builtin {
             Self::Misordered => ("count(misordered())", "0"),
             Self::HeadingNumber => ("heading_number(其他事项)", "6"),
             Self::Unit => ("unit(表二[政府集中采购, 采购总金额])", "元"),
+            Self::ReaderProblems => ("count(reader_problems(\"values-run-together\"))", "0"),
         }
     }
 }
