@@ -275,7 +275,15 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
     let mut rows: Vec<RawRow> = Vec::new();
     let mut pending: Vec<usize> = Vec::new();
     for segment in &segments {
-        let centers = value_centers(&kinds, &segment.body);
+        let mut centers = value_centers(&kinds, &segment.body);
+        let labels_at = label_center(&kinds, &segment.body);
+        if let Some(heads) = header_centers(lines, &kinds, &segment.headers, labels_at)
+            && heads.len() > centers.len()
+            && values_fit(&kinds, &segment.body, &heads)
+        {
+            // Sparse values (blank cells): the header says where every column is.
+            centers = heads;
+        }
         // A table of values only (table 4) has no label column.
         let stub = segment
             .body
@@ -424,6 +432,64 @@ fn value_centers(kinds: &[Kind], body: &[usize]) -> Vec<usize> {
     (0..widest)
         .map(|j| full.iter().map(|v| v[j].center2()).sum::<usize>() / full.len())
         .collect()
+}
+
+/// Doubled centres of the header's columns: header words grouped by position (words within
+/// one display column of each other are one column), the group nearest the labels left out.
+fn header_centers(
+    lines: &[Line<'_>],
+    kinds: &[Kind],
+    headers: &[usize],
+    label_center: Option<usize>,
+) -> Option<Vec<usize>> {
+    let words: Vec<(usize, Piece)> = headers
+        .iter()
+        .filter(|&&h| matches!(&kinds[h], Kind::Text(f) if f.len() >= 2))
+        .flat_map(|&h| fields(lines[h].text).into_iter().map(move |w| (h, w)))
+        .collect();
+    let groups = {
+        let mut sorted = words.clone();
+        sorted.sort_by_key(|(_, w)| w.center2());
+        let mut groups: Vec<Vec<(usize, Piece)>> = Vec::new();
+        for (h, w) in sorted {
+            match groups.last_mut() {
+                Some(g) if w.center2().abs_diff(g[g.len() - 1].1.center2()) <= 2 => {
+                    g.push((h, w));
+                }
+                _ => groups.push(vec![(h, w)]),
+            }
+        }
+        let first_is_stub = label_center.is_some_and(|l| {
+            groups.len() >= 2
+                && l.abs_diff(groups[0][0].1.center2())
+                    < groups[1][0].1.center2() - groups[0][0].1.center2()
+        });
+        if first_is_stub {
+            groups.remove(0);
+        }
+        groups
+    };
+    let centers: Vec<usize> = groups
+        .iter()
+        .map(|g| g.iter().map(|(_, w)| w.center2()).sum::<usize>() / g.len())
+        .collect();
+    (!centers.is_empty()).then_some(centers)
+}
+
+/// Whether every value stands within half a column of a header column.
+fn values_fit(kinds: &[Kind], body: &[usize], centers: &[usize]) -> bool {
+    let spacing = centers
+        .windows(2)
+        .map(|w| w[1].saturating_sub(w[0]))
+        .min()
+        .unwrap_or(usize::MAX / 4);
+    body.iter().all(|&b| match &kinds[b] {
+        Kind::Data { values, .. } => values.iter().all(|v| {
+            let c = v.center2();
+            2 * centers[nearest(centers, c)].abs_diff(c) <= spacing
+        }),
+        _ => true,
+    })
 }
 
 /// The column whose centre is nearest.

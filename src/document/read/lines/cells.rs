@@ -143,6 +143,14 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
             return;
         }
         let header_zone = rows.is_empty() || labels.len() >= 3;
+        let written =
+            values.len() - values.iter().rev().take_while(|v| v.text.is_empty()).count();
+        if header_zone && labels.len() >= 2 && labels.len() == written {
+            // As many headings as values and no label: a table of values only (table 4).
+            rows.push(row_of(std::mem::take(labels)));
+            rows.push(row_of(std::mem::take(values)));
+            return;
+        }
         if header_zone && labels.len() >= 2 {
             // All but the last text cell are a header (a caption first when it stands alone).
             let label = labels.pop().expect("two labels");
@@ -153,7 +161,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
             }
             if !rows.is_empty() || !header.is_empty() {
                 // A header names the stub, then the value columns.
-                if header.len() == values.len() {
+                if header.len() <= written {
                     header.insert(0, RawCell::new("", header[0].span));
                 }
                 rows.push(row_of(header));
