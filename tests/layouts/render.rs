@@ -63,7 +63,7 @@ fn bands(table: &Table) -> Vec<Band> {
                 .iter()
                 .map(|&r| &table.rows[r])
                 .filter(|r| r.kind == RowKind::Data)
-                .map(|r| (r.label.clone(), row_values(r)))
+                .map(|r| (r.label.clone(), row_cells(r)))
                 .collect(),
         })
         .collect()
@@ -72,18 +72,23 @@ fn bands(table: &Table) -> Vec<Band> {
 /// A row's values by column when the layout aligned them, else as written; trailing blanks
 /// dropped.
 pub fn row_values(row: &Row) -> Vec<String> {
-    let mut values: Vec<String> = if row.aligned.iter().any(Option::is_some) {
+    let mut values = row_cells(row);
+    while values.last().is_some_and(String::is_empty) {
+        values.pop();
+    }
+    values
+}
+
+/// A row's value cells by column when the layout aligned them, else as written.
+fn row_cells(row: &Row) -> Vec<String> {
+    if row.aligned.iter().any(Option::is_some) {
         row.aligned
             .iter()
             .map(|c| c.map_or_else(String::new, |i| row.cells[i].text.clone()))
             .collect()
     } else {
         row.values.iter().map(|&i| row.cells[i].text.clone()).collect()
-    };
-    while values.last().is_some_and(String::is_empty) {
-        values.pop();
     }
-    values
 }
 
 /// Renders every table of `document` in `layout`, with a sentence between tables.

@@ -196,7 +196,7 @@ fn is_table_text(text: &str, kind: &Kind) -> bool {
     if trimmed.ends_with(['。', '；', ';']) {
         return false;
     }
-    fields.len() >= 2 || trimmed.chars().count() <= 30
+    fields.len() >= 2 || trimmed.chars().count() <= 30 || is_table_row_label(trimmed)
 }
 
 /// Line ranges `[start, end)` of spaced tables, skipping lines already `taken`.
@@ -322,7 +322,12 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
                         };
                         let text = lines[p].text.trim();
                         let group_label = starts_with_marker(text) || text.chars().count() <= 2;
-                        if values_only || group_label || rows.is_empty() {
+                        if !values_only && is_table_row_label(text) {
+                            // A row of the format left blank: a row of its own.
+                            let pieces: Vec<(usize, Piece)> =
+                                fields.iter().map(|f| (p, *f)).collect();
+                            rows.push(data_row(lines, p, &pieces, &[], &centers, stub));
+                        } else if values_only || group_label || rows.is_empty() {
                             prefix.extend(fields.iter().map(|f| (p, *f)));
                         } else if let Some(previous) = rows.last_mut() {
                             continue_label(previous, lines, p, fields);
@@ -335,9 +340,18 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
             }
         }
     }
-    // Fragments after the last row continue its label.
+    // Fragments after the last row continue its label; rows of the format left blank are
+    // rows of their own.
     for p in pending {
-        if let (Kind::Text(fields), Some(previous)) = (&kinds[p], rows.last_mut()) {
+        let Kind::Text(fields) = &kinds[p] else {
+            continue;
+        };
+        if is_table_row_label(lines[p].text) {
+            let pieces: Vec<(usize, Piece)> = fields.iter().map(|f| (p, *f)).collect();
+            let width = rows.last().map_or(1, |r| r.cells.len().saturating_sub(1));
+            let centers = vec![0; width];
+            rows.push(data_row(lines, p, &pieces, &[], &centers, true));
+        } else if let Some(previous) = rows.last_mut() {
             continue_label(previous, lines, p, fields);
         }
     }

@@ -8,7 +8,7 @@
 //! blanks are lost; with `|` separators or ` |` endings an empty cell is kept as a blank value.
 
 use super::super::super::model::{RawCell, RawRow, RawTable, TableKind};
-use super::super::super::structure::{is_table_row_label, looks_like_heading};
+use super::super::super::structure::{is_band_caption, is_table_row_label, looks_like_heading};
 use super::super::super::value::CellValue;
 use super::Line;
 use crate::source::Span;
@@ -53,7 +53,7 @@ fn is_value(text: &str) -> bool {
 }
 
 /// Line ranges of one-cell-per-line tables: runs of cell lines, each followed by a separator
-/// (or written `x |`), holding at least six values that make up at least a third of the cells.
+/// (or written `x |`), holding at least six values that make up at least a quarter of the cells.
 pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
     let parts: Vec<Part> = lines.iter().map(|l| part(l.text)).collect();
     let mut regions = Vec::new();
@@ -87,12 +87,21 @@ pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
                     if bars == 0 && matches!(parts.get(k + 1), Some(Part::Blank)) {
                         break;
                     }
+                    // Between two bars, an empty cell: it counts as a (blank) value.
+                    if k > 0
+                        && parts[k - 1] == Part::Bar
+                        && matches!(parts.get(k + 1), Some(Part::Bar))
+                    {
+                        cells += 1;
+                        separated += 1;
+                        values += 1;
+                    }
                 }
                 Part::Other => break,
             }
             k += 1;
         }
-        if values >= 6 && values * 3 >= cells && separated == cells {
+        if values >= 6 && values * 4 >= cells && separated == cells {
             regions.push((i, end));
             i = end;
         } else {
@@ -141,6 +150,15 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
     let flush = |rows: &mut Vec<RawRow>, labels: &mut Vec<RawCell>, values: &mut Vec<RawCell>| {
         if labels.is_empty() && values.is_empty() {
             return;
+        }
+        // Rows of the format standing before the label with values were left blank (their
+        // empty cells cannot be written in every layout): rows of their own.
+        while labels.len() >= 2
+            && is_table_row_label(&labels[0].text)
+            && !is_band_caption(&labels[0].text)
+        {
+            let blank_row = labels.remove(0);
+            rows.push(row_of(vec![blank_row]));
         }
         let header_zone = rows.is_empty() || labels.len() >= 3;
         let written =
