@@ -38,6 +38,12 @@ impl Layout {
         Self::CellLinesTrailingBar,
     ];
 
+    /// The fewest values a table must have to be recognised in this layout: cells separated
+    /// by blank lines only look like short paragraphs, so the reader wants six values.
+    pub fn min_values(self) -> usize {
+        if self == Self::CellLinesBlank { 6 } else { 0 }
+    }
+
     /// Whether the layout can write an empty cell (so blank values survive).
     pub fn keeps_blanks(self) -> bool {
         !matches!(self, Self::CellLinesBlank)

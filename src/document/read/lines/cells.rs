@@ -27,6 +27,12 @@ enum Part {
 }
 
 fn part(text: &str) -> Part {
+    part_of(text, false)
+}
+
+/// As [`part`]; `bars_around` says the line is written between `|` lines, where a heading-like
+/// line is a cell too (a section heading is never written between bars).
+fn part_of(text: &str, bars_around: bool) -> Part {
     let t = text.trim();
     if t.is_empty() {
         return Part::Blank;
@@ -41,11 +47,28 @@ fn part(text: &str) -> Part {
     let one_field = !body.contains('|') && !body.contains('\t') && !body.contains("  ");
     let short = body.chars().count() <= 40 && !body.contains('。');
     let heading = looks_like_heading(body).is_some_and(|h| h.level <= 2) && !is_table_row_label(body);
-    if one_field && short && !heading {
+    if one_field && short && (!heading || barred || bars_around) {
         Part::Cell(barred)
     } else {
         Part::Other
     }
+}
+
+/// The parts of lines. A heading-like line followed by a bare `|` line, or whose next
+/// non-blank line is a number, is a cell: a section heading is followed by prose.
+fn parts(lines: &[Line<'_>]) -> Vec<Part> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let next_is_bar = lines.get(i + 1).is_some_and(|n| n.text.trim() == "|");
+            let next_is_value = lines[i + 1..]
+                .iter()
+                .find(|n| !n.text.trim().is_empty())
+                .is_some_and(|n| is_value(cell_text(n.text)));
+            part_of(l.text, next_is_bar || next_is_value)
+        })
+        .collect()
 }
 
 fn is_value(text: &str) -> bool {
@@ -53,9 +76,10 @@ fn is_value(text: &str) -> bool {
 }
 
 /// Line ranges of one-cell-per-line tables: runs of cell lines, each followed by a separator
-/// (or written `x |`), holding at least six values that make up at least a quarter of the cells.
+/// (or written `x |`). With blank lines only between cells, at least six values that make up at
+/// least a quarter of the cells; with bars, one value.
 pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
-    let parts: Vec<Part> = lines.iter().map(|l| part(l.text)).collect();
+    let parts = parts(lines);
     let mut regions = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -65,7 +89,7 @@ pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
         }
         let mut end = i;
         let mut k = i;
-        let (mut cells, mut values, mut separated, mut bars) = (0, 0, 0, 0);
+        let (mut cells, mut values, mut separated, mut bars, mut barred_cells) = (0, 0, 0, 0, 0);
         while k < lines.len() {
             match parts[k] {
                 Part::Cell(barred) => {
@@ -73,6 +97,9 @@ pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
                     let followed = matches!(next, Some(Part::Blank | Part::Bar) | None);
                     if !barred && !followed {
                         break;
+                    }
+                    if barred {
+                        barred_cells += 1;
                     }
                     cells += 1;
                     separated += 1;
@@ -101,7 +128,15 @@ pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
             }
             k += 1;
         }
-        if values >= 6 && values * 4 >= cells && separated == cells {
+        // Bars mark cells explicitly, so a small table is believed; blank lines alone are
+        // also how short paragraphs are written, so more evidence is needed.
+        let explicit = bars + barred_cells >= cells && cells >= 2;
+        let enough = if explicit {
+            values >= 1
+        } else {
+            values >= 6 && values * 4 >= cells
+        };
+        if enough && separated == cells {
             regions.push((i, end));
             i = end;
         } else {
@@ -118,7 +153,7 @@ fn cell_text(text: &str) -> &str {
 
 /// Reads a one-cell-per-line region into rows.
 pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
-    let parts: Vec<Part> = lines.iter().map(|l| part(l.text)).collect();
+    let parts = parts(lines);
     let barred = parts.iter().any(|p| matches!(p, Part::Cell(true)));
     let with_bars = !barred && parts.contains(&Part::Bar);
     // The cells in order; `None` text is an empty cell.
@@ -191,7 +226,12 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
             label_cell.span = if i == 0 { l.span } else { label_cell.span.cover(l.span) };
             label_cell.text.push_str(&l.text);
         }
-        let mut cells = vec![label_cell];
+        // A row without a label (table 4's values) has no label cell.
+        let mut cells = if label_cell.text.is_empty() {
+            Vec::new()
+        } else {
+            vec![label_cell]
+        };
         cells.append(values);
         rows.push(row_of(cells));
     };
