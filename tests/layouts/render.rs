@@ -85,15 +85,25 @@ pub fn row_values(row: &Row) -> Vec<String> {
     values
 }
 
-/// A row's value cells by column when the layout aligned them, else as written.
+/// A row's value cells by column when the layout aligned every value, else as written (a
+/// header that does not describe the columns leaves values unaligned or stray).
 fn row_cells(row: &Row) -> Vec<String> {
-    if row.aligned.iter().any(Option::is_some) {
+    let every_value_aligned = row
+        .values
+        .iter()
+        .filter(|&&i| !row.cells[i].value.is_blank() && !row.cells[i].merged)
+        .all(|i| row.aligned.contains(&Some(*i)));
+    if !row.malformed && every_value_aligned && row.aligned.iter().any(Option::is_some) {
         row.aligned
             .iter()
             .map(|c| c.map_or_else(String::new, |i| row.cells[i].text.clone()))
             .collect()
     } else {
-        row.values.iter().map(|&i| row.cells[i].text.clone()).collect()
+        row.values
+            .iter()
+            .filter(|&&i| !row.cells[i].merged)
+            .map(|&i| row.cells[i].text.clone())
+            .collect()
     }
 }
 

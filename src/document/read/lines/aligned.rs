@@ -23,7 +23,7 @@
 //! split between columns.
 
 use super::super::super::model::{RawCell, RawRow, RawTable, TableKind};
-use super::super::super::structure::{is_table_row_label, looks_like_heading};
+use super::super::super::structure::{is_band_caption, is_table_row_label, looks_like_heading};
 use super::super::super::value::CellValue;
 use super::{Line, is_page_footer};
 use crate::source::Span;
@@ -271,7 +271,8 @@ struct Segment {
 /// Reads a spaced table region into rows of cells.
 pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
     let kinds: Vec<Kind> = lines.iter().map(|l| kind(l.text)).collect();
-    let segments = segments(&kinds);
+    let texts: Vec<&str> = lines.iter().map(|l| l.text).collect();
+    let segments = segments(&kinds, &texts);
     let mut rows: Vec<RawRow> = Vec::new();
     let mut pending: Vec<usize> = Vec::new();
     for segment in &segments {
@@ -322,7 +323,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
                         };
                         let text = lines[p].text.trim();
                         let group_label = starts_with_marker(text) || text.chars().count() <= 2;
-                        if !values_only && is_table_row_label(text) {
+                        if !values_only && is_table_row_label(text) && !is_band_caption(text) {
                             // A row of the format left blank: a row of its own.
                             let pieces: Vec<(usize, Piece)> =
                                 fields.iter().map(|f| (p, *f)).collect();
@@ -346,7 +347,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
         let Kind::Text(fields) = &kinds[p] else {
             continue;
         };
-        if is_table_row_label(lines[p].text) {
+        if is_table_row_label(lines[p].text) && !is_band_caption(lines[p].text) {
             let pieces: Vec<(usize, Piece)> = fields.iter().map(|f| (p, *f)).collect();
             let width = rows.last().map_or(1, |r| r.cells.len().saturating_sub(1));
             let centers = vec![0; width];
@@ -374,10 +375,19 @@ fn starts_with_marker(text: &str) -> bool {
 
 /// Splits the region's lines into segments: a page footer after data, or a header line after
 /// data, starts a new one; label fragments just before a new header are its captions.
-fn segments(kinds: &[Kind]) -> Vec<Segment> {
+fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
     let mut segments = vec![Segment::default()];
     let mut seen_data = false;
+    // Leftmost value column of the segment's rows so far: a text line starting there or to
+    // its right stands over the values, i.e. is a header.
+    let mut values_left = usize::MAX;
     for (i, kind) in kinds.iter().enumerate() {
+        if let Kind::Data { label, values } = kind
+            && !label.is_empty()
+            && let Some(first) = values.first()
+        {
+            values_left = values_left.min(first.col);
+        }
         let segment = segments.last_mut().expect("one segment");
         match kind {
             Kind::Blank => {}
@@ -385,6 +395,7 @@ fn segments(kinds: &[Kind]) -> Vec<Segment> {
                 if seen_data {
                     segments.push(Segment::default());
                     seen_data = false;
+                    values_left = usize::MAX;
                 }
             }
             Kind::Data { .. } => {
@@ -394,7 +405,12 @@ fn segments(kinds: &[Kind]) -> Vec<Segment> {
             Kind::Text(fields) => {
                 if !seen_data && segment.body.is_empty() {
                     segment.headers.push(i);
-                } else if fields.len() >= 2 && seen_data {
+                } else if seen_data
+                    && (fields.len() >= 2
+                        || fields.first().is_some_and(|f| {
+                            f.col + f.width > values_left && !is_band_caption(&texts[i])
+                        }))
+                {
                     // A new header after data: trailing fragments become its captions.
                     let trailing = segment
                         .body
@@ -408,6 +424,7 @@ fn segments(kinds: &[Kind]) -> Vec<Segment> {
                         body: Vec::new(),
                     });
                     seen_data = false;
+                    values_left = usize::MAX;
                 } else {
                     segment.body.push(i);
                 }

@@ -45,7 +45,7 @@ fn part_of(text: &str, bars_around: bool) -> Part {
         None => (t, false),
     };
     let one_field = !body.contains('|') && !body.contains('\t') && !body.contains("  ");
-    let short = body.chars().count() <= 40 && !body.contains('。');
+    let short = body.chars().count() <= 80 && !body.contains('。');
     let heading = looks_like_heading(body).is_some_and(|h| h.level <= 2) && !is_table_row_label(body);
     if one_field && short && (!heading || barred || bars_around) {
         Part::Cell(barred)
