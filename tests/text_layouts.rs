@@ -65,7 +65,7 @@ fn check(name: &str, document: &Document) {
         }
         let reread = read("rendered.txt", text.as_bytes(), Some(InputFormat::Text));
         let expected = rows(document, layout.keeps_blanks(), layout.min_values());
-        let got = rows(&reread, layout.keeps_blanks(), 0);
+        let got = rows(&reread, layout.keeps_blanks(), layout.min_values());
         let context = || format!("{name} as {layout:?}:\n{text}");
         assert_eq!(
             got.len(),

@@ -206,7 +206,14 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
     let mut previous_end = 0;
     let mut i = 0;
     while i < lines.len() {
-        if taken[i] || !is_anchor(&kinds[i]) {
+        let skeleton_anchor = || {
+            is_blank_row(lines[i].text, &kinds[i])
+                && (i + 1..lines.len().min(i + 17))
+                    .filter(|&k| !taken[k] && is_blank_row(lines[k].text, &kinds[k]))
+                    .count()
+                    >= 2
+        };
+        if taken[i] || !(is_anchor(&kinds[i]) || skeleton_anchor()) {
             i += 1;
             continue;
         }
@@ -222,6 +229,10 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
                     widest = widest.max(value_count(&kinds[k]));
                 }
                 Kind::Blank | Kind::Footer => {}
+                kind if is_blank_row(lines[k].text, kind) => {
+                    last = k;
+                    rows += 1;
+                }
                 kind if is_table_text(lines[k].text, kind) => {}
                 _ => break,
             }
@@ -253,6 +264,16 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
     regions
 }
 
+/// A line holding only a row label of the format (`规章`, `（一）予以公开`): a row printed
+/// without numbers (an empty skeleton, or a row left blank). A Markdown heading (`### 三、…`)
+/// is an extractor's heading over a table, not a row.
+fn is_blank_row(text: &str, kind: &Kind) -> bool {
+    matches!(kind, Kind::Text(fields) if fields.len() == 1)
+        && !text.trim_start().starts_with('#')
+        && is_table_row_label(text)
+        && !is_band_caption(text)
+}
+
 fn value_count(kind: &Kind) -> usize {
     match kind {
         Kind::Data { values, .. } => values.len(),
@@ -277,6 +298,9 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
     let mut pending: Vec<usize> = Vec::new();
     for segment in &segments {
         let mut centers = value_centers(&kinds, &segment.body);
+        // A segment without a single value is an empty skeleton: each row label is a row,
+        // and a fragment continues the row above it.
+        let skeleton = centers.is_empty();
         let labels_at = label_center(&kinds, &segment.body);
         if let Some(heads) = header_centers(lines, &kinds, &segment.headers, labels_at)
             && heads.len() > centers.len()
@@ -312,6 +336,21 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
         }
         for &b in &segment.body {
             match &kinds[b] {
+                Kind::Text(fields) if skeleton => {
+                    if is_band_caption(lines[b].text) {
+                        let pieces: Vec<(usize, Piece)> = fields.iter().map(|f| (b, *f)).collect();
+                        let caption = joined_cell(lines, &pieces, lines[b].end());
+                        rows.push(RawRow {
+                            span: Span::new(lines[b].start, lines[b].end()),
+                            cells: vec![caption],
+                        });
+                    } else if is_blank_row(lines[b].text, &kinds[b]) || rows.is_empty() {
+                        let pieces: Vec<(usize, Piece)> = fields.iter().map(|f| (b, *f)).collect();
+                        rows.push(data_row(lines, b, &pieces, &[], &centers, stub));
+                    } else if let Some(previous) = rows.last_mut() {
+                        continue_label(previous, lines, b, fields);
+                    }
+                }
                 Kind::Text(_) => pending.push(b),
                 Kind::Data { label, values } => {
                     let own: Vec<(usize, Piece)> = label.iter().map(|p| (b, *p)).collect();
@@ -340,6 +379,18 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
                 Kind::Blank | Kind::Footer => {}
             }
         }
+        // Rows of the format left blank at the end of the segment are rows of their own,
+        // with the segment's columns.
+        let (blank_rows, rest): (Vec<usize>, Vec<usize>) = pending
+            .drain(..)
+            .partition(|&p| is_blank_row(lines[p].text, &kinds[p]));
+        for p in blank_rows {
+            if let Kind::Text(fields) = &kinds[p] {
+                let pieces: Vec<(usize, Piece)> = fields.iter().map(|f| (p, *f)).collect();
+                rows.push(data_row(lines, p, &pieces, &[], &centers, stub));
+            }
+        }
+        pending = rest;
     }
     // Fragments after the last row continue its label; rows of the format left blank are
     // rows of their own.
@@ -393,7 +444,17 @@ fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
             Kind::Blank => {}
             Kind::Footer => {
                 if seen_data {
-                    segments.push(Segment::default());
+                    // Band captions just before the page break belong to what follows it.
+                    let keep = segment
+                        .body
+                        .iter()
+                        .rposition(|&b| !is_band_caption(texts[b]))
+                        .map_or(0, |p| p + 1);
+                    let captions = segment.body.split_off(keep);
+                    segments.push(Segment {
+                        captions,
+                        ..Segment::default()
+                    });
                     seen_data = false;
                     values_left = usize::MAX;
                 }
@@ -403,7 +464,14 @@ fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
                 segment.body.push(i);
             }
             Kind::Text(fields) => {
-                if !seen_data && segment.body.is_empty() {
+                if fields.len() == 1
+                    && is_table_row_label(texts[i])
+                    && !is_band_caption(texts[i])
+                {
+                    // A row printed without numbers.
+                    seen_data = true;
+                    segment.body.push(i);
+                } else if !seen_data && segment.body.is_empty() {
                     segment.headers.push(i);
                 } else if seen_data
                     && (fields.len() >= 2
@@ -666,7 +734,7 @@ fn label_center(kinds: &[Kind], body: &[usize]) -> Option<usize> {
     let centers: Vec<usize> = body
         .iter()
         .filter_map(|&b| match &kinds[b] {
-            Kind::Data { label, .. } if !label.is_empty() => {
+            Kind::Data { label, .. } | Kind::Text(label) if !label.is_empty() => {
                 let first = label[0];
                 let last = label[label.len() - 1];
                 Some(first.col + last.col + last.width)

@@ -4,6 +4,8 @@
 //! label (or, when three or more follow values, a new header and a label), and the values
 //! after it are its row.
 //!
+//! A cell line is one field of at most 80 characters with no `。`.
+//!
 //! Limits: with blank lines as separators a blank cell cannot be told from a separator, so
 //! blanks are lost; with `|` separators or ` |` endings an empty cell is kept as a blank value.
 
@@ -26,12 +28,8 @@ enum Part {
     Other,
 }
 
-fn part(text: &str) -> Part {
-    part_of(text, false)
-}
-
-/// As [`part`]; `bars_around` says the line is written between `|` lines, where a heading-like
-/// line is a cell too (a section heading is never written between bars).
+/// How a line is written; `bars_around` says the line stands between `|` lines or before a
+/// number, where a heading-like line is a cell too (a section heading is followed by prose).
 fn part_of(text: &str, bars_around: bool) -> Part {
     let t = text.trim();
     if t.is_empty() {
