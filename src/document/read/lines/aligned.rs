@@ -243,8 +243,7 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
         while b > previous_end && !taken[b - 1] {
             let kind = &kinds[b - 1];
             let keep = match kind {
-                Kind::Blank => true,
-                Kind::Footer => true,
+                Kind::Blank | Kind::Footer | Kind::Data { .. } => true,
                 kind => is_table_text(lines[b - 1].text, kind),
             };
             if !keep {
@@ -432,12 +431,16 @@ fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
     // Leftmost value column of the segment's rows so far: a text line starting there or to
     // its right stands over the values, i.e. is a header.
     let mut values_left = usize::MAX;
+    // Leftmost label of the segment's rows so far: a header starts right of it.
+    let mut labels_left = usize::MAX;
     for (i, kind) in kinds.iter().enumerate() {
         if let Kind::Data { label, values } = kind
-            && !label.is_empty()
-            && let Some(first) = values.first()
+            && let Some(first_label) = label.first()
         {
-            values_left = values_left.min(first.col);
+            labels_left = labels_left.min(first_label.col);
+            if let Some(first) = values.first() {
+                values_left = values_left.min(first.col);
+            }
         }
         let segment = segments.last_mut().expect("one segment");
         match kind {
@@ -457,6 +460,7 @@ fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
                     });
                     seen_data = false;
                     values_left = usize::MAX;
+                    labels_left = usize::MAX;
                 }
             }
             Kind::Data { .. } => {
@@ -476,7 +480,9 @@ fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
                 } else if seen_data
                     && (fields.len() >= 2
                         || fields.first().is_some_and(|f| {
-                            f.col + f.width > values_left && !is_band_caption(&texts[i])
+                            f.col + f.width > values_left
+                                && f.col > labels_left.saturating_add(4)
+                                && !is_band_caption(texts[i])
                         }))
                 {
                     // A new header after data: trailing fragments become its captions.
@@ -493,6 +499,7 @@ fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
                     });
                     seen_data = false;
                     values_left = usize::MAX;
+                    labels_left = usize::MAX;
                 } else {
                     segment.body.push(i);
                 }
