@@ -95,3 +95,266 @@ fn every_corpus_report_reads_the_same_in_every_text_layout() {
         check(name, &document);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hand-made and derived fixtures (`tests/fixtures/layouts/`, see its README)
+// ---------------------------------------------------------------------------------------------
+
+use regulint::document::ProblemKind;
+use regulint::lint::{LintOptions, lint_bytes};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/layouts/");
+    std::fs::read(format!("{path}{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn fixture_document(name: &str) -> Document {
+    read(name, &fixture(name), None)
+}
+
+fn codes(name: &str) -> Vec<String> {
+    let report = lint_bytes(name, &fixture(name), &LintOptions::default());
+    assert!(report.error.is_none(), "{name}: {:?}", report.error);
+    report.findings.iter().map(|f| f.code.clone()).collect()
+}
+
+/// The data row whose label ends with `label` (after normalisation), with its values.
+fn row_values(document: &Document, label: &str) -> Vec<String> {
+    let key = label_key(label);
+    let row = document
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .find(|r| r.kind == RowKind::Data && label_key(&r.label).ends_with(&key))
+        .unwrap_or_else(|| panic!("no row labelled {label}"));
+    row.values
+        .iter()
+        .map(|&i| row.cells[i].text.clone())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+fn top_sections(document: &Document) -> Vec<String> {
+    document
+        .sections
+        .iter()
+        .filter(|s| s.level == 1)
+        .map(|s| format!("{}{}", s.marker, s.title))
+        .collect()
+}
+
+const SIX_SECTIONS: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
+/// `pdftotext -layout` of the published Hongze PDF: multi-line headers, a vertical label,
+/// labels wrapped with their values on the second line, page footers inside table 3, and
+/// table 3 continued over a page break. Every table is read; no table row opens a section.
+#[test]
+fn pdftotext_layout_of_the_hongze_report_reads_every_table() {
+    let name = "huaian-hongze-2023.pdftotext-layout.txt";
+    let document = fixture_document(name);
+    assert_eq!(top_sections(&document), SIX_SECTIONS);
+    let title = document.title.as_ref().expect("a title");
+    assert_eq!(title.year, Some(2023));
+    assert_eq!(title.agency.as_deref(), Some("洪泽区人民政府"));
+
+    // Table 2: four bands, one per 第二十条 item.
+    assert_eq!(row_values(&document, "规章"), ["0", "0", "0"]);
+    assert_eq!(row_values(&document, "行政规范性文件"), ["0", "5", "5"]);
+    assert_eq!(row_values(&document, "行政许可"), ["550"]);
+    assert_eq!(row_values(&document, "行政处罚"), ["4119"]);
+    assert_eq!(row_values(&document, "行政强制"), ["195"]);
+    assert_eq!(row_values(&document, "行政事业性收费"), ["7730.28"]);
+    let captions: Vec<Option<String>> = document.tables[0]
+        .bands
+        .iter()
+        .map(|b| b.caption.clone())
+        .collect();
+    assert_eq!(
+        captions,
+        ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
+            .map(|c| Some(c.to_owned()))
+    );
+
+    // Table 3, on both sides of the page break.
+    let seven = |v: [&str; 7]| v.map(str::to_owned).to_vec();
+    assert_eq!(
+        row_values(&document, "本年新收政府信息公开申请数量"),
+        seven(["21", "0", "0", "0", "0", "0", "21"])
+    );
+    // Wrapped label, values on the line after it.
+    assert_eq!(
+        row_values(&document, "部分公开（区分处理的，只计这一情形，不计其他情形）"),
+        seven(["4", "0", "0", "0", "0", "0", "4"])
+    );
+    assert_eq!(
+        row_values(&document, "本机关不掌握相关政府信息"),
+        seven(["10", "0", "0", "0", "0", "0", "10"])
+    );
+    // After the page footer `-3-`.
+    assert_eq!(
+        row_values(&document, "信访举报投诉类申请"),
+        seven(["1", "0", "0", "0", "0", "0", "1"])
+    );
+    assert_eq!(
+        row_values(&document, "要求行政机关确认或重新出具已获取信息"),
+        seven(["0", "0", "0", "0", "0", "0", "0"])
+    );
+    assert_eq!(
+        row_values(&document, "（七）总计"),
+        seven(["21", "0", "0", "0", "0", "0", "21"])
+    );
+
+    // Every table found; the two table-4 totals the published PDF gets wrong are reported.
+    let codes = codes(name);
+    assert!(!codes.contains(&"S006".to_owned()), "{codes:?}");
+    assert!(!codes.contains(&"T401".to_owned()), "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| *c == "T402").count(), 2, "{codes:?}");
+}
+
+/// A vertical label written one character per line between rows is a group label: it
+/// prefixes the next row's label and is never a section. Header cells split over two lines
+/// (`商业` / `企业`) are one heading.
+#[test]
+fn vertical_label_one_character_per_line() {
+    let document = fixture_document("vertical-label-one-char-per-line.txt");
+    assert_eq!(top_sections(&document), SIX_SECTIONS);
+    let table = &document.tables[0];
+    let headings: Vec<&str> = table.bands[0]
+        .columns
+        .iter()
+        .map(|c| c.label.as_str())
+        .collect();
+    assert_eq!(
+        headings,
+        ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    );
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.label.ends_with("（一）予以公开"))
+        .expect("予以公开");
+    assert_eq!(label_key(&row.label), label_key("三、本年度办理结果（一）予以公开"));
+    assert_eq!(
+        row_values(&document, "予以公开"),
+        ["3", "1", "0", "0", "0", "0", "4"]
+    );
+    let name = "vertical-label-one-char-per-line.txt";
+    let report = lint_bytes(name, &fixture(name), &LintOptions::default());
+    // The fixture has no tables 2 and 4; table 3 is found.
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.code != "S006" || !f.message.contains("表三")),
+        "{:?}",
+        report.findings
+    );
+}
+
+/// A vertical label spread over the rows (one character at the start of each) stays in the
+/// labels; the values are unchanged.
+#[test]
+fn vertical_label_spread_across_rows() {
+    let document = fixture_document("vertical-label-spread-across-rows.txt");
+    assert_eq!(top_sections(&document), SIX_SECTIONS);
+    assert_eq!(
+        row_values(&document, "（一）予以公开"),
+        ["3", "1", "0", "0", "0", "0", "4"]
+    );
+    assert_eq!(
+        row_values(&document, "（七）总计"),
+        ["4", "1", "0", "0", "0", "0", "5"]
+    );
+}
+
+/// `规章000` and `行政许可550`: the row is found, no digit is guessed into a cell, and the
+/// problem is recorded with the row's span and reported by T001.
+#[test]
+fn values_run_together_are_a_problem_not_a_guess() {
+    for name in ["values-run-together.txt", "values-run-together.md"] {
+        let bytes = fixture(name);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let document = read(name, &bytes, None);
+        let problems: Vec<&str> = document
+            .problems
+            .iter()
+            .filter(|p| p.kind == ProblemKind::ValuesRunTogether)
+            .map(|p| &text[p.span.range()])
+            .collect();
+        assert_eq!(problems.len(), 2, "{name}: {problems:?}");
+        assert!(problems[0].contains("规章000"), "{name}: {problems:?}");
+        assert!(problems[1].contains("行政许可550"), "{name}: {problems:?}");
+        for label in ["规章", "行政许可"] {
+            let row = document
+                .tables
+                .iter()
+                .flat_map(|t| &t.rows)
+                .find(|r| r.kind == RowKind::Data && r.label == label)
+                .unwrap_or_else(|| panic!("{name}: no row {label}"));
+            assert!(row.malformed, "{name}: {label}");
+            assert!(
+                row.cells.iter().all(|c| c.value.number().is_none()),
+                "{name}: a number was guessed in {label}"
+            );
+        }
+        let codes = codes(name);
+        assert_eq!(
+            codes.iter().filter(|c| *c == "T001").count(),
+            2,
+            "{name}: {codes:?}"
+        );
+    }
+}
+
+/// Table rows and captions left as loose lines (`三、本年度办理结果`, `四、结转下年度继续办理`,
+/// `第二十条第（一）项`) never open sections.
+#[test]
+fn table_rows_left_as_lines_are_not_headings() {
+    let document = fixture_document("table-rows-as-loose-lines.txt");
+    assert_eq!(top_sections(&document), SIX_SECTIONS);
+    assert!(
+        document
+            .sections
+            .iter()
+            .all(|s| !s.title.contains("本年度办理结果") && !s.title.contains("结转下年度")),
+        "{:?}",
+        document.sections
+    );
+}
+
+/// A table printed without numbers is a table with blank cells: tables 2 and 3 are present
+/// (no S006 for them) and the blanks are reported. Table 4, a row of values without labels,
+/// cannot be told apart from its header when it has no values (S006 remains for it).
+#[test]
+fn empty_skeletons_are_tables_with_blank_cells() {
+    for name in [
+        "huaian-hongze-2023.empty-skeleton.txt",
+        "seed.empty-skeleton-tabs.txt",
+    ] {
+        let report = lint_bytes(name, &fixture(name), &LintOptions::default());
+        let missing: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == "S006")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert!(
+            missing.iter().all(|m| m.contains("表四")),
+            "{name}: {missing:?}"
+        );
+        assert!(
+            report.findings.iter().any(|f| f.code == "T305"),
+            "{name}: blank cells of table 3 are reported"
+        );
+        let document = fixture_document(name);
+        assert!(row_values(&document, "规章").is_empty());
+        assert!(row_values(&document, "本年新收政府信息公开申请数量").is_empty());
+    }
+}
