@@ -254,7 +254,13 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
                 start = b;
             }
         }
-        if rows >= 2 || widest >= 3 {
+        // A table without a single value (an empty skeleton) is believed only under a header
+        // of two or more cells: loose label lines alone are what extractors leave of a table
+        // whose values went elsewhere, and reading them as blank rows would invent blanks.
+        let has_values = (start..=last).any(|k| value_count(&kinds[k]) > 0)
+            || (start..=last).any(|k| matches!(&kinds[k], Kind::Data { .. }));
+        let has_header = (start..i).any(|k| matches!(&kinds[k], Kind::Text(f) if f.len() >= 2));
+        if (rows >= 2 || widest >= 3) && (has_values || has_header) {
             regions.push((start, last + 1));
             previous_end = last + 1;
         }
