@@ -236,7 +236,13 @@ pub fn render_tree(view: &View) -> String {
     }
     match &view.report_year {
         Some(y) => {
-            let _ = writeln!(out, "report year: {} (from the {} at {})", y.year, y.source.name(), y.at);
+            let _ = writeln!(
+                out,
+                "report year: {} (from the {} at {})",
+                y.year,
+                y.source.name(),
+                y.at
+            );
         }
         None => out.push_str("report year: not found\n"),
     }

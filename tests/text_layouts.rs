@@ -33,7 +33,7 @@ fn rows(document: &Document, keep_blanks: bool, min_values: usize) -> Vec<(Strin
             .rows
             .iter()
             .filter(|r| r.kind == RowKind::Data)
-            .flat_map(|r| render::row_values(r))
+            .flat_map(render::row_values)
             .filter(|v| !v.is_empty())
             .count();
         if written < min_values {
@@ -178,8 +178,13 @@ fn pdftotext_layout_of_the_hongze_report_reads_every_table() {
         .collect();
     assert_eq!(
         captions,
-        ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
-            .map(|c| Some(c.to_owned()))
+        [
+            "第二十条第（一）项",
+            "第二十条第（五）项",
+            "第二十条第（六）项",
+            "第二十条第（八）项"
+        ]
+        .map(|c| Some(c.to_owned()))
     );
 
     // Table 3, on both sides of the page break.
@@ -190,7 +195,10 @@ fn pdftotext_layout_of_the_hongze_report_reads_every_table() {
     );
     // Wrapped label, values on the line after it.
     assert_eq!(
-        row_values(&document, "部分公开（区分处理的，只计这一情形，不计其他情形）"),
+        row_values(
+            &document,
+            "部分公开（区分处理的，只计这一情形，不计其他情形）"
+        ),
         seven(["4", "0", "0", "0", "0", "0", "4"])
     );
     assert_eq!(
@@ -215,7 +223,11 @@ fn pdftotext_layout_of_the_hongze_report_reads_every_table() {
     let codes = codes(name);
     assert!(!codes.contains(&"S006".to_owned()), "{codes:?}");
     assert!(!codes.contains(&"T401".to_owned()), "{codes:?}");
-    assert_eq!(codes.iter().filter(|c| *c == "T402").count(), 2, "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| *c == "T402").count(),
+        2,
+        "{codes:?}"
+    );
 }
 
 /// A vertical label written one character per line between rows is a group label: it
@@ -233,14 +245,25 @@ fn vertical_label_one_character_per_line() {
         .collect();
     assert_eq!(
         headings,
-        ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+        [
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            "总计"
+        ]
     );
     let row = table
         .rows
         .iter()
         .find(|r| r.label.ends_with("（一）予以公开"))
         .expect("予以公开");
-    assert_eq!(label_key(&row.label), label_key("三、本年度办理结果（一）予以公开"));
+    assert_eq!(
+        label_key(&row.label),
+        label_key("三、本年度办理结果（一）予以公开")
+    );
     assert_eq!(
         row_values(&document, "予以公开"),
         ["3", "1", "0", "0", "0", "0", "4"]

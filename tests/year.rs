@@ -44,12 +44,20 @@ fn title_split_over_two_lines() {
     let text = format!("洪泽区人民政府\n      2023 年政府信息公开工作年度报告\n\n{BODY}");
     assert_eq!(
         found("a.txt", &text),
-        (Some(2023), Some(YearSource::Title), Some("洪泽区人民政府".into()))
+        (
+            Some(2023),
+            Some(YearSource::Title),
+            Some("洪泽区人民政府".into())
+        )
     );
     let text = format!("某县水利局2021年\n政府信息公开工作年度报告\n\n{BODY}");
     assert_eq!(
         found("a.txt", &text),
-        (Some(2021), Some(YearSource::Title), Some("某县水利局".into()))
+        (
+            Some(2021),
+            Some(YearSource::Title),
+            Some("某县水利局".into())
+        )
     );
 }
 
@@ -65,7 +73,11 @@ fn year_forms_in_the_title() {
     ] {
         let text = format!("{title}\n\n{BODY}");
         let (y, source, agency) = found("a.md", &text);
-        assert_eq!((y, source), (Some(year), Some(YearSource::Title)), "{title}");
+        assert_eq!(
+            (y, source),
+            (Some(year), Some(YearSource::Title)),
+            "{title}"
+        );
         assert_eq!(agency.as_deref(), Some("某市商务局"), "{title}");
     }
 }
@@ -86,7 +98,11 @@ fn html_title_h1_and_article_title_meta() {
     ] {
         assert_eq!(
             found("a.html", &page),
-            (Some(2022), Some(YearSource::Title), Some("某县水利局".into())),
+            (
+                Some(2022),
+                Some(YearSource::Title),
+                Some("某县水利局".into())
+            ),
             "{page}"
         );
     }
@@ -120,7 +136,11 @@ fn no_year_found_is_said_with_the_pack_used() {
     let text = format!("某市商务局政府信息公开工作年度报告\n\n{BODY}");
     let mut report = lint_bytes("a.txt", text.as_bytes(), &LintOptions::default());
     assert_eq!(report.year, None);
-    let y001: Vec<_> = report.findings.iter().filter(|f| f.code == "Y001").collect();
+    let y001: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "Y001")
+        .collect();
     assert_eq!(y001.len(), 1, "{:?}", report.findings);
     let pack = report.pack.as_deref().expect("a pack was used");
     assert!(y001[0].message.contains(pack), "{}", y001[0].message);
@@ -158,7 +178,11 @@ fn every_corpus_report_gets_its_year() {
         let bytes = std::fs::read(common::corpus().join(name)).expect("corpus file");
         let document = load(name, &bytes, ReadOptions::default()).unwrap().document;
         let found = year::find(&document).unwrap_or_else(|| panic!("{name}: no year"));
-        assert_eq!((found.year, found.source), (year, YearSource::Title), "{name}");
+        assert_eq!(
+            (found.year, found.source),
+            (year, YearSource::Title),
+            "{name}"
+        );
         let report = lint_bytes(name, &bytes, &LintOptions::default());
         assert_eq!(report.year, Some(year), "{name}");
     }
@@ -168,6 +192,8 @@ fn every_corpus_report_gets_its_year() {
         "/tests/fixtures/layouts/huaian-hongze-2023.pdftotext-layout.txt"
     ))
     .unwrap();
-    let document = load("hz.txt", &hongze, ReadOptions::default()).unwrap().document;
+    let document = load("hz.txt", &hongze, ReadOptions::default())
+        .unwrap()
+        .document;
     assert_eq!(year::find(&document).map(|y| y.year), Some(2023));
 }

@@ -26,9 +26,8 @@ use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static RUN_TOGETHER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.*[\p{Han}）)”])(\d[\d,.]*)$").expect("valid pattern")
-});
+static RUN_TOGETHER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*[\p{Han}）)”])(\d[\d,.]*)$").expect("valid pattern"));
 
 /// Where the digits start in a label whose values ran into it (`行政许可550` → 12): text
 /// ending in a Chinese character or closing bracket, then digits with no space between.

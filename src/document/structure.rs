@@ -248,16 +248,20 @@ pub fn title(blocks: &[Block], first_section_block: usize) -> Option<Title> {
             Block::Table { .. } => None,
         })
         .collect();
-    let (position, title_end) = paragraphs.iter().enumerate().find_map(|(p, (_, t))| {
-        title_prefix(&t.text).map(|end| (p, end))
-    })?;
+    let (position, title_end) = paragraphs
+        .iter()
+        .enumerate()
+        .find_map(|(p, (_, t))| title_prefix(&t.text).map(|end| (p, end)))?;
     let (_, line) = paragraphs[position];
     let lead = line.text.len() - line.text.trim_start_matches(is_decoration).len();
     let mut text = tidy(&line.text[lead..title_end]);
     let mut span = line.span_of(lead, title_end).or_else(|| line.span())?;
     let year_found = year_in(&text);
     let agency_missing = year_found.is_some_and(|(_, start, end)| {
-        start == 0 && text[end..].trim_start().starts_with(['政', '信', '工', '年'])
+        start == 0
+            && text[end..]
+                .trim_start()
+                .starts_with(['政', '信', '工', '年'])
     });
     let missing = year_found.is_none() || agency_missing;
     if missing && position > 0 {
@@ -292,7 +296,9 @@ fn is_decoration(c: char) -> bool {
 /// is short and no sentence ends before it.
 fn title_prefix(text: &str) -> Option<usize> {
     let trimmed = text.trim_end_matches(is_decoration);
-    let at = trimmed.find("年度报告").or_else(|| trimmed.find("工作报告"))?;
+    let at = trimmed
+        .find("年度报告")
+        .or_else(|| trimmed.find("工作报告"))?;
     let mut end = at + "年度报告".len();
     let head = &trimmed[..end];
     if head.contains(['。', '；', '！']) || head.chars().count() > 60 {
@@ -367,7 +373,10 @@ fn agency_of(text: &str) -> Option<String> {
         .unwrap_or("")
         .trim();
     let name = if before.is_empty() { after } else { before };
-    let name = name.trim_start_matches("关于").trim_end_matches(['（', '(']).trim();
+    let name = name
+        .trim_start_matches("关于")
+        .trim_end_matches(['（', '('])
+        .trim();
     (!name.is_empty() && name.chars().count() <= 40).then(|| name.to_owned())
 }
 

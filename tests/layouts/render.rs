@@ -145,7 +145,9 @@ fn render_band(out: &mut String, band: &Band, layout: Layout) {
         })
         .collect();
     let header_cells: Vec<String> = if has_labels {
-        std::iter::once(String::new()).chain(header.iter().cloned()).collect()
+        std::iter::once(String::new())
+            .chain(header.iter().cloned())
+            .collect()
     } else {
         header.clone()
     };
@@ -193,22 +195,36 @@ fn render_band(out: &mut String, band: &Band, layout: Layout) {
         Layout::Spaces | Layout::SpacesSplitHeaders => {
             let stub = grid_rows
                 .iter()
-                .filter_map(|r| has_labels.then(|| r[0].width()))
+                .filter(|_| has_labels)
+                .map(|r| r[0].width())
                 .max()
                 .unwrap_or(0)
                 + 4;
             let column = header
                 .iter()
                 .map(|h| h.width())
-                .chain(band.rows.iter().flat_map(|(_, v)| v.iter().map(|s| s.width())))
+                .chain(
+                    band.rows
+                        .iter()
+                        .flat_map(|(_, v)| v.iter().map(|s| s.width())),
+                )
                 .max()
                 .unwrap_or(1)
                 + 4;
             let centred = |text: &str| {
                 let pad = column - text.width();
-                format!("{}{}{}", " ".repeat(pad / 2), text, " ".repeat(pad - pad / 2))
+                format!(
+                    "{}{}{}",
+                    " ".repeat(pad / 2),
+                    text,
+                    " ".repeat(pad - pad / 2)
+                )
             };
-            let stub_pad = if has_labels { " ".repeat(stub) } else { String::new() };
+            let stub_pad = if has_labels {
+                " ".repeat(stub)
+            } else {
+                String::new()
+            };
             if let Some(c) = &band.caption {
                 out.push_str(&format!("{}{c}\n\n", " ".repeat(stub / 2)));
             }

@@ -159,7 +159,10 @@ fn kind(text: &str) -> Kind {
             values: fields[first_value..].to_vec(),
         };
     }
-    if fields.len() == 1 && super::super::super::layout::run_together(&text[fields[0].start..fields[0].end]).is_some() {
+    if fields.len() == 1
+        && super::super::super::layout::run_together(&text[fields[0].start..fields[0].end])
+            .is_some()
+    {
         return Kind::Data {
             label: fields,
             values: Vec::new(),
@@ -319,7 +322,10 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
             .body
             .iter()
             .any(|&b| matches!(&kinds[b], Kind::Data { label, .. } if !label.is_empty()))
-            || segment.body.iter().any(|&b| matches!(kinds[b], Kind::Text(_)));
+            || segment
+                .body
+                .iter()
+                .any(|&b| matches!(kinds[b], Kind::Text(_)));
         for &c in &segment.captions {
             let line = lines[c];
             let t = line.text.trim();
@@ -474,10 +480,7 @@ fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
                 segment.body.push(i);
             }
             Kind::Text(fields) => {
-                if fields.len() == 1
-                    && is_table_row_label(texts[i])
-                    && !is_band_caption(texts[i])
-                {
+                if fields.len() == 1 && is_table_row_label(texts[i]) && !is_band_caption(texts[i]) {
                     // A row printed without numbers.
                     seen_data = true;
                     segment.body.push(i);
@@ -706,7 +709,10 @@ fn by_position(
             columns[column].push((h, word));
         }
     }
-    columns.iter().all(|c| !c.is_empty()).then_some((stub, columns))
+    columns
+        .iter()
+        .all(|c| !c.is_empty())
+        .then_some((stub, columns))
 }
 
 /// Header words grouped by their own positions (words within one display column of each
@@ -731,7 +737,9 @@ fn by_order(
     }
     let center = |g: &Vec<(usize, Piece)>| g[0].1.center2();
     let first_is_stub = groups.len() >= 2
-        && label_center.is_none_or(|l| l.abs_diff(center(&groups[0])) < center(&groups[1]) - center(&groups[0]));
+        && label_center.is_none_or(|l| {
+            l.abs_diff(center(&groups[0])) < center(&groups[1]) - center(&groups[0])
+        });
     if groups.len() == columns + 1 && first_is_stub {
         let stub = groups.remove(0);
         Some((stub, groups))

@@ -44,7 +44,8 @@ fn part_of(text: &str, bars_around: bool) -> Part {
     };
     let one_field = !body.contains('|') && !body.contains('\t') && !body.contains("  ");
     let short = body.chars().count() <= 80 && !body.contains('。');
-    let heading = looks_like_heading(body).is_some_and(|h| h.level <= 2) && !is_table_row_label(body);
+    let heading =
+        looks_like_heading(body).is_some_and(|h| h.level <= 2) && !is_table_row_label(body);
     if one_field && short && (!heading || barred || bars_around) {
         Part::Cell(barred)
     } else {
@@ -194,8 +195,12 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
             rows.push(row_of(vec![blank_row]));
         }
         let header_zone = rows.is_empty() || labels.len() >= 3;
-        let written =
-            values.len() - values.iter().rev().take_while(|v| v.text.is_empty()).count();
+        let written = values.len()
+            - values
+                .iter()
+                .rev()
+                .take_while(|v| v.text.is_empty())
+                .count();
         if header_zone && labels.len() >= 2 && labels.len() == written {
             // As many headings as values and no label: a table of values only (table 4).
             rows.push(row_of(std::mem::take(labels)));
@@ -221,7 +226,11 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
         }
         let mut label_cell = RawCell::new(String::new(), Span::default());
         for (i, l) in labels.drain(..).enumerate() {
-            label_cell.span = if i == 0 { l.span } else { label_cell.span.cover(l.span) };
+            label_cell.span = if i == 0 {
+                l.span
+            } else {
+                label_cell.span.cover(l.span)
+            };
             label_cell.text.push_str(&l.text);
         }
         // A row without a label (table 4's values) has no label cell.
