@@ -381,3 +381,36 @@ fn empty_skeletons_are_tables_with_blank_cells() {
         assert!(row_values(&document, "本年新收政府信息公开申请数量").is_empty());
     }
 }
+
+fn finding_codes(name: &str) -> Vec<String> {
+    let mut codes = codes(name);
+    codes.sort();
+    codes
+}
+
+/// `pdftotext -raw` (single spaces, headers on one line) reads like `-layout`: same findings.
+#[test]
+fn pdftotext_raw_reads_like_layout() {
+    assert_eq!(
+        finding_codes("huaian-hongze-2023.pdftotext-raw.txt"),
+        finding_codes("huaian-hongze-2023.pdftotext-layout.txt")
+    );
+    let document = fixture_document("huaian-hongze-2023.pdftotext-raw.txt");
+    assert_eq!(row_values(&document, "规章"), ["0", "0", "0"]);
+    assert_eq!(row_values(&document, "行政事业性收费"), ["7730.28"]);
+    assert_eq!(
+        row_values(&document, "本年新收政府信息公开申请数量"),
+        ["21", "0", "0", "0", "0", "0", "21"]
+    );
+}
+
+/// Plain `pdftotext` writes the tables column by column: regulint cannot rebuild the rows,
+/// says they are missing, and neither invents blank cells nor misses the tables wholesale.
+#[test]
+fn pdftotext_plain_column_order_is_not_read_as_blanks() {
+    let codes = finding_codes("huaian-hongze-2023.pdftotext-plain.txt");
+    for wrong in ["S006", "T305", "T202"] {
+        assert!(!codes.contains(&wrong.to_owned()), "{wrong}: {codes:?}");
+    }
+    assert!(codes.contains(&"T306".to_owned()), "{codes:?}");
+}

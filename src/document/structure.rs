@@ -137,6 +137,18 @@ static TABLE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// Column headings of the format's tables that stand first in a header line.
+const HEADER_STARTS: &[&str] = &["信息内容", "申请人情况", "行政复议"];
+
+/// Whether a line is a header line of a statistics table (`信息内容 本年处理决定数量`): it starts
+/// with the format's first column heading and holds no number.
+#[must_use]
+pub fn is_column_heading(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    HEADER_STARTS.iter().any(|h| compact.starts_with(h))
+        && !compact.chars().any(|c| c.is_ascii_digit())
+}
+
 /// Whether a text is a table-2 band caption such as `第二十条第（一）项`.
 #[must_use]
 pub fn is_band_caption(text: &str) -> bool {

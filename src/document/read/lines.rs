@@ -86,14 +86,15 @@ pub fn read(text: &str) -> Vec<RawBlock> {
     while i < lines.len() {
         let line = lines[i];
         if let Some(&(_, end, spaced)) = regions.iter().find(|r| r.0 == i) {
-            let table = if spaced {
-                aligned::table(&lines[i..end])
+            let (table, loose) = if spaced {
+                (aligned::table(&lines[i..end]), Vec::new())
             } else {
                 cells::table(&lines[i..end])
             };
             if !table.rows.is_empty() {
                 blocks.push(RawBlock::Table(table));
             }
+            blocks.extend(loose.into_iter().map(RawBlock::Paragraph));
             i = end;
         } else if line.is_blank() {
             i += 1;

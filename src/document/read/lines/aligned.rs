@@ -23,7 +23,9 @@
 //! split between columns.
 
 use super::super::super::model::{RawCell, RawRow, RawTable, TableKind};
-use super::super::super::structure::{is_band_caption, is_table_row_label, looks_like_heading};
+use super::super::super::structure::{
+    is_band_caption, is_column_heading, is_table_row_label, looks_like_heading,
+};
 use super::super::super::value::CellValue;
 use super::{Line, is_page_footer};
 use crate::source::Span;
@@ -260,10 +262,17 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
         // A table without a single value (an empty skeleton) is believed only under a header
         // of two or more cells: loose label lines alone are what extractors leave of a table
         // whose values went elsewhere, and reading them as blank rows would invent blanks.
-        let has_values = (start..=last).any(|k| value_count(&kinds[k]) > 0)
-            || (start..=last).any(|k| matches!(&kinds[k], Kind::Data { .. }));
+        // And only when it has no value at all: label lines among numbers written one per
+        // line are a table written column by column (`pdftotext` without `-layout`), whose
+        // rows cannot be rebuilt; calling them blank would be false.
+        let has_values = (start..=last).any(|k| matches!(&kinds[k], Kind::Data { .. }));
         let has_header = (start..i).any(|k| matches!(&kinds[k], Kind::Text(f) if f.len() >= 2));
-        if (rows >= 2 || widest >= 3) && (has_values || has_header) {
+        let believed = if is_anchor(&kinds[i]) {
+            true
+        } else {
+            !has_values && has_header
+        };
+        if (rows >= 2 || widest >= 3) && believed {
             regions.push((start, last + 1));
             previous_end = last + 1;
         }
@@ -373,7 +382,23 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
                         };
                         let text = lines[p].text.trim();
                         let group_label = starts_with_marker(text) || text.chars().count() <= 2;
-                        if !values_only && is_table_row_label(text) && !is_band_caption(text) {
+                        if is_band_caption(text) || is_column_heading(text) {
+                            // A caption or a header between bands (single-spaced text keeps
+                            // no positions): a row of its own, one cell per word.
+                            let cells = words(lines[p].text)
+                                .into_iter()
+                                .map(|w| {
+                                    let span =
+                                        Span::new(lines[p].start + w.start, lines[p].start + w.end);
+                                    RawCell::new(&lines[p].text[w.start..w.end], span)
+                                })
+                                .collect();
+                            rows.push(RawRow {
+                                span: Span::new(lines[p].start, lines[p].end()),
+                                cells,
+                            });
+                        } else if !values_only && is_table_row_label(text) && !is_band_caption(text)
+                        {
                             // A row of the format left blank: a row of its own.
                             let pieces: Vec<(usize, Piece)> =
                                 fields.iter().map(|f| (p, *f)).collect();
@@ -515,8 +540,15 @@ fn segments(kinds: &[Kind], texts: &[&str]) -> Vec<Segment> {
             }
         }
     }
-    // Header lines before any multi-field one are captions (`申请人情况`, `第二十条第（一）项`).
+    // Header lines before any multi-field one are captions (`申请人情况`, `第二十条第（一）项`),
+    // and so is a band caption anywhere in the header.
     for segment in &mut segments {
+        let (captions, headers): (Vec<usize>, Vec<usize>) = segment
+            .headers
+            .iter()
+            .partition(|&&h| is_band_caption(texts[h]));
+        segment.captions.extend(captions);
+        segment.headers = headers;
         let first_multi = segment
             .headers
             .iter()

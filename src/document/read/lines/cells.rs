@@ -9,6 +9,7 @@
 //! Limits: with blank lines as separators a blank cell cannot be told from a separator, so
 //! blanks are lost; with `|` separators or ` |` endings an empty cell is kept as a blank value.
 
+use super::super::super::mapped::MappedText;
 use super::super::super::model::{RawCell, RawRow, RawTable, TableKind};
 use super::super::super::structure::{is_band_caption, is_table_row_label, looks_like_heading};
 use super::super::super::value::CellValue;
@@ -69,6 +70,11 @@ fn parts(lines: &[Line<'_>]) -> Vec<Part> {
         })
         .collect()
 }
+
+/// The most values a row of the format holds (table 4 written as one row).
+const MAX_ROW_VALUES: usize = 16;
+/// The most values a labelled row holds (table 3's seven columns).
+const MAX_LABELLED_VALUES: usize = 7;
 
 fn is_value(text: &str) -> bool {
     CellValue::parse(text).is_data()
@@ -151,7 +157,9 @@ fn cell_text(text: &str) -> &str {
 }
 
 /// Reads a one-cell-per-line region into rows.
-pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
+/// Reads a one-cell-per-line region: the table, and the labels of a scrambled part (see
+/// [`MAX_ROW_VALUES`]) as paragraphs, since they are the rows of no values read.
+pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
     let parts = parts(lines);
     let barred = parts.iter().any(|p| matches!(p, Part::Cell(true)));
     let with_bars = !barred && parts.contains(&Part::Bar);
@@ -181,8 +189,38 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
     let mut rows: Vec<RawRow> = Vec::new();
     let mut labels: Vec<RawCell> = Vec::new();
     let mut values: Vec<RawCell> = Vec::new();
-    let flush = |rows: &mut Vec<RawRow>, labels: &mut Vec<RawCell>, values: &mut Vec<RawCell>| {
+    let mut loose: Vec<MappedText> = Vec::new();
+    let mut flush = |rows: &mut Vec<RawRow>,
+                     labels: &mut Vec<RawCell>,
+                     values: &mut Vec<RawCell>| {
         if labels.is_empty() && values.is_empty() {
+            return;
+        }
+        if values.is_empty() {
+            // Labels after the last values: what they label is not in this region.
+            loose.extend(
+                labels
+                    .drain(..)
+                    .map(|l| MappedText::verbatim(&l.text, l.span.start as usize)),
+            );
+            return;
+        }
+        let written = values.len()
+            - values
+                .iter()
+                .rev()
+                .take_while(|v| v.text.is_empty())
+                .count();
+        if values.len() > MAX_ROW_VALUES || (!labels.is_empty() && written > MAX_LABELLED_VALUES) {
+            // More values than any row of the format holds: the extractor wrote the table
+            // column by column or scrambled it. The labels are not rows of these values, and
+            // not blank rows either; the values stay unlabelled.
+            loose.extend(
+                labels
+                    .drain(..)
+                    .map(|l| MappedText::verbatim(&l.text, l.span.start as usize)),
+            );
+            rows.push(row_of(std::mem::take(values)));
             return;
         }
         // Rows of the format standing before the label with values were left blank (their
@@ -259,11 +297,12 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
         .map(|r| r.span)
         .reduce(Span::cover)
         .unwrap_or_default();
-    RawTable {
+    let table = RawTable {
         span,
         rows,
         kind: TableKind::TabSeparated,
-    }
+    };
+    (table, loose)
 }
 
 fn looks_like_caption(text: &str) -> bool {
