@@ -195,11 +195,18 @@ static PAGE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
-/// Page footers left by PDF extraction: `— 1 —`, `-3-`, `- 3 -`, `第 3 页`, `3/5`.
+static BROWSER_PAGE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\s|(?:file|https?)://\S+\s+\d{1,3}/\d{1,3}$)")
+        .expect("valid pattern")
+});
+
+/// Page footers left by PDF extraction: `— 1 —`, `-3-`, `- 3 -`, `第 3 页`, `3/5`; and the
+/// header and footer a browser prints on each page (`11/30/26, 7:38 AM  title`,
+/// `https://…  4/9`).
 fn is_page_footer(text: &str) -> bool {
     let t = text.trim();
     let dashed = t.starts_with('—') && t.ends_with('—') && t.chars().any(|c| c.is_ascii_digit());
-    dashed || PAGE_FOOTER.is_match(t)
+    dashed || PAGE_FOOTER.is_match(t) || BROWSER_PAGE_LINE.is_match(t)
 }
 
 fn tab_table(lines: &[Line<'_>]) -> RawTable {

@@ -381,8 +381,19 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
                             continue;
                         };
                         let text = lines[p].text.trim();
-                        let group_label = starts_with_marker(text) || text.chars().count() <= 2;
-                        if is_band_caption(text) || is_column_heading(text) {
+                        let group_label = starts_with_marker(text) || text.chars().count() == 1;
+                        let bare_marker = is_bare_marker(text);
+                        if bare_marker
+                            && let Some(previous) = rows.last_mut()
+                            && previous
+                                .cells
+                                .first()
+                                .is_some_and(|c| !starts_with_marker(&c.text))
+                        {
+                            // The item number of the row above, printed beside its wrapped
+                            // label (`危及“三安全一稳 0` / `3.` / `定”`).
+                            prefix_label(previous, lines, p, fields);
+                        } else if is_band_caption(text) || is_column_heading(text) {
                             // A caption or a header between bands (single-spaced text keeps
                             // no positions): a row of its own, one cell per word.
                             let cells = words(lines[p].text)
@@ -453,6 +464,32 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
         rows,
         kind: TableKind::TabSeparated,
     }
+}
+
+/// A line holding only an item number: `3.`, `（三）`, `三、`.
+fn is_bare_marker(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = compact
+        .trim_end_matches(['.', '．', '、'])
+        .trim_start_matches(['（', '('])
+        .trim_end_matches(['）', ')']);
+    !inner.is_empty()
+        && inner.len() < compact.len()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+}
+
+/// Puts a fragment line in front of the label of a row.
+fn prefix_label(row: &mut RawRow, lines: &[Line<'_>], at: usize, fields: &[Piece]) {
+    let Some(label) = row.cells.first_mut() else {
+        return;
+    };
+    let pieces: Vec<(usize, Piece)> = fields.iter().map(|f| (at, *f)).collect();
+    let extra = joined_cell(lines, &pieces, lines[at].end());
+    label.text.insert_str(0, &extra.text);
+    label.span = label.span.cover(extra.span);
+    row.span = row.span.cover(Span::new(lines[at].start, lines[at].end()));
 }
 
 fn starts_with_marker(text: &str) -> bool {
