@@ -161,6 +161,10 @@ pub fn is_band_caption(text: &str) -> bool {
 /// line, when an extractor leaves it outside its table, is still a table row.
 #[must_use]
 pub fn is_table_row_label(text: &str) -> bool {
+    // The longest label of the format, with its number and a note, is under 80 characters.
+    if text.len() > 80 * 4 || text.chars().count() > 80 {
+        return false;
+    }
     let compact: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '#' && *c != '*')

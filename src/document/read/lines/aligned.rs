@@ -204,17 +204,32 @@ fn is_table_text(text: &str, kind: &Kind) -> bool {
     fields.len() >= 2 || trimmed.chars().count() <= 30 || is_table_row_label(trimmed)
 }
 
+/// The most lines a table's captions and header may take above its first row (which also
+/// bounds the backward search, so that many rejected candidates cost linear time).
+const MAX_LEAD_LINES: usize = 40;
+
 /// Line ranges `[start, end)` of spaced tables, skipping lines already `taken`.
 pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)> {
     let kinds: Vec<Kind> = lines.iter().map(|l| kind(l.text)).collect();
+    // Each line is looked at from several candidate tables: classify it once.
+    let blank_row: Vec<bool> = lines
+        .iter()
+        .zip(&kinds)
+        .map(|(l, k)| is_blank_row(l.text, k))
+        .collect();
+    let table_text: Vec<bool> = lines
+        .iter()
+        .zip(&kinds)
+        .map(|(l, k)| is_table_text(l.text, k))
+        .collect();
     let mut regions = Vec::new();
     let mut previous_end = 0;
     let mut i = 0;
     while i < lines.len() {
         let skeleton_anchor = || {
-            is_blank_row(lines[i].text, &kinds[i])
+            blank_row[i]
                 && (i + 1..lines.len().min(i + 17))
-                    .filter(|&k| !taken[k] && is_blank_row(lines[k].text, &kinds[k]))
+                    .filter(|&k| !taken[k] && blank_row[k])
                     .count()
                     >= 2
         };
@@ -234,22 +249,22 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
                     widest = widest.max(value_count(&kinds[k]));
                 }
                 Kind::Blank | Kind::Footer => {}
-                kind if is_blank_row(lines[k].text, kind) => {
+                _ if blank_row[k] => {
                     last = k;
                     rows += 1;
                 }
-                kind if is_table_text(lines[k].text, kind) => {}
+                _ if table_text[k] => {}
                 _ => break,
             }
             k += 1;
         }
         let mut start = i;
         let mut b = i;
-        while b > previous_end && !taken[b - 1] {
+        while b > previous_end && !taken[b - 1] && i - b < MAX_LEAD_LINES {
             let kind = &kinds[b - 1];
             let keep = match kind {
                 Kind::Blank | Kind::Footer | Kind::Data { .. } => true,
-                kind => is_table_text(lines[b - 1].text, kind),
+                _ => table_text[b - 1],
             };
             if !keep {
                 break;

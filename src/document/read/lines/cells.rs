@@ -57,16 +57,21 @@ fn part_of(text: &str, bars_around: bool) -> Part {
 /// The parts of lines. A heading-like line followed by a bare `|` line, or whose next
 /// non-blank line is a number, is a cell: a section heading is followed by prose.
 fn parts(lines: &[Line<'_>]) -> Vec<Part> {
+    // Whether the next non-blank line after each line is a number, in one backward pass.
+    let mut next_is_value = vec![false; lines.len()];
+    let mut following_value = false;
+    for (i, line) in lines.iter().enumerate().rev() {
+        next_is_value[i] = following_value;
+        if !line.text.trim().is_empty() {
+            following_value = is_value(cell_text(line.text));
+        }
+    }
     lines
         .iter()
         .enumerate()
         .map(|(i, l)| {
             let next_is_bar = lines.get(i + 1).is_some_and(|n| n.text.trim() == "|");
-            let next_is_value = lines[i + 1..]
-                .iter()
-                .find(|n| !n.text.trim().is_empty())
-                .is_some_and(|n| is_value(cell_text(n.text)));
-            part_of(l.text, next_is_bar || next_is_value)
+            part_of(l.text, next_is_bar || next_is_value[i])
         })
         .collect()
 }
