@@ -449,4 +449,59 @@ mod tests {
         let h = looks_like_heading(text).unwrap();
         assert_eq!(&text[h.range.0..h.range.1], "一、总体情况");
     }
+
+    #[test]
+    fn table_rows_and_captions_are_recognised() {
+        for row in [
+            "一、本年新收政府信息公开申请数量",
+            "三 、本 年 度办 理 结果",
+            "三、本年度办理结果",
+            "（四）无法提供",
+            "(七) 总计",
+            "四、结转下年度继续办理",
+            "5.要求行政机关确认或重新出具",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "行政许可",
+            "第二十条第（一）项",
+        ] {
+            assert!(is_table_row_label(row), "{row}");
+        }
+        for heading in [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "（一）主动公开情况",
+            "总计",
+            "2023 年，市商务局紧紧围绕",
+        ] {
+            assert!(!is_table_row_label(heading), "{heading}");
+        }
+        assert!(is_band_caption("第二十条第（五）项"));
+        assert!(is_column_heading("信息内容 本年处理决定数量"));
+        assert!(!is_column_heading("信息内容 2023"));
+    }
+
+    #[test]
+    fn years_in_titles() {
+        let year = |t: &str| year_in(t).map(|(y, _, _)| y);
+        assert_eq!(year("某局2023年政府信息公开工作年度报告"), Some(2023));
+        assert_eq!(year("某局 2020 年政府信息公开"), Some(2020));
+        assert_eq!(year("某局2023年度政府信息公开"), Some(2023));
+        assert_eq!(year("某局二〇二三年政府信息公开"), Some(2023));
+        assert_eq!(year("某局二零二二年度"), Some(2022));
+        assert_eq!(year("某局２０２４年"), Some(2024));
+        assert_eq!(year("共1136条信息，0000年"), None);
+        assert_eq!(
+            tidy("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告"),
+            "沐阳县人民政府2025年政府信息公开工作年度报告"
+        );
+    }
+
+    #[test]
+    fn title_prefix_of_a_paragraph_that_ran_on() {
+        let text = "某局2022年政府信息公开工作年度报告根据条例编制本报告。";
+        let end = title_prefix(text).unwrap();
+        assert_eq!(&text[..end], "某局2022年政府信息公开工作年度报告");
+        assert!(title_prefix("本报告由办公室编制。本年度报告如下").is_none());
+    }
 }

@@ -438,4 +438,85 @@ mod tests {
         assert_eq!(three.text, "3");
         assert_eq!(&text[three.span.range()], "3");
     }
+
+    fn tables(blocks: &[RawBlock]) -> Vec<&RawTable> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                RawBlock::Table(t) => Some(t),
+                RawBlock::Paragraph(_) => None,
+            })
+            .collect()
+    }
+
+    fn texts(row: &RawRow) -> Vec<&str> {
+        row.cells.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn pipe_rows_without_the_leading_bar() {
+        let text = "信息内容 | 本年制发件数 | 本年废止件数\n---|---|---\n规章 | 0 | 4\n";
+        let blocks = read(text);
+        let tables = tables(&blocks);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(texts(&tables[0].rows[1]), ["规章", "0", "4"]);
+        let four = &tables[0].rows[1].cells[2];
+        assert_eq!(&text[four.span.range()], "4");
+        // One bar in prose is not a table.
+        assert!(tables_of("上海市科委 | 2024 年深入贯彻。\n").is_empty());
+    }
+
+    fn tables_of(text: &str) -> Vec<RawTable> {
+        read(text)
+            .into_iter()
+            .filter_map(|b| match b {
+                RawBlock::Table(t) => Some(t),
+                RawBlock::Paragraph(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_cell_per_line_with_trailing_bars() {
+        let text = "信息内容 |\n本年制发件数 |\n本年废止件数 |\n规章 |\n0 |\n |\n行政规范性文件 |\n2 |\n5 |\n";
+        let tables = tables_of(text);
+        assert_eq!(tables.len(), 1);
+        let rows: Vec<Vec<&str>> = tables[0].rows.iter().map(texts).collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["信息内容", "本年制发件数", "本年废止件数"],
+                vec!["规章", "0", ""],
+                vec!["行政规范性文件", "2", "5"],
+            ]
+        );
+    }
+
+    #[test]
+    fn page_footers() {
+        for footer in [
+            "— 3 —",
+            "-3-",
+            "- 12 -",
+            "第 3 页",
+            "第3页，共5页",
+            "3/5",
+            "11/30/26, 7:38 AM  某局年度报告",
+            "https://www.example.gov.cn/a.html  4/9",
+        ] {
+            assert!(is_page_footer(footer), "{footer}");
+        }
+        for text in ["2023年", "规章 0 0 0", "-", "一、总体情况"] {
+            assert!(!is_page_footer(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn run_together_loose_line_is_one_cell() {
+        assert_eq!(
+            loose_row("行政许可550"),
+            Some(vec![(0, "行政许可550".len())])
+        );
+        assert_eq!(loose_row("行政许可 550").map(|r| r.len()), Some(2));
+    }
 }
