@@ -307,9 +307,9 @@ fn is_decoration(c: char) -> bool {
     c == '#' || c == '*' || c.is_whitespace()
 }
 
-/// The byte end of a title at the start of `text`: the whole line when it is a short line
-/// naming 年度报告, else the part up to 年度报告 (and a bracketed note after it) when that part
-/// is short and no sentence ends before it.
+/// The byte end of a title at the start of `text`: up to 年度报告 (and a bracketed note after
+/// it, `（2023年度）`), when that part is short and not a sentence. Text after it is not the
+/// title: a site suffix (`_某县人民政府`) or the body that ran into the title line.
 fn title_prefix(text: &str) -> Option<usize> {
     let trimmed = text.trim_end_matches(is_decoration);
     let at = trimmed
@@ -317,7 +317,8 @@ fn title_prefix(text: &str) -> Option<usize> {
         .or_else(|| trimmed.find("工作报告"))?;
     let mut end = at + "年度报告".len();
     let head = &trimmed[..end];
-    if head.contains(['。', '；', '！']) || head.chars().count() > 60 {
+    // A sentence that mentions the report (`根据《条例》，编制本年度报告`) is not its title.
+    if head.contains(['。', '；', '！', '，', ',', '《']) || head.chars().count() > 60 {
         return None;
     }
     let rest = &trimmed[end..];
@@ -503,5 +504,6 @@ mod tests {
         let end = title_prefix(text).unwrap();
         assert_eq!(&text[..end], "某局2022年政府信息公开工作年度报告");
         assert!(title_prefix("本报告由办公室编制。本年度报告如下").is_none());
+        assert!(title_prefix("根据《条例》要求，编制本年度报告").is_none());
     }
 }
