@@ -74,6 +74,9 @@ pub enum TableKind {
     TabSeparated,
     /// Markdown pipe table: first row is the header.
     Pipe,
+    /// Rows the text reader rebuilt from cells aligned with spaces (`pdftotext -layout`) or
+    /// written one per line: a value's column comes from its position or order.
+    Aligned,
     /// HTML or Word table with explicit `rowspan`/`colspan`/`gridSpan`/`vMerge`.
     Markup,
 }

@@ -477,7 +477,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
     RawTable {
         span,
         rows,
-        kind: TableKind::TabSeparated,
+        kind: TableKind::Aligned,
     }
 }
 

@@ -305,7 +305,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
     let table = RawTable {
         span,
         rows,
-        kind: TableKind::TabSeparated,
+        kind: TableKind::Aligned,
     };
     (table, loose)
 }
