@@ -414,3 +414,30 @@ fn pdftotext_plain_column_order_is_not_read_as_blanks() {
     }
     assert!(codes.contains(&"T306".to_owned()), "{codes:?}");
 }
+
+/// LibreOffice's text export of the Shuyang HTML page (cells on consecutive lines, empty cells
+/// as blank lines) reads like the page itself: same findings, same blank cells.
+#[test]
+fn libreoffice_text_export_reads_like_the_html_page() {
+    let html = std::fs::read(common::corpus().join("real/shuyang-fgj-2023.html")).unwrap();
+    let page = lint_bytes("page.html", &html, &LintOptions::default());
+    let name = "shuyang-fgj-2023.libreoffice-text.txt";
+    let text = lint_bytes(name, &fixture(name), &LintOptions::default());
+    let summary = |r: &regulint::diagnostic::FileReport| {
+        let mut v: Vec<(String, String)> = r
+            .findings
+            .iter()
+            .filter(|f| f.code.starts_with('T') || f.code.starts_with('S'))
+            .map(|f| (f.code.clone(), f.message.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(summary(&text), summary(&page));
+    let document = fixture_document(name);
+    assert_eq!(row_values(&document, "规范性文件"), ["8", "0", "18"]);
+    assert_eq!(
+        row_values(&document, "本年新收政府信息公开申请数量"),
+        ["26", "26"]
+    );
+}

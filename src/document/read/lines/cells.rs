@@ -85,9 +85,72 @@ fn is_value(text: &str) -> bool {
     CellValue::parse(text).is_data()
 }
 
-/// Line ranges of one-cell-per-line tables: runs of cell lines, each followed by a separator
-/// (or written `x |`). With blank lines only between cells, at least six values that make up at
-/// least a quarter of the cells; with bars, one value.
+/// How a run of cell lines is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    /// `|` lines between cells, or `x |` per cell: an empty cell is an empty line between
+    /// bars, or a bare `|`.
+    Bars,
+    /// A blank line after (nearly) every cell: blank lines are separators, empty cells are
+    /// lost.
+    BlankSeparated,
+    /// Cells on consecutive lines (LibreOffice and other text exports of a table): a blank
+    /// line is an empty cell.
+    Plain,
+}
+
+/// What a run of lines holds.
+#[derive(Default)]
+struct Counts {
+    cells: usize,
+    values: usize,
+    separated: usize,
+    bars: usize,
+    barred: usize,
+}
+
+fn count(lines: &[Line<'_>], parts: &[Part], range: std::ops::Range<usize>) -> Counts {
+    let mut c = Counts::default();
+    for k in range.clone() {
+        match parts[k] {
+            Part::Cell(barred) => {
+                c.cells += 1;
+                let next = if k + 1 < range.end {
+                    Some(parts[k + 1])
+                } else {
+                    None
+                };
+                if barred || matches!(next, Some(Part::Blank | Part::Bar) | None) {
+                    c.separated += 1;
+                }
+                c.barred += usize::from(barred);
+                c.values += usize::from(is_value(cell_text(lines[k].text)));
+            }
+            Part::Bar => c.bars += 1,
+            Part::Blank | Part::Other => {}
+        }
+    }
+    c
+}
+
+impl Counts {
+    fn style(&self) -> Style {
+        if self.bars + self.barred >= self.cells {
+            Style::Bars
+        } else if self.separated * 5 >= self.cells * 4 {
+            // Most cells followed by a blank line: blank lines separate (an extractor may
+            // still put two cells of one line next to each other).
+            Style::BlankSeparated
+        } else {
+            Style::Plain
+        }
+    }
+}
+
+/// Line ranges of one-cell-per-line tables: runs of cell, bar and blank lines. Bars mark
+/// cells explicitly, so a table with one value is believed; without bars short lines are
+/// also how short paragraphs are written, so at least six values, a quarter of the cells, are
+/// wanted.
 pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
     let parts = parts(lines);
     let mut regions = Vec::new();
@@ -97,60 +160,26 @@ pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
             i += 1;
             continue;
         }
-        let mut end = i;
         let mut k = i;
-        let (mut cells, mut values, mut separated, mut bars, mut barred_cells) = (0, 0, 0, 0, 0);
-        while k < lines.len() {
-            match parts[k] {
-                Part::Cell(barred) => {
-                    let next = parts.get(k + 1).copied();
-                    let followed = matches!(next, Some(Part::Blank | Part::Bar) | None);
-                    if !barred && !followed {
-                        break;
-                    }
-                    if barred {
-                        barred_cells += 1;
-                    }
-                    cells += 1;
-                    separated += 1;
-                    if is_value(cell_text(lines[k].text)) {
-                        values += 1;
-                    }
-                    end = k + 1;
-                }
-                Part::Bar => bars += 1,
-                Part::Blank => {
-                    // Two blank lines in a row end a blank-separated table.
-                    if bars == 0 && matches!(parts.get(k + 1), Some(Part::Blank)) {
-                        break;
-                    }
-                    // Between two bars, an empty cell: it counts as a (blank) value.
-                    if k > 0
-                        && parts[k - 1] == Part::Bar
-                        && matches!(parts.get(k + 1), Some(Part::Bar))
-                    {
-                        cells += 1;
-                        separated += 1;
-                        values += 1;
-                    }
-                }
-                Part::Other => break,
+        let mut end = i;
+        while k < lines.len() && parts[k] != Part::Other {
+            if matches!(parts[k], Part::Cell(_) | Part::Bar) {
+                end = k + 1;
             }
             k += 1;
         }
-        // Bars mark cells explicitly, so a small table is believed; blank lines alone are
-        // also how short paragraphs are written, so more evidence is needed.
-        let explicit = bars + barred_cells >= cells && cells >= 2;
-        let enough = if explicit {
-            values >= 1
-        } else {
-            values >= 6 && values * 4 >= cells
+        let counts = count(lines, &parts, i..end);
+        let enough = match counts.style() {
+            Style::Bars => counts.cells >= 2 && counts.values >= 1,
+            Style::BlankSeparated | Style::Plain => {
+                counts.values >= 6 && counts.values * 4 >= counts.cells
+            }
         };
-        if enough && separated == cells {
+        if enough {
             regions.push((i, end));
             i = end;
         } else {
-            i = k.max(i + 1);
+            i = end.max(i + 1);
         }
     }
     regions
@@ -161,13 +190,13 @@ fn cell_text(text: &str) -> &str {
     t.strip_suffix('|').map_or(t, str::trim_end)
 }
 
-/// Reads a one-cell-per-line region into rows.
 /// Reads a one-cell-per-line region: the table, and the labels of a scrambled part (see
 /// [`MAX_ROW_VALUES`]) as paragraphs, since they are the rows of no values read.
 pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
     let parts = parts(lines);
     let barred = parts.iter().any(|p| matches!(p, Part::Cell(true)));
     let with_bars = !barred && parts.contains(&Part::Bar);
+    let plain = count(lines, &parts, 0..lines.len()).style() == Style::Plain;
     // The cells in order; `None` text is an empty cell.
     let mut cells: Vec<RawCell> = Vec::new();
     let mut last_was_bar = false;
@@ -187,9 +216,15 @@ pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
                 cells.push(RawCell::new("", Span::new(line.start, line.start)));
                 last_was_bar = false;
             }
+            Part::Blank if plain => {
+                cells.push(RawCell::new("", Span::new(line.start, line.start)));
+            }
             Part::Bar => last_was_bar = true,
             _ => {}
         }
+    }
+    if plain && blanks_separate(&cells) {
+        cells.retain(|c| !c.text.is_empty());
     }
     let mut rows: Vec<RawRow> = Vec::new();
     let mut labels: Vec<RawCell> = Vec::new();
@@ -258,10 +293,22 @@ pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
                 let caption = header.remove(0);
                 rows.push(row_of(vec![caption]));
             }
-            if !rows.is_empty() || !header.is_empty() {
+            if !header.is_empty() {
                 // A header names the stub, then the value columns.
                 if header.len() <= written {
                     header.insert(0, RawCell::new("", header[0].span));
+                }
+                if header.len() > values.len() + 1 {
+                    // More headings than columns: a header of several levels flattened into
+                    // one run (`申请人情况`, `法人或其他组织`, then the leaves). Which heading
+                    // is over which column cannot be told; keep the text as one caption, so
+                    // that values are read by position.
+                    let mut caption = RawCell::new(String::new(), header[0].span);
+                    for h in &header {
+                        caption.text.push_str(&h.text);
+                        caption.span = caption.span.cover(h.span);
+                    }
+                    header = vec![caption];
                 }
                 rows.push(row_of(header));
             }
@@ -285,8 +332,28 @@ pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
         cells.append(values);
         rows.push(row_of(cells));
     };
-    for cell in cells {
-        let value = cell.text.is_empty() || is_value(&cell.text);
+    // An empty cell is a (blank) value inside a run of values, or right after a label when
+    // values follow; elsewhere (in a header) it is nothing.
+    let next_is_value: Vec<bool> = {
+        let mut next = vec![false; cells.len()];
+        let mut following = false;
+        for (i, cell) in cells.iter().enumerate().rev() {
+            next[i] = following;
+            if !cell.text.is_empty() {
+                following = is_value(&cell.text);
+            }
+        }
+        next
+    };
+    for (i, cell) in cells.into_iter().enumerate() {
+        let value = if cell.text.is_empty() {
+            if values.is_empty() && !(next_is_value[i] && !labels.is_empty()) {
+                continue;
+            }
+            true
+        } else {
+            is_value(&cell.text)
+        };
         if value {
             values.push(cell);
         } else {
@@ -308,6 +375,33 @@ pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
         kind: TableKind::Aligned,
     };
     (table, loose)
+}
+
+/// Values in a row, each followed by one blank line, that show blank lines are separators.
+const SEPARATED_VALUES: usize = 5;
+
+/// Whether blank lines separate the cells rather than stand for empty ones: some run of
+/// values alternates value, blank, value, blank … for five values or more (`21`, ``, `0`, ``,
+/// `0` … in plain `pdftotext` output). A text export with empty cells hardly leaves exactly one
+/// between every two of five values.
+fn blanks_separate(cells: &[RawCell]) -> bool {
+    let mut run: Vec<bool> = Vec::new();
+    let alternating = |run: &[bool]| {
+        // The blank line after the label is a separator too.
+        let run = &run[run.iter().position(|v| *v).unwrap_or(run.len())..];
+        run.len() >= 2 * SEPARATED_VALUES - 1 && run.windows(2).all(|w| w[0] != w[1])
+    };
+    for cell in cells {
+        if cell.text.is_empty() || is_value(&cell.text) {
+            run.push(!cell.text.is_empty());
+        } else {
+            if alternating(&run) {
+                return true;
+            }
+            run.clear();
+        }
+    }
+    alternating(&run)
 }
 
 fn looks_like_caption(text: &str) -> bool {
