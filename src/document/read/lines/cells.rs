@@ -347,7 +347,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
     };
     for (i, cell) in cells.into_iter().enumerate() {
         let value = if cell.text.is_empty() {
-            if values.is_empty() && !(next_is_value[i] && !labels.is_empty()) {
+            if values.is_empty() && (labels.is_empty() || !next_is_value[i]) {
                 continue;
             }
             true
