@@ -23,6 +23,8 @@ enum Part {
     Blank,
     /// A line holding only `|`.
     Bar,
+    /// A line holding only a no-break space: an empty cell.
+    EmptyCell,
     /// One cell; `true` when written `x |`.
     Cell(bool),
     /// Anything else.
@@ -34,7 +36,13 @@ enum Part {
 fn part_of(text: &str, bars_around: bool) -> Part {
     let t = text.trim();
     if t.is_empty() {
-        return Part::Blank;
+        // A no-break space is what an empty cell holds in a web page (`&nbsp;`): written out
+        // alone on its line, it is an empty cell, not a blank line.
+        return if text.contains('\u{a0}') {
+            Part::EmptyCell
+        } else {
+            Part::Blank
+        };
     }
     if t == "|" {
         return Part::Bar;
@@ -107,6 +115,8 @@ struct Counts {
     separated: usize,
     bars: usize,
     barred: usize,
+    /// Blank lines next to a value: empty cells, if blank lines are cells.
+    blank_values: usize,
 }
 
 fn count(lines: &[Line<'_>], parts: &[Part], range: std::ops::Range<usize>) -> Counts {
@@ -127,7 +137,19 @@ fn count(lines: &[Line<'_>], parts: &[Part], range: std::ops::Range<usize>) -> C
                 c.values += usize::from(is_value(cell_text(lines[k].text)));
             }
             Part::Bar => c.bars += 1,
-            Part::Blank | Part::Other => {}
+            Part::EmptyCell => c.blank_values += 1,
+            Part::Blank => {
+                // Next to a value, a blank line may be an empty cell (consecutive-line exports).
+                let value_at = |j: usize| {
+                    matches!(parts[j], Part::Cell(_)) && is_value(cell_text(lines[j].text))
+                };
+                let before = (range.start..k).rev().find(|&j| parts[j] != Part::Blank);
+                let after = (k + 1..range.end).find(|&j| parts[j] != Part::Blank);
+                if before.is_some_and(value_at) || after.is_some_and(value_at) {
+                    c.blank_values += 1;
+                }
+            }
+            Part::Other => {}
         }
     }
     c
@@ -163,7 +185,7 @@ pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
         let mut k = i;
         let mut end = i;
         while k < lines.len() && parts[k] != Part::Other {
-            if matches!(parts[k], Part::Cell(_) | Part::Bar) {
+            if matches!(parts[k], Part::Cell(_) | Part::Bar | Part::EmptyCell) {
                 end = k + 1;
             }
             k += 1;
@@ -171,8 +193,10 @@ pub(super) fn regions(lines: &[Line<'_>]) -> Vec<(usize, usize)> {
         let counts = count(lines, &parts, i..end);
         let enough = match counts.style() {
             Style::Bars => counts.cells >= 2 && counts.values >= 1,
-            Style::BlankSeparated | Style::Plain => {
-                counts.values >= 6 && counts.values * 4 >= counts.cells
+            Style::BlankSeparated => counts.values >= 6 && counts.values * 4 >= counts.cells,
+            Style::Plain => {
+                let filled = counts.values + counts.blank_values;
+                counts.values >= 6 && filled * 4 >= counts.cells + counts.blank_values
             }
         };
         if enough {
@@ -218,6 +242,9 @@ pub(super) fn table(lines: &[Line<'_>]) -> (RawTable, Vec<MappedText>) {
             }
             Part::Blank if plain => {
                 cells.push(RawCell::new("", Span::new(line.start, line.start)));
+            }
+            Part::EmptyCell => {
+                cells.push(RawCell::new("", Span::new(line.start, line.end())));
             }
             Part::Bar => last_was_bar = true,
             _ => {}
