@@ -365,7 +365,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
                 &kinds,
                 &segment.headers,
                 &centers,
-                label_center(&kinds, &segment.body),
+                labels_at,
                 stub,
             ));
         }
@@ -391,7 +391,21 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
                     let own: Vec<(usize, Piece)> = label.iter().map(|p| (b, *p)).collect();
                     let mut prefix: Vec<(usize, Piece)> = Vec::new();
                     let values_only = label.is_empty();
-                    for p in pending.drain(..) {
+                    // Of the fragments before a row written with values only, those before a
+                    // numbered one (`（二）…`) end the row above; from there on is its label.
+                    let label_from = if values_only {
+                        pending
+                            .iter()
+                            .position(|&p| {
+                                let t = lines[p].text.trim();
+                                starts_with_marker(t) && !is_bare_marker(t)
+                            })
+                            .unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    for (n, p) in pending.drain(..).enumerate() {
+                        let values_only = values_only && n >= label_from;
                         let Kind::Text(fields) = &kinds[p] else {
                             continue;
                         };
@@ -933,5 +947,66 @@ mod tests {
     fn full_width_characters_count_two_columns() {
         let w = words("自然人  21");
         assert_eq!(w[1].col, 8);
+    }
+
+    fn labels_and_values(text: &str) -> Vec<(String, Vec<String>)> {
+        let blocks = super::super::read(text);
+        let mut out = Vec::new();
+        for block in blocks {
+            if let super::super::RawBlock::Table(table) = block {
+                for row in table.rows {
+                    let mut cells = row.cells.into_iter().map(|c| c.text);
+                    let label = cells.next().unwrap_or_default();
+                    out.push((label, cells.filter(|c| !c.is_empty()).collect()));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn wrapped_labels_and_item_numbers_printed_beside_them() {
+        let text = "\
+            一、本年新收政府信息公开申请数量        3        3
+危及“三安全一稳          0        0
+3.
+定”
+保护第三方合法            1        1
+4.
+权益
+（二）部分公开（区分处理的，只计这一情
+形，不计其他情形）
+                          2        2
+";
+        let rows = labels_and_values(text);
+        let labels: Vec<&str> = rows.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "一、本年新收政府信息公开申请数量",
+                "3.危及“三安全一稳定”",
+                "4.保护第三方合法权益",
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            ]
+        );
+        assert_eq!(rows[3].1, ["2", "2"]);
+    }
+
+    #[test]
+    fn page_footer_and_page_break_inside_a_table() {
+        let text = "\
+                                   自然人      总计
+一、本年新收政府信息公开申请数量     4          4
+
+                 -3-
+                                   ... 
+二、上年结转政府信息公开申请数量        1          1
+";
+        let rows = labels_and_values(text);
+        assert!(
+            rows.iter()
+                .any(|(l, v)| l == "二、上年结转政府信息公开申请数量" && v == &["1", "1"])
+        );
+        assert!(rows.iter().all(|(l, _)| !l.contains("-3-")));
     }
 }
