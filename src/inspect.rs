@@ -18,6 +18,8 @@ pub struct View {
     pub encoding: &'static str,
     /// Title, if found.
     pub title: Option<TitleView>,
+    /// The report year used to choose the pack, if found, and where it was read.
+    pub report_year: Option<YearView>,
     /// Paragraphs before the first section.
     pub preamble_paragraphs: usize,
     /// Numbered headings.
@@ -37,6 +39,17 @@ pub struct TitleView {
     pub agency: Option<String>,
     /// Report year.
     pub year: Option<i32>,
+    /// Where.
+    pub at: LineCol,
+}
+
+/// The report year and its source.
+#[derive(Debug, Serialize)]
+pub struct YearView {
+    /// The year.
+    pub year: i32,
+    /// `title`, `statistics-period` or `publication-date`.
+    pub source: crate::engine::year::YearSource,
     /// Where.
     pub at: LineCol,
 }
@@ -122,6 +135,11 @@ pub fn view(loaded: &Loaded) -> View {
             agency: t.agency.clone(),
             year: t.year,
             at: source.line_col(t.span.start as usize),
+        }),
+        report_year: crate::engine::year::find(document).map(|y| YearView {
+            year: y.year,
+            source: y.source,
+            at: source.line_col(y.span.start as usize),
         }),
         preamble_paragraphs: document
             .preamble_blocks()
@@ -215,6 +233,18 @@ pub fn render_tree(view: &View) -> String {
             );
         }
         None => out.push_str("title: not found\n"),
+    }
+    match &view.report_year {
+        Some(y) => {
+            let _ = writeln!(
+                out,
+                "report year: {} (from the {} at {})",
+                y.year,
+                y.source.name(),
+                y.at
+            );
+        }
+        None => out.push_str("report year: not found\n"),
     }
     let _ = writeln!(out, "preamble: {} paragraph(s)", view.preamble_paragraphs);
     for s in &view.sections {

@@ -48,14 +48,6 @@ const ORIGINALS: &[(&str, &str)] = &[
 /// (report folder, rendering file or `*` for all of the report's, cause). Remove an entry when
 /// its fix lands: the test fails while an entry matches no failing rendering.
 const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
-    (
-        "shanghai-gov-office-2019",
-        "minimal.html",
-        "layout::classify (src/document/layout.rs): in a markup table with one label column, a \
-         row whose only text is its label (values all blank, e.g. 三、本年度办理结果（三）不予公开\
-         2.其他法律行政法规禁止公开) is taken for a header row and starts a new band, because \
-         `label_only` requires the label away from the first column; table 3 falls into 4 bands",
-    ),
     ("shanghai-stcsm-2024", "*", STCSM_TABLE3_FRAGMENT),
     (
         "seed",

@@ -110,6 +110,14 @@ pub fn read(text: &str) -> (Vec<RawBlock>, Vec<Problem>) {
     if root != ROOT {
         reader.rescue_title(root);
     }
+    let has_title = reader
+        .blocks
+        .iter()
+        .take(12)
+        .any(|b| matches!(b, RawBlock::Paragraph(p) if is_title_like(&p.text)));
+    if !has_title && let Some(title) = head_title(text) {
+        reader.blocks.insert(0, RawBlock::Paragraph(title));
+    }
     let Reader {
         blocks,
         mut problems,
@@ -226,6 +234,29 @@ fn is_head_content(name: &str) -> bool {
             | "template"
             | "title"
     )
+}
+
+static HEAD_TITLES: std::sync::LazyLock<[regex::Regex; 3]> = std::sync::LazyLock::new(|| {
+    [
+        r#"(?is)<meta\s[^>]*?name\s*=\s*["']?(?:ArticleTitle|title)["']?[^>]*?content\s*=\s*["']([^"'<>]+)["']"#,
+        r#"(?is)<meta\s[^>]*?content\s*=\s*["']([^"'<>]+)["'][^>]*?name\s*=\s*["']?(?:ArticleTitle|title)["']?"#,
+        r"(?is)<title[^>]*>([^<]+)</title>",
+    ]
+    .map(|p| regex::Regex::new(p).expect("valid pattern"))
+});
+
+/// The page's title from `<meta name="ArticleTitle">` or `<title>`, for pages whose body does
+/// not repeat it. Only a title naming a 年度报告 and written without character references (so
+/// that its text is verbatim in the source).
+fn head_title(src: &str) -> Option<MappedText> {
+    HEAD_TITLES.iter().find_map(|re| {
+        let m = re.captures(src)?.get(1)?;
+        let text = m.as_str();
+        let lead = text.len() - text.trim_start().len();
+        let trimmed = text.trim();
+        (text.contains("年度报告") && !text.contains('&') && trimmed.chars().count() <= 120)
+            .then(|| MappedText::verbatim(trimmed, m.start() + lead))
+    })
 }
 
 /// A short line naming a 年度报告, as a title is.
