@@ -237,9 +237,10 @@ fn parse_input_format(text: &str) -> Result<InputFormat, String> {
         "html" | "htm" => InputFormat::Html,
         "docx" => InputFormat::Docx,
         "json" => InputFormat::Json,
+        "pdf" => InputFormat::Pdf,
         other => {
             return Err(format!(
-                "unknown input format `{other}`; expected text, markdown, html, docx or json"
+                "unknown input format `{other}`; expected text, markdown, html, docx, json or pdf"
             ));
         }
     })

@@ -1,0 +1,571 @@
+//! Pages of glyphs and rules → the extracted text (the PDF's [`crate::source::Source`]) and
+//! raw blocks whose spans point into it.
+//!
+//! Per page: ruled grids become tables (glyphs assigned to cells by their centre); the other
+//! glyphs are grouped into visual lines by baseline and ordered by x; page footers are
+//! recognised; prose lines that were hard-wrapped at the right margin are joined into
+//! paragraphs; lines of gap-separated fields with numbers (a table drawn without rules) become
+//! a tab-separated table. A table that continues on the next page is joined, its repeated
+//! header dropped and a merged label cell cut by the page break re-merged.
+//!
+//! The text is written as it is read: a page mark line `—— 第 N 页 ——`, then one line per
+//! visual line or table row (cells separated by tabs), in reading order.
+
+use super::super::super::mapped::MappedText;
+use super::super::super::model::{RawBlock, RawCell, RawRow, RawTable, TableKind};
+use super::super::super::structure::looks_like_heading;
+use super::extract::{Glyph, Page};
+use super::grid::{self, Grid};
+use crate::source::Span;
+use regex::Regex;
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+/// A glyph is on the same line as the previous ones when its centre is within this fraction of
+/// the font size of the line's centre.
+const SAME_LINE: f32 = 0.45;
+/// A horizontal gap wider than this many font sizes separates two fields of a line (columns of
+/// a table drawn without rules); justified prose never spreads characters that far.
+const FIELD_GAP: f32 = 2.0;
+/// Footers and page numbers are only looked for in this bottom fraction of the page.
+const FOOTER_BAND: f32 = 0.12;
+/// Two rule positions closer than this are the same column boundary across pages.
+const SAME_COLUMN: f32 = 3.0;
+
+/// The result: the text and the blocks pointing into it.
+#[derive(Debug, Default)]
+pub struct Assembled {
+    /// The extracted text.
+    pub text: String,
+    /// Blocks in reading order.
+    pub blocks: Vec<RawBlock>,
+}
+
+/// A visual line outside tables.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    left: f32,
+    right: f32,
+    center: f32,
+    size: f32,
+    footer: bool,
+}
+
+impl Line {
+    fn is_fielded(&self) -> bool {
+        self.text.contains('\t')
+    }
+}
+
+/// A table cell being built: grid position and text.
+#[derive(Debug, Clone)]
+struct CellBuild {
+    row: usize,
+    col: usize,
+    rowspan: usize,
+    colspan: usize,
+    text: String,
+}
+
+/// A ruled table, possibly joined from several pages.
+#[derive(Debug, Clone)]
+struct TableBuild {
+    xs: Vec<f32>,
+    rows: usize,
+    cells: Vec<CellBuild>,
+}
+
+#[derive(Debug)]
+enum Item {
+    Line(Line),
+    Table(TableBuild),
+}
+
+/// What one page contributes, in reading order.
+#[derive(Debug)]
+struct PageItems {
+    number: u32,
+    items: Vec<Item>,
+}
+
+/// Assembles the document from its pages.
+pub fn assemble(pages: &[Page]) -> Assembled {
+    let mut items: Vec<PageItems> = pages.iter().map(page_items).collect();
+    join_continued_tables(&mut items);
+    emit(&items)
+}
+
+fn page_items(page: &Page) -> PageItems {
+    let grids = grid::grids(&page.rules);
+    let mut cell_glyphs: Vec<Vec<Vec<&Glyph>>> = grids
+        .iter()
+        .map(|g| vec![Vec::new(); g.cells.len()])
+        .collect();
+    let mut free = Vec::with_capacity(page.glyphs.len());
+    for glyph in &page.glyphs {
+        let (x, y) = (glyph.center_x(), glyph.center_y());
+        let hit = grids
+            .iter()
+            .enumerate()
+            .find(|(_, g)| g.contains(x, y))
+            .and_then(|(i, g)| g.cell_at(x, y).map(|c| (i, c)));
+        match hit {
+            Some((g, c)) => cell_glyphs[g][c].push(glyph),
+            None => free.push(glyph),
+        }
+    }
+    let mut positioned: Vec<(f32, Item)> = Vec::new();
+    for line in lines(page, &free, true) {
+        let mut line = line;
+        line.footer = is_footer(&line, page.height);
+        positioned.push((line.center, Item::Line(line)));
+    }
+    for (grid, glyphs) in grids.iter().zip(cell_glyphs) {
+        if glyphs.iter().all(Vec::is_empty) {
+            continue; // a frame or a decoration, not a table
+        }
+        positioned.push((grid.ys[0], Item::Table(table_build(page, grid, &glyphs))));
+    }
+    positioned.sort_by(|a, b| a.0.total_cmp(&b.0));
+    PageItems {
+        number: page.number,
+        items: positioned.into_iter().map(|(_, item)| item).collect(),
+    }
+}
+
+fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
+    let cells = grid
+        .cells
+        .iter()
+        .zip(glyphs)
+        .map(|(cell, glyphs)| {
+            let mut text = String::new();
+            for line in lines(page, glyphs, false) {
+                push_joined(&mut text, &line.text);
+            }
+            CellBuild {
+                row: cell.row,
+                col: cell.col,
+                rowspan: cell.rowspan,
+                colspan: cell.colspan,
+                text,
+            }
+        })
+        .collect();
+    TableBuild {
+        xs: grid.xs.clone(),
+        rows: grid.rows(),
+        cells,
+    }
+}
+
+/// Appends a line to text without a separator (Chinese does not separate words), except
+/// between two Latin letters or digits.
+fn push_joined(text: &mut String, line: &str) {
+    let line = line.trim();
+    if line.is_empty() {
+        return;
+    }
+    if let (Some(a), Some(b)) = (text.chars().last(), line.chars().next()) {
+        if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+            text.push(' ');
+        }
+    }
+    text.push_str(line);
+}
+
+/// Groups glyphs into visual lines (top to bottom), each ordered left to right. With
+/// `fields`, a wide gap becomes a tab; in table cells it is dropped.
+fn lines(page: &Page, glyphs: &[&Glyph], fields: bool) -> Vec<Line> {
+    let mut order: Vec<&Glyph> = glyphs.to_vec();
+    order.sort_by(|a, b| a.center_y().total_cmp(&b.center_y()));
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        let mut center = order[start].center_y();
+        let mut size = order[start].size.max(1.0);
+        while end < order.len() {
+            let g = order[end];
+            if g.center_y() - center > SAME_LINE * size.max(g.size) {
+                break;
+            }
+            // Running mean keeps a long line's centre stable.
+            center += (g.center_y() - center) / (end - start + 1) as f32;
+            size = size.max(g.size);
+            end += 1;
+        }
+        let members = &mut order[start..end];
+        members.sort_by(|a, b| a.x.total_cmp(&b.x));
+        out.push(line_of(page, members, fields, center, size));
+        start = end;
+    }
+    out.retain(|l| !l.text.is_empty());
+    out
+}
+
+fn line_of(page: &Page, glyphs: &[&Glyph], fields: bool, center: f32, size: f32) -> Line {
+    let mut text = String::new();
+    let mut previous: Option<&Glyph> = None;
+    let (mut left, mut right) = (f32::MAX, f32::MIN);
+    for &g in glyphs {
+        let piece = page.glyph_text(g);
+        // Fake bold and shadows draw the same glyph twice at (almost) the same place.
+        if let Some(p) = previous {
+            if (g.x - p.x).abs() < 0.3 * g.size.max(1.0) && page.glyph_text(p) == piece {
+                continue;
+            }
+        }
+        let blank = piece.trim().is_empty();
+        if !blank {
+            if let Some(p) = previous {
+                let gap = g.x - p.right();
+                let last = text.chars().last();
+                if fields && gap > FIELD_GAP * g.size.max(p.size) {
+                    while text.ends_with(' ') {
+                        text.pop();
+                    }
+                    if !text.is_empty() {
+                        text.push('\t');
+                    }
+                } else if gap > 0.25 * g.size
+                    && last.is_some_and(|c| c.is_ascii_alphanumeric())
+                    && piece.starts_with(|c: char| c.is_ascii_alphanumeric())
+                {
+                    text.push(' ');
+                }
+            }
+            left = left.min(g.x);
+            right = right.max(g.right());
+            for c in piece.chars() {
+                text.push(if c.is_control() { ' ' } else { c });
+            }
+            previous = Some(g);
+        } else if !text.is_empty() && !text.ends_with([' ', '\t']) {
+            text.push(' ');
+        }
+    }
+    let text = text.trim().to_owned();
+    Line {
+        text,
+        left,
+        right,
+        center,
+        size,
+        footer: false,
+    }
+}
+
+static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[-—–－·\s]*\d{1,4}[-—–－·\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$",
+    )
+    .expect("valid pattern")
+});
+
+/// A page number line (`- 3 -`, `-3-`, `第 3 页`, `3/5`, `3`) near the bottom of the page.
+fn is_footer(line: &Line, page_height: f32) -> bool {
+    line.center > page_height * (1.0 - FOOTER_BAND) && FOOTER.is_match(line.text.trim())
+}
+
+/// Joins a table that continues over a page break: the last item of a page and the first of
+/// the next (footers aside) are tables whose column boundaries agree.
+fn join_continued_tables(pages: &mut [PageItems]) {
+    for p in 1..pages.len() {
+        let (before, after) = pages.split_at_mut(p);
+        let previous = &mut before[p - 1];
+        let next = &mut after[0];
+        let Some(last) = previous
+            .items
+            .iter()
+            .rposition(|i| !matches!(i, Item::Line(l) if l.footer))
+        else {
+            continue;
+        };
+        let Some(first) = next
+            .items
+            .iter()
+            .position(|i| !matches!(i, Item::Line(l) if l.footer))
+        else {
+            continue;
+        };
+        let (Item::Table(top), Item::Table(bottom)) = (&next.items[first], &previous.items[last])
+        else {
+            continue;
+        };
+        let Some(columns) = column_map(&bottom.xs, &top.xs) else {
+            continue;
+        };
+        let Item::Table(continuation) = next.items.remove(first) else {
+            unreachable!("checked above")
+        };
+        let Item::Table(table) = &mut previous.items[last] else {
+            unreachable!("checked above")
+        };
+        append_continuation(table, continuation, &columns);
+    }
+}
+
+/// Maps each column boundary of `next` to one of `previous`, when every boundary of the
+/// continuation is a boundary of the table and the outer edges agree.
+fn column_map(previous: &[f32], next: &[f32]) -> Option<Vec<usize>> {
+    let map: Option<Vec<usize>> = next
+        .iter()
+        .map(|x| previous.iter().position(|p| (p - x).abs() < SAME_COLUMN))
+        .collect();
+    let map = map?;
+    (map.first() == Some(&0) && map.last() == Some(&(previous.len() - 1))).then_some(map)
+}
+
+fn append_continuation(table: &mut TableBuild, next: TableBuild, columns: &[usize]) {
+    let mut cells: Vec<CellBuild> = next
+        .cells
+        .into_iter()
+        .map(|c| CellBuild {
+            col: columns[c.col],
+            colspan: columns[c.col + c.colspan] - columns[c.col],
+            ..c
+        })
+        .collect();
+    let mut rows = next.rows;
+    // A repeated header: leading rows equal to the table's first rows.
+    let mut dropped = 0;
+    while dropped < rows.min(table.rows)
+        && row_texts(&cells, dropped) == row_texts(&table.cells, dropped)
+        && cells
+            .iter()
+            .filter(|c| c.row <= dropped)
+            .all(|c| c.row + c.rowspan <= dropped + 1)
+        && !row_texts(&cells, dropped).iter().any(|t| is_number(t))
+    {
+        dropped += 1;
+    }
+    if dropped > 0 {
+        cells.retain(|c| c.row >= dropped);
+        for c in &mut cells {
+            c.row -= dropped;
+        }
+        rows -= dropped;
+    }
+    // A merged label cell cut by the page break: the continuation's first-row cell is empty
+    // under a label cell that reaches the table's last row.
+    let bottom = table.rows;
+    cells.retain(|c| {
+        if c.row != 0 || !c.text.is_empty() {
+            return true;
+        }
+        let above = table.cells.iter_mut().find(|a| {
+            a.col == c.col
+                && a.colspan == c.colspan
+                && a.row + a.rowspan == bottom
+                && !a.text.is_empty()
+                && !is_number(&a.text)
+        });
+        match above {
+            Some(a) => {
+                a.rowspan += c.rowspan;
+                false
+            }
+            None => true,
+        }
+    });
+    for c in &mut cells {
+        c.row += bottom;
+    }
+    table.rows += rows;
+    table.cells.extend(cells);
+    table.cells.sort_by_key(|c| (c.row, c.col));
+}
+
+fn row_texts(cells: &[CellBuild], row: usize) -> Vec<&str> {
+    cells
+        .iter()
+        .filter(|c| c.row == row)
+        .map(|c| c.text.as_str())
+        .collect()
+}
+
+fn is_number(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '%'))
+}
+
+/// A line written into the text: its offset and geometry.
+#[derive(Debug)]
+struct Written<'a> {
+    start: usize,
+    line: &'a Line,
+}
+
+/// Writes the text and builds the blocks.
+fn emit(pages: &[PageItems]) -> Assembled {
+    let mut out = Assembled::default();
+    // Prose lines waiting to become paragraphs or a rule-less table (cleared at each table).
+    let mut pending: Vec<Written<'_>> = Vec::new();
+    let mut pending_page_margins: Vec<(f32, f32)> = Vec::new();
+    for page in pages {
+        let _ = writeln!(out.text, "—— 第 {} 页 ——", page.number);
+        let margins = margins(&page.items);
+        for item in &page.items {
+            match item {
+                Item::Line(line) => {
+                    let start = out.text.len();
+                    out.text.push_str(&line.text);
+                    out.text.push('\n');
+                    if !line.footer {
+                        pending.push(Written { start, line });
+                        pending_page_margins.push(margins);
+                    }
+                }
+                Item::Table(table) => {
+                    flush(&mut out.blocks, &pending, &pending_page_margins);
+                    pending.clear();
+                    pending_page_margins.clear();
+                    let raw = write_table(&mut out.text, table);
+                    out.blocks.push(RawBlock::Table(raw));
+                }
+            }
+        }
+    }
+    flush(&mut out.blocks, &pending, &pending_page_margins);
+    out
+}
+
+/// The left and right edges of the page's text column.
+fn margins(items: &[Item]) -> (f32, f32) {
+    let mut left = f32::MAX;
+    let mut right = f32::MIN;
+    for item in items {
+        if let Item::Line(l) = item {
+            if !l.footer && !l.is_fielded() && l.text.chars().count() >= 8 {
+                left = left.min(l.left);
+                right = right.max(l.right);
+            }
+        }
+    }
+    (left, right)
+}
+
+fn write_table(text: &mut String, table: &TableBuild) -> RawTable {
+    let mut rows = Vec::with_capacity(table.rows);
+    let mut next = 0;
+    for row in 0..table.rows {
+        let start = text.len();
+        let mut cells = Vec::new();
+        let mut first = true;
+        while next < table.cells.len() && table.cells[next].row == row {
+            let cell = &table.cells[next];
+            if !first {
+                text.push('\t');
+            }
+            first = false;
+            let cell_start = text.len();
+            text.push_str(&cell.text);
+            cells.push(RawCell {
+                text: cell.text.clone(),
+                span: Span::new(cell_start, text.len()),
+                colspan: u16::try_from(cell.colspan).unwrap_or(u16::MAX),
+                rowspan: u16::try_from(cell.rowspan).unwrap_or(u16::MAX),
+            });
+            next += 1;
+        }
+        rows.push(RawRow {
+            span: Span::new(start, text.len()),
+            cells,
+        });
+        text.push('\n');
+    }
+    RawTable {
+        span: rows
+            .first()
+            .zip(rows.last())
+            .map(|(a, b)| a.span.cover(b.span))
+            .unwrap_or_default(),
+        rows,
+        kind: TableKind::Markup,
+    }
+}
+
+/// Turns pending lines into paragraphs and rule-less tables.
+fn flush(blocks: &mut Vec<RawBlock>, lines: &[Written<'_>], margins: &[(f32, f32)]) {
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].line.is_fielded() {
+            let end = lines[i..]
+                .iter()
+                .position(|w| !w.line.is_fielded())
+                .map_or(lines.len(), |n| i + n);
+            let run = &lines[i..end];
+            if run
+                .iter()
+                .any(|w| w.line.text.split('\t').skip(1).any(is_number))
+            {
+                blocks.push(RawBlock::Table(fielded_table(run)));
+            } else {
+                for w in run {
+                    blocks.push(RawBlock::Paragraph(MappedText::verbatim(
+                        &w.line.text,
+                        w.start,
+                    )));
+                }
+            }
+            i = end;
+            continue;
+        }
+        let mut paragraph = MappedText::verbatim(&lines[i].line.text, lines[i].start);
+        let mut previous = i;
+        i += 1;
+        while i < lines.len() && continues(&lines[previous], margins[previous], &lines[i], margins[i]) {
+            paragraph.push_verbatim(&lines[i].line.text, lines[i].start);
+            previous = i;
+            i += 1;
+        }
+        blocks.push(RawBlock::Paragraph(paragraph));
+    }
+}
+
+/// Whether `line` continues the paragraph of `previous`: the previous line reached the right
+/// margin (it was hard-wrapped), the line is not indented, and neither is a heading.
+fn continues(previous: &Written<'_>, prev_margins: (f32, f32), line: &Written<'_>, margins: (f32, f32)) -> bool {
+    let (p, l) = (previous.line, line.line);
+    if l.is_fielded() || looks_like_heading(&p.text).is_some() || looks_like_heading(&l.text).is_some() {
+        return false;
+    }
+    let size = p.size.max(l.size).max(1.0);
+    let reached_margin = p.right >= prev_margins.1 - 1.5 * size;
+    let indented = l.left > margins.0 + 0.8 * size;
+    let same_page_gap_ok = l.center <= p.center || l.center - p.center < 2.5 * size;
+    let new_page = l.center < p.center;
+    reached_margin && !indented && (same_page_gap_ok || new_page)
+}
+
+fn fielded_table(lines: &[Written<'_>]) -> RawTable {
+    let rows: Vec<RawRow> = lines
+        .iter()
+        .map(|w| {
+            let mut cells = Vec::new();
+            let mut offset = w.start;
+            for field in w.line.text.split('\t') {
+                cells.push(RawCell::new(field, Span::new(offset, offset + field.len())));
+                offset += field.len() + 1;
+            }
+            RawRow {
+                span: Span::new(w.start, w.start + w.line.text.len()),
+                cells,
+            }
+        })
+        .collect();
+    RawTable {
+        span: rows
+            .first()
+            .zip(rows.last())
+            .map(|(a, b)| a.span.cover(b.span))
+            .unwrap_or_default(),
+        rows,
+        kind: TableKind::TabSeparated,
+    }
+}
