@@ -74,12 +74,15 @@ struct TableBuild {
     xs: Vec<f32>,
     rows: usize,
     cells: Vec<CellBuild>,
+    /// First row of each page's part (the first is 0).
+    parts: Vec<usize>,
 }
 
 #[derive(Debug)]
 enum Item {
     Line(Line),
-    Table(TableBuild),
+    /// Part `part` of table `table` (an index into [`Pages::tables`]).
+    Table { table: usize, part: usize },
 }
 
 /// What one page contributes, in reading order.
@@ -89,14 +92,28 @@ struct PageItems {
     items: Vec<Item>,
 }
 
-/// Assembles the document from its pages.
-pub fn assemble(pages: &[Page]) -> Assembled {
-    let mut items: Vec<PageItems> = pages.iter().map(page_items).collect();
-    join_continued_tables(&mut items);
-    emit(&items)
+/// All pages, and the tables their items refer to.
+#[derive(Debug, Default)]
+struct Pages {
+    pages: Vec<PageItems>,
+    tables: Vec<TableBuild>,
 }
 
-fn page_items(page: &Page) -> PageItems {
+/// Assembles the document from its pages.
+pub fn assemble(pages: &[Page]) -> Assembled {
+    let mut all = Pages::default();
+    for page in pages {
+        let items = page_items(page, &mut all.tables);
+        all.pages.push(items);
+    }
+    join_continued_tables(&mut all);
+    for table in &mut all.tables {
+        drop_covered_rows(table);
+    }
+    emit(&all)
+}
+
+fn page_items(page: &Page, tables: &mut Vec<TableBuild>) -> PageItems {
     let grids = grid::grids(&page.rules);
     let mut cell_glyphs: Vec<Vec<Vec<&Glyph>>> = grids
         .iter()
@@ -125,7 +142,9 @@ fn page_items(page: &Page) -> PageItems {
         if glyphs.iter().all(Vec::is_empty) {
             continue; // a frame or a decoration, not a table
         }
-        positioned.push((grid.ys[0], Item::Table(table_build(page, grid, &glyphs))));
+        tables.push(table_build(page, grid, &glyphs));
+        let table = tables.len() - 1;
+        positioned.push((grid.ys[0], Item::Table { table, part: 0 }));
     }
     positioned.sort_by(|a, b| a.0.total_cmp(&b.0));
     PageItems {
@@ -157,6 +176,7 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
         xs: grid.xs.clone(),
         rows: grid.rows(),
         cells,
+        parts: vec![0],
     }
 }
 
@@ -270,40 +290,63 @@ fn is_footer(line: &Line, page_height: f32) -> bool {
 }
 
 /// Joins a table that continues over a page break: the last item of a page and the first of
-/// the next (footers aside) are tables whose column boundaries agree.
-fn join_continued_tables(pages: &mut [PageItems]) {
-    for p in 1..pages.len() {
-        let (before, after) = pages.split_at_mut(p);
-        let previous = &mut before[p - 1];
-        let next = &mut after[0];
-        let Some(last) = previous
-            .items
-            .iter()
-            .rposition(|i| !matches!(i, Item::Line(l) if l.footer))
+/// the next (footers aside) are tables whose column boundaries agree. The continuation stays
+/// in its page's items as a later part of the table, so its rows are written on its page.
+fn join_continued_tables(all: &mut Pages) {
+    let not_footer = |i: &Item| !matches!(i, Item::Line(l) if l.footer);
+    for p in 1..all.pages.len() {
+        let last = all.pages[p - 1].items.iter().rev().find(|i| not_footer(i));
+        let first = all.pages[p].items.iter().position(not_footer);
+        let (Some(&Item::Table { table, .. }), Some(first)) = (last, first) else {
+            continue;
+        };
+        let Item::Table {
+            table: next,
+            part: 0,
+        } = all.pages[p].items[first]
         else {
             continue;
         };
-        let Some(first) = next
-            .items
-            .iter()
-            .position(|i| !matches!(i, Item::Line(l) if l.footer))
-        else {
+        let Some(columns) = column_map(&all.tables[table].xs, &all.tables[next].xs) else {
             continue;
         };
-        let (Item::Table(top), Item::Table(bottom)) = (&next.items[first], &previous.items[last])
-        else {
+        let continuation = std::mem::replace(
+            &mut all.tables[next],
+            TableBuild {
+                xs: Vec::new(),
+                rows: 0,
+                cells: Vec::new(),
+                parts: Vec::new(),
+            },
+        );
+        append_continuation(&mut all.tables[table], continuation, &columns);
+        let part = all.tables[table].parts.len() - 1;
+        all.pages[p].items[first] = Item::Table { table, part };
+    }
+}
+
+/// Removes rows in which no cell starts (every position is covered by a cell from above),
+/// shortening the covering cells: they carry no text of their own.
+fn drop_covered_rows(table: &mut TableBuild) {
+    let mut row = 0;
+    while row < table.rows {
+        if table.cells.iter().any(|c| c.row == row) {
+            row += 1;
             continue;
-        };
-        let Some(columns) = column_map(&bottom.xs, &top.xs) else {
-            continue;
-        };
-        let Item::Table(continuation) = next.items.remove(first) else {
-            unreachable!("checked above")
-        };
-        let Item::Table(table) = &mut previous.items[last] else {
-            unreachable!("checked above")
-        };
-        append_continuation(table, continuation, &columns);
+        }
+        for c in &mut table.cells {
+            if c.row > row {
+                c.row -= 1;
+            } else if c.row + c.rowspan > row {
+                c.rowspan -= 1;
+            }
+        }
+        for start in &mut table.parts {
+            if *start > row {
+                *start -= 1;
+            }
+        }
+        table.rows -= 1;
     }
 }
 
@@ -373,6 +416,7 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, columns: &[usiz
     for c in &mut cells {
         c.row += bottom;
     }
+    table.parts.push(bottom);
     table.rows += rows;
     table.cells.extend(cells);
     table.cells.sort_by_key(|c| (c.row, c.col));
@@ -402,36 +446,51 @@ struct Written<'a> {
 }
 
 /// Writes the text and builds the blocks.
-fn emit(pages: &[PageItems]) -> Assembled {
+fn emit(all: &Pages) -> Assembled {
     let mut out = Assembled::default();
     // Prose lines waiting to become paragraphs or a rule-less table (cleared at each table).
     let mut pending: Vec<Written<'_>> = Vec::new();
-    let mut pending_page_margins: Vec<(f32, f32)> = Vec::new();
-    for page in pages {
+    let mut pending_margins: Vec<(f32, f32)> = Vec::new();
+    // Rows written so far of tables whose last part is still to come.
+    let mut open_rows: Vec<Vec<RawRow>> = vec![Vec::new(); all.tables.len()];
+    for page in &all.pages {
         let _ = writeln!(out.text, "—— 第 {} 页 ——", page.number);
         let margins = margins(&page.items);
         for item in &page.items {
-            match item {
-                Item::Line(line) => {
+            match *item {
+                Item::Line(ref line) => {
                     let start = out.text.len();
                     out.text.push_str(&line.text);
                     out.text.push('\n');
                     if !line.footer {
                         pending.push(Written { start, line });
-                        pending_page_margins.push(margins);
+                        pending_margins.push(margins);
                     }
                 }
-                Item::Table(table) => {
-                    flush(&mut out.blocks, &pending, &pending_page_margins);
+                Item::Table { table, part } => {
+                    flush(&mut out.blocks, &pending, &pending_margins);
                     pending.clear();
-                    pending_page_margins.clear();
-                    let raw = write_table(&mut out.text, table);
-                    out.blocks.push(RawBlock::Table(raw));
+                    pending_margins.clear();
+                    let build = &all.tables[table];
+                    let rows = &mut open_rows[table];
+                    write_rows(&mut out.text, build, part, rows);
+                    if part + 1 == build.parts.len() {
+                        let rows = std::mem::take(rows);
+                        out.blocks.push(RawBlock::Table(RawTable {
+                            span: rows
+                                .first()
+                                .zip(rows.last())
+                                .map(|(a, b)| a.span.cover(b.span))
+                                .unwrap_or_default(),
+                            rows,
+                            kind: TableKind::Markup,
+                        }));
+                    }
                 }
             }
         }
     }
-    flush(&mut out.blocks, &pending, &pending_page_margins);
+    flush(&mut out.blocks, &pending, &pending_margins);
     out
 }
 
@@ -450,19 +509,19 @@ fn margins(items: &[Item]) -> (f32, f32) {
     (left, right)
 }
 
-fn write_table(text: &mut String, table: &TableBuild) -> RawTable {
-    let mut rows = Vec::with_capacity(table.rows);
-    let mut next = 0;
-    for row in 0..table.rows {
+/// Writes the rows of one part of a table, one line per row, cells separated by tabs.
+fn write_rows(text: &mut String, table: &TableBuild, part: usize, rows: &mut Vec<RawRow>) {
+    let first = table.parts[part];
+    let end = table.parts.get(part + 1).copied().unwrap_or(table.rows);
+    let mut next = table.cells.partition_point(|c| c.row < first);
+    for row in first..end {
         let start = text.len();
         let mut cells = Vec::new();
-        let mut first = true;
         while next < table.cells.len() && table.cells[next].row == row {
             let cell = &table.cells[next];
-            if !first {
+            if !cells.is_empty() {
                 text.push('\t');
             }
-            first = false;
             let cell_start = text.len();
             text.push_str(&cell.text);
             cells.push(RawCell {
@@ -478,15 +537,6 @@ fn write_table(text: &mut String, table: &TableBuild) -> RawTable {
             cells,
         });
         text.push('\n');
-    }
-    RawTable {
-        span: rows
-            .first()
-            .zip(rows.last())
-            .map(|(a, b)| a.span.cover(b.span))
-            .unwrap_or_default(),
-        rows,
-        kind: TableKind::Markup,
     }
 }
 

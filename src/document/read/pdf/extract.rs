@@ -65,8 +65,6 @@ pub struct Rule {
 pub struct Page {
     /// 1-based page number.
     pub number: u32,
-    /// Page width.
-    pub width: f32,
     /// Page height.
     pub height: f32,
     /// Glyph texts, concatenated (one allocation per page, not per glyph).
@@ -241,7 +239,6 @@ impl OutputDev for Collector {
         self.page_top = media_box.ury;
         self.current = Some(Page {
             number: page_num,
-            width: (media_box.urx - media_box.llx).abs() as f32,
             height: (media_box.ury - media_box.lly).abs() as f32,
             ..Page::default()
         });
