@@ -233,7 +233,7 @@ fn line_of(page: &Page, glyphs: &[&Glyph], fields: bool, center: f32, size: f32)
         let piece = page.glyph_text(g);
         // Fake bold and shadows draw the same glyph twice at (almost) the same place.
         if let Some(p) = previous {
-            if (g.x - p.x).abs() < 0.3 * g.size.max(1.0) && page.glyph_text(p) == piece {
+            if (g.x - p.x).abs() < 0.08 * g.size.max(1.0) && page.glyph_text(p) == piece {
                 continue;
             }
         }
@@ -307,7 +307,7 @@ fn join_continued_tables(all: &mut Pages) {
         else {
             continue;
         };
-        let Some(columns) = column_map(&all.tables[table].xs, &all.tables[next].xs) else {
+        let Some(columns) = union_columns(&all.tables[table].xs, &all.tables[next].xs) else {
             continue;
         };
         let continuation = std::mem::replace(
@@ -350,27 +350,52 @@ fn drop_covered_rows(table: &mut TableBuild) {
     }
 }
 
-/// Maps each column boundary of `next` to one of `previous`, when every boundary of the
-/// continuation is a boundary of the table and the outer edges agree.
-fn column_map(previous: &[f32], next: &[f32]) -> Option<Vec<usize>> {
-    let map: Option<Vec<usize>> = next
+/// The column boundaries of a table and its continuation together, when the two have the same
+/// outer edges and share most inner boundaries (a continuation may subdivide columns the part
+/// above spans, or the other way round).
+fn union_columns(previous: &[f32], next: &[f32]) -> Option<Vec<f32>> {
+    let same = |a: f32, b: f32| (a - b).abs() < SAME_COLUMN;
+    if !same(*previous.first()?, *next.first()?) || !same(*previous.last()?, *next.last()?) {
+        return None;
+    }
+    let shared = next
         .iter()
-        .map(|x| previous.iter().position(|p| (p - x).abs() < SAME_COLUMN))
-        .collect();
-    let map = map?;
-    (map.first() == Some(&0) && map.last() == Some(&(previous.len() - 1))).then_some(map)
+        .filter(|x| previous.iter().any(|p| same(*p, **x)))
+        .count();
+    if shared * 2 < previous.len().min(next.len()) {
+        return None;
+    }
+    let mut union: Vec<f32> = previous.to_vec();
+    for &x in next {
+        if !previous.iter().any(|p| same(*p, x)) {
+            union.push(x);
+        }
+    }
+    union.sort_by(f32::total_cmp);
+    Some(union)
 }
 
-fn append_continuation(table: &mut TableBuild, next: TableBuild, columns: &[usize]) {
-    let mut cells: Vec<CellBuild> = next
-        .cells
-        .into_iter()
-        .map(|c| CellBuild {
-            col: columns[c.col],
-            colspan: columns[c.col + c.colspan] - columns[c.col],
-            ..c
-        })
-        .collect();
+/// Re-expresses a table's cells over finer column boundaries.
+fn remap_columns(cells: &mut [CellBuild], xs: &[f32], union: &[f32]) {
+    let index = |x: f32| {
+        union
+            .iter()
+            .position(|u| (u - x).abs() < SAME_COLUMN)
+            .unwrap_or(0)
+    };
+    for c in cells {
+        let start = index(xs[c.col]);
+        let end = index(xs[c.col + c.colspan]);
+        c.col = start;
+        c.colspan = end.saturating_sub(start).max(1);
+    }
+}
+
+fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) {
+    remap_columns(&mut table.cells, &table.xs, union);
+    table.xs = union.to_vec();
+    let mut cells = next.cells;
+    remap_columns(&mut cells, &next.xs, union);
     let mut rows = next.rows;
     // A repeated header: leading rows equal to the table's first rows.
     let mut dropped = 0;
@@ -450,12 +475,12 @@ fn emit(all: &Pages) -> Assembled {
     let mut out = Assembled::default();
     // Prose lines waiting to become paragraphs or a rule-less table (cleared at each table).
     let mut pending: Vec<Written<'_>> = Vec::new();
-    let mut pending_margins: Vec<(f32, f32)> = Vec::new();
+    let mut pending_margins: Vec<Column> = Vec::new();
     // Rows written so far of tables whose last part is still to come.
     let mut open_rows: Vec<Vec<RawRow>> = vec![Vec::new(); all.tables.len()];
     for page in &all.pages {
         let _ = writeln!(out.text, "—— 第 {} 页 ——", page.number);
-        let margins = margins(&page.items);
+        let margins = text_column(&page.items);
         for item in &page.items {
             match *item {
                 Item::Line(ref line) => {
@@ -494,19 +519,63 @@ fn emit(all: &Pages) -> Assembled {
     out
 }
 
-/// The left and right edges of the page's text column.
-fn margins(items: &[Item]) -> (f32, f32) {
-    let mut left = f32::MAX;
-    let mut right = f32::MIN;
-    for item in items {
-        if let Item::Line(l) = item {
-            if !l.footer && !l.is_fielded() && l.text.chars().count() >= 8 {
-                left = left.min(l.left);
-                right = right.max(l.right);
+/// The text column of a page: left and right edges and the body font size.
+#[derive(Clone, Copy, Debug)]
+struct Column {
+    left: f32,
+    right: f32,
+    body_size: f32,
+}
+
+/// The page's text column, from its prose lines: the edges that several lines reach (a wide
+/// title or a stray line does not move them) and the most common font size.
+fn text_column(items: &[Item]) -> Column {
+    let lines: Vec<&Line> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Line(l) if !l.footer && !l.is_fielded() && l.text.chars().count() >= 8 => {
+                Some(l)
             }
-        }
+            _ => None,
+        })
+        .collect();
+    let mut sizes: Vec<f32> = lines.iter().map(|l| (l.size * 2.0).round() / 2.0).collect();
+    sizes.sort_by(f32::total_cmp);
+    let body_size = mode(&sizes).unwrap_or(12.0);
+    let needed = (lines.len() / 4).clamp(1, 3);
+    let mut rights: Vec<f32> = lines.iter().map(|l| l.right).collect();
+    rights.sort_by(|a, b| b.total_cmp(a));
+    let right = rights
+        .iter()
+        .copied()
+        .find(|&r| rights.iter().filter(|&&x| (x - r).abs() < 3.0).count() >= needed)
+        .unwrap_or(f32::MAX);
+    let mut lefts: Vec<f32> = lines.iter().map(|l| l.left).collect();
+    lefts.sort_by(f32::total_cmp);
+    let left = lefts
+        .iter()
+        .copied()
+        .find(|&v| lefts.iter().filter(|&&x| (x - v).abs() < 3.0).count() >= needed)
+        .unwrap_or(f32::MIN);
+    Column {
+        left,
+        right,
+        body_size,
     }
-    (left, right)
+}
+
+/// The most frequent value of a sorted list.
+fn mode(sorted: &[f32]) -> Option<f32> {
+    let mut best = (0, *sorted.first()?);
+    let mut i = 0;
+    while i < sorted.len() {
+        let run = sorted[i..].iter().take_while(|&&v| v == sorted[i]).count();
+        if run > best.0 {
+            best = (run, sorted[i]);
+        }
+        i += run;
+    }
+    Some(best.1)
 }
 
 /// Writes the rows of one part of a table, one line per row, cells separated by tabs.
@@ -541,7 +610,7 @@ fn write_rows(text: &mut String, table: &TableBuild, part: usize, rows: &mut Vec
 }
 
 /// Turns pending lines into paragraphs and rule-less tables.
-fn flush(blocks: &mut Vec<RawBlock>, lines: &[Written<'_>], margins: &[(f32, f32)]) {
+fn flush(blocks: &mut Vec<RawBlock>, lines: &[Written<'_>], margins: &[Column]) {
     let mut i = 0;
     while i < lines.len() {
         if lines[i].line.is_fielded() {
@@ -579,18 +648,26 @@ fn flush(blocks: &mut Vec<RawBlock>, lines: &[Written<'_>], margins: &[(f32, f32
 }
 
 /// Whether `line` continues the paragraph of `previous`: the previous line reached the right
-/// margin (it was hard-wrapped), the line is not indented, and neither is a heading.
-fn continues(previous: &Written<'_>, prev_margins: (f32, f32), line: &Written<'_>, margins: (f32, f32)) -> bool {
+/// margin (it was hard-wrapped), the line is not indented, and neither is a heading. Lines of a
+/// title (larger than the body text, same size, close together) join too.
+fn continues(previous: &Written<'_>, before: Column, line: &Written<'_>, column: Column) -> bool {
     let (p, l) = (previous.line, line.line);
-    if l.is_fielded() || looks_like_heading(&p.text).is_some() || looks_like_heading(&l.text).is_some() {
+    if l.is_fielded()
+        || looks_like_heading(&p.text).is_some()
+        || looks_like_heading(&l.text).is_some()
+    {
         return false;
     }
     let size = p.size.max(l.size).max(1.0);
-    let reached_margin = p.right >= prev_margins.1 - 1.5 * size;
-    let indented = l.left > margins.0 + 0.8 * size;
-    let same_page_gap_ok = l.center <= p.center || l.center - p.center < 2.5 * size;
+    let next_below = l.center > p.center && l.center - p.center < 2.0 * size;
+    if p.size > 1.2 * before.body_size && (p.size - l.size).abs() < 0.5 && next_below {
+        return true;
+    }
+    let reached_margin = p.right >= before.right - 1.5 * size;
+    let indented = l.left > column.left + 0.8 * size;
+    let close = l.center - p.center < 2.5 * size;
     let new_page = l.center < p.center;
-    reached_margin && !indented && (same_page_gap_ok || new_page)
+    reached_margin && !indented && (close || new_page)
 }
 
 fn fielded_table(lines: &[Written<'_>]) -> RawTable {
