@@ -663,9 +663,10 @@ fn continues(previous: &Written<'_>, before: Column, line: &Written<'_>, column:
     if p.size > 1.2 * before.body_size && (p.size - l.size).abs() < 0.5 && next_below {
         return true;
     }
-    let reached_margin = p.right >= before.right - 1.5 * size;
+    let reached_margin = p.right >= before.right - 2.5 * size;
     let indented = l.left > column.left + 0.8 * size;
-    let close = l.center - p.center < 2.5 * size;
+    // Generous: HTML converted by office suites uses line heights near 3 font sizes.
+    let close = l.center - p.center < 4.0 * size;
     let new_page = l.center < p.center;
     reached_margin && !indented && (close || new_page)
 }
