@@ -34,7 +34,7 @@ pub const MAX_OBJECTS: usize = 500_000;
 
 /// Most bytes all Flate-compressed streams may decompress to, together. Fonts and images of a
 /// real report decompress to a few MiB; the bound stops a small file expanding into gigabytes.
-pub const MAX_DECOMPRESSED_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_DECOMPRESSED_BYTES: u64 = 128 * 1024 * 1024;
 
 /// Deepest run of nested arrays/dictionaries (`[[[[`, `<<<<`) accepted. Real PDFs nest a few
 /// levels; the parser recurses on nesting, so deep nesting could overflow the stack.
