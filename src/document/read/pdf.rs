@@ -126,6 +126,7 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
     if page_count == 0 {
         return Err(malformed("the PDF has no pages (it may be truncated)"));
     }
+    normalize_cid_widths(&mut document);
     let mut collector = extract::Collector::new(Instant::now() + MAX_DURATION);
     let outcome = pdf_extract::output_doc(&document, &mut collector);
     if let Some(abort) = collector.aborted {
@@ -144,6 +145,73 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
     }
     outcome.map_err(|e| malformed(format!("the PDF's page content could not be read ({e})")))?;
     Ok(collector.pages)
+}
+
+/// Most character codes one `c_first c_last w` range of a `/W` array may expand to.
+const MAX_WIDTH_RANGE: i64 = 65_536;
+
+/// Rewrites the `c_first c_last w` ranges of CID fonts' `/W` width arrays as explicit lists
+/// (`c_first [w w …]`). `pdf-extract` 0.12 reads only the list form: with a range it gives the
+/// glyphs no advance, so every digit of a Chromium-printed `2023` lands on the same x.
+fn normalize_cid_widths(document: &mut pdf_extract::Document) {
+    use pdf_extract::Object;
+    // Indirect `/W` arrays are resolved first, then rewritten in place.
+    let mut targets = Vec::new();
+    for (id, object) in &document.objects {
+        let Ok(dict) = object.as_dict() else { continue };
+        let is_cid = dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|n| n == b"CIDFontType2" || n == b"CIDFontType0");
+        if !is_cid {
+            continue;
+        }
+        match dict.get(b"W") {
+            Ok(Object::Reference(target)) => targets.push((*target, None)),
+            Ok(Object::Array(_)) => targets.push((*id, Some(()))),
+            _ => {}
+        }
+    }
+    for (id, inline) in targets {
+        let Some(object) = document.objects.get_mut(&id) else { continue };
+        let array = match inline {
+            Some(()) => object
+                .as_dict_mut()
+                .ok()
+                .and_then(|d| d.get_mut(b"W").ok())
+                .and_then(|w| w.as_array_mut().ok()),
+            None => object.as_array_mut().ok(),
+        };
+        let Some(array) = array else { continue };
+        let number = |o: &Object| match *o {
+            Object::Integer(i) => Some(i as f32),
+            Object::Real(r) => Some(r),
+            _ => None,
+        };
+        let mut rewritten = Vec::with_capacity(array.len());
+        let mut i = 0;
+        while i < array.len() {
+            match (array.get(i), array.get(i + 1), array.get(i + 2)) {
+                (Some(first), Some(Object::Array(list)), _) => {
+                    rewritten.push(first.clone());
+                    rewritten.push(Object::Array(list.clone()));
+                    i += 2;
+                }
+                (Some(Object::Integer(first)), Some(Object::Integer(last)), Some(width))
+                    if *last >= *first && last - first < MAX_WIDTH_RANGE =>
+                {
+                    let Some(width) = number(width) else { break };
+                    rewritten.push(Object::Integer(*first));
+                    rewritten.push(Object::Array(
+                        (*first..=*last).map(|_| Object::Real(width)).collect(),
+                    ));
+                    i += 3;
+                }
+                _ => break, // malformed: keep what was understood
+            }
+        }
+        *array = rewritten;
+    }
 }
 
 /// Screens the raw bytes before the parser sees them: bounded nesting of `[`/`<<` outside
