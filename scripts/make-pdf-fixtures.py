@@ -3,10 +3,11 @@
 
 Hostile and edge-case files are built here with the standard library only (each file is named
 for what it exercises). The real-producer fixture is made from a corpus report with LibreOffice
-when it is installed (`--producers`); tests never need LibreOffice, they read the committed PDF.
+when it and Chromium are installed (`--producers`); tests never need LibreOffice, they read the committed PDF.
 
     python3 scripts/make-pdf-fixtures.py              # hostile fixtures
-    python3 scripts/make-pdf-fixtures.py --producers  # also re-render the LibreOffice fixture
+    python3 scripts/make-pdf-fixtures.py --producers  # also re-render the LibreOffice and
+                                                      # Chromium fixtures
 """
 
 import hashlib
@@ -204,11 +205,12 @@ def producers():
         '<h1 style="text-align:center">%s</h1>%s</body></html>\n' % (title, title, page[start:end])
     )
     base = "libreoffice-shuyang-fgj-2023"
-    with open(os.path.join(OUT, base + ".source.html"), "w", encoding="utf-8") as f:
+    page_source = os.path.join(OUT, "shuyang-fgj-2023.source.html")
+    with open(page_source, "w", encoding="utf-8") as f:
         f.write(html)
     with tempfile.TemporaryDirectory() as tmp:
         source = os.path.join(tmp, base + ".html")
-        shutil.copy(os.path.join(OUT, base + ".source.html"), source)
+        shutil.copy(page_source, source)
         subprocess.run(
             [office, "--headless", "--infilter=HTML (StarWriter)",
              "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp, source],
@@ -216,6 +218,26 @@ def producers():
             stdout=subprocess.DEVNULL,
         )
         shutil.copy(os.path.join(tmp, base + ".pdf"), os.path.join(OUT, base + ".pdf"))
+    chromium_print(page_source, "chromium-shuyang-fgj-2023.pdf")
+
+
+def chromium_print(html, name):
+    """Prints the same page with headless Chromium: Type 3 CJK fonts mapped to Kangxi radicals,
+    CID widths as ranges, every cell border a separate thin filled rectangle, and rows split
+    over page breaks."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        sys.exit("chromium is not installed")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--no-pdf-header-footer", "--user-data-dir=" + profile,
+             "--print-to-pdf=" + os.path.join(OUT, name), "file://" + html],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def main():

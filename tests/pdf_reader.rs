@@ -207,17 +207,26 @@ fn the_real_pdf_lints_with_the_table4_errors_at_their_cells() {
     );
 }
 
+/// The report part of `real/shuyang-fgj-2023.html`, printed by LibreOffice Writer (Type 1 CJK
+/// fonts, stroked grid rules, a table continued over a page break with subdivided columns) and
+/// by Chromium (Type 3 fonts, CID width ranges, every cell border a filled rectangle, a
+/// row-spanning cell split over the page break with its text overflowing the grid).
 #[test]
-fn a_libreoffice_pdf_reads_like_the_page_it_was_rendered_from() {
-    let pdf_bytes = std::fs::read(fixture("libreoffice-shuyang-fgj-2023.pdf")).expect("fixture");
-    let html_bytes =
-        std::fs::read(fixture("libreoffice-shuyang-fgj-2023.source.html")).expect("fixture");
+fn pdfs_from_two_producers_read_like_the_page_they_were_printed_from() {
+    for producer in ["libreoffice", "chromium"] {
+        same_as_source(&format!("{producer}-shuyang-fgj-2023.pdf"));
+    }
+}
+
+fn same_as_source(pdf_name: &str) {
+    let pdf_bytes = std::fs::read(fixture(pdf_name)).expect("fixture");
+    let html_bytes = std::fs::read(fixture("shuyang-fgj-2023.source.html")).expect("fixture");
     let pdf = document::load("r.pdf", &pdf_bytes, ReadOptions::default()).expect("pdf reads");
     let html = document::load("r.html", &html_bytes, ReadOptions::default()).expect("html reads");
     for section in ["主动公开", "收到和处理", "行政复议"] {
         let from_pdf = rows_in(&pdf.document, section);
-        assert!(!from_pdf.is_empty(), "{section}");
-        assert_eq!(from_pdf, rows_in(&html.document, section), "{section}");
+        assert!(!from_pdf.is_empty(), "{pdf_name} {section}");
+        assert_eq!(from_pdf, rows_in(&html.document, section), "{pdf_name} {section}");
     }
     let columns = |doc: &Document| -> Vec<Vec<String>> {
         doc.tables
@@ -230,7 +239,9 @@ fn a_libreoffice_pdf_reads_like_the_page_it_was_rendered_from() {
             })
             .collect()
     };
-    assert_eq!(columns(&pdf.document), columns(&html.document));
+    assert_eq!(columns(&pdf.document), columns(&html.document), "{pdf_name}");
+    let title = |doc: &Document| doc.title.as_ref().map(|t| (t.text.clone(), t.year));
+    assert_eq!(title(&pdf.document), title(&html.document), "{pdf_name}");
     let findings = |name: &str, bytes: &[u8]| -> Vec<(String, String)> {
         let report = lint_bytes(name, bytes, &LintOptions::default());
         assert!(report.error.is_none(), "{:?}", report.error);
@@ -244,7 +255,7 @@ fn a_libreoffice_pdf_reads_like_the_page_it_was_rendered_from() {
     };
     let from_pdf = findings("r.pdf", &pdf_bytes);
     assert!(!from_pdf.is_empty());
-    assert_eq!(from_pdf, findings("r.html", &html_bytes));
+    assert_eq!(from_pdf, findings("r.html", &html_bytes), "{pdf_name}");
 }
 
 fn read_error(name: &str) -> String {

@@ -44,12 +44,15 @@ pub struct Assembled {
 /// A visual line outside tables.
 #[derive(Debug, Clone)]
 struct Line {
+    /// Text (fields separated by tabs).
     text: String,
     left: f32,
     right: f32,
     center: f32,
     size: f32,
-    footer: bool,
+    /// Not part of the text flow: a page footer, or text that overflowed a table cell at the
+    /// page bottom (moved into the cell). Still written to the text, never a paragraph.
+    aside: bool,
 }
 
 impl Line {
@@ -76,6 +79,8 @@ struct TableBuild {
     cells: Vec<CellBuild>,
     /// First row of each page's part (the first is 0).
     parts: Vec<usize>,
+    /// The bottom of the (last part's) grid on its page.
+    bottom: f32,
 }
 
 #[derive(Debug)]
@@ -135,7 +140,7 @@ fn page_items(page: &Page, tables: &mut Vec<TableBuild>) -> PageItems {
     let mut positioned: Vec<(f32, Item)> = Vec::new();
     for line in lines(page, &free, true) {
         let mut line = line;
-        line.footer = is_footer(&line, page.height);
+        line.aside = is_footer(&line, page.height);
         positioned.push((line.center, Item::Line(line)));
     }
     for (grid, glyphs) in grids.iter().zip(cell_glyphs) {
@@ -177,6 +182,7 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
         rows: grid.rows(),
         cells,
         parts: vec![0],
+        bottom: grid.ys[grid.ys.len() - 1],
     }
 }
 
@@ -273,7 +279,7 @@ fn line_of(page: &Page, glyphs: &[&Glyph], fields: bool, center: f32, size: f32)
         right,
         center,
         size,
-        footer: false,
+        aside: false,
     }
 }
 
@@ -293,11 +299,26 @@ fn is_footer(line: &Line, page_height: f32) -> bool {
 /// the next (footers aside) are tables whose column boundaries agree. The continuation stays
 /// in its page's items as a later part of the table, so its rows are written on its page.
 fn join_continued_tables(all: &mut Pages) {
-    let not_footer = |i: &Item| !matches!(i, Item::Line(l) if l.footer);
+    let not_aside = |i: &Item| !matches!(i, Item::Line(l) if l.aside);
     for p in 1..all.pages.len() {
-        let last = all.pages[p - 1].items.iter().rev().find(|i| not_footer(i));
-        let first = all.pages[p].items.iter().position(not_footer);
-        let (Some(&Item::Table { table, .. }), Some(first)) = (last, first) else {
+        let mut flow = all.pages[p - 1]
+            .items
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, i)| not_aside(i));
+        let (last, overflow) = match (flow.next(), flow.next()) {
+            (Some((_, &Item::Table { table, .. })), _) => (table, None),
+            // A browser splits a row over the page break and lets the cell's text run below
+            // the grid: a short line just under the table, inside its width.
+            (Some((index, Item::Line(line))), Some((_, &Item::Table { table, .. })))
+                if overflows(&all.tables[table], line) =>
+            {
+                (table, Some(index))
+            }
+            _ => continue,
+        };
+        let Some(first) = all.pages[p].items.iter().position(not_aside) else {
             continue;
         };
         let Item::Table {
@@ -307,9 +328,15 @@ fn join_continued_tables(all: &mut Pages) {
         else {
             continue;
         };
-        let Some(columns) = union_columns(&all.tables[table].xs, &all.tables[next].xs) else {
+        let Some(columns) = union_columns(&all.tables[last].xs, &all.tables[next].xs) else {
             continue;
         };
+        if let Some(index) = overflow {
+            if let Item::Line(line) = &mut all.pages[p - 1].items[index] {
+                line.aside = true;
+                absorb_overflow(&mut all.tables[last], line);
+            }
+        }
         let continuation = std::mem::replace(
             &mut all.tables[next],
             TableBuild {
@@ -317,11 +344,35 @@ fn join_continued_tables(all: &mut Pages) {
                 rows: 0,
                 cells: Vec::new(),
                 parts: Vec::new(),
+                bottom: 0.0,
             },
         );
-        append_continuation(&mut all.tables[table], continuation, &columns);
-        let part = all.tables[table].parts.len() - 1;
-        all.pages[p].items[first] = Item::Table { table, part };
+        append_continuation(&mut all.tables[last], continuation, &columns);
+        let part = all.tables[last].parts.len() - 1;
+        all.pages[p].items[first] = Item::Table { table: last, part };
+    }
+}
+
+/// Whether a line right under a table, within its width, is text overflowing a cell.
+fn overflows(table: &TableBuild, line: &Line) -> bool {
+    let (Some(&left), Some(&right)) = (table.xs.first(), table.xs.last()) else {
+        return false;
+    };
+    !line.is_fielded()
+        && line.center > table.bottom
+        && line.center - table.bottom < 2.0 * line.size
+        && line.left >= left
+        && line.right <= right
+}
+
+/// Appends an overflowing line to the cell of the table's last row above it.
+fn absorb_overflow(table: &mut TableBuild, line: &Line) {
+    let bottom = table.rows;
+    let xs = &table.xs;
+    if let Some(cell) = table.cells.iter_mut().find(|c| {
+        c.row + c.rowspan == bottom && xs[c.col] <= line.left + 1.0 && line.left < xs[c.col + c.colspan]
+    }) {
+        push_joined(&mut cell.text, &line.text);
     }
 }
 
@@ -355,7 +406,10 @@ fn drop_covered_rows(table: &mut TableBuild) {
 /// above spans, or the other way round).
 fn union_columns(previous: &[f32], next: &[f32]) -> Option<Vec<f32>> {
     let same = |a: f32, b: f32| (a - b).abs() < SAME_COLUMN;
-    if !same(*previous.first()?, *next.first()?) || !same(*previous.last()?, *next.last()?) {
+    // The right edges agree; the continuation may lack leading columns whose merged cells
+    // simply go on (a browser does not redraw a split row-spanning cell's left border).
+    let left = *next.first()?;
+    if !same(*previous.last()?, *next.last()?) || !previous.iter().any(|p| same(*p, left)) {
         return None;
     }
     let shared = next
@@ -396,6 +450,10 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
     table.xs = union.to_vec();
     let mut cells = next.cells;
     remap_columns(&mut cells, &next.xs, union);
+    let lead = union
+        .iter()
+        .position(|u| (u - next.xs[0]).abs() < SAME_COLUMN)
+        .unwrap_or(0);
     let mut rows = next.rows;
     // A repeated header: leading rows equal to the table's first rows.
     let mut dropped = 0;
@@ -416,9 +474,15 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
         }
         rows -= dropped;
     }
+    let bottom = table.rows;
+    // Columns the continuation does not draw: the cells above reaching the last row go on.
+    for cell in &mut table.cells {
+        if cell.row + cell.rowspan == bottom && cell.col + cell.colspan <= lead {
+            cell.rowspan += rows;
+        }
+    }
     // A merged label cell cut by the page break: the continuation's first-row cell is empty
     // under a label cell that reaches the table's last row.
-    let bottom = table.rows;
     cells.retain(|c| {
         if c.row != 0 || !c.text.is_empty() {
             return true;
@@ -443,6 +507,7 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
     }
     table.parts.push(bottom);
     table.rows += rows;
+    table.bottom = next.bottom;
     table.cells.extend(cells);
     table.cells.sort_by_key(|c| (c.row, c.col));
 }
@@ -487,7 +552,7 @@ fn emit(all: &Pages) -> Assembled {
                     let start = out.text.len();
                     out.text.push_str(&line.text);
                     out.text.push('\n');
-                    if !line.footer {
+                    if !line.aside {
                         pending.push(Written { start, line });
                         pending_margins.push(margins);
                     }
@@ -533,7 +598,7 @@ fn text_column(items: &[Item]) -> Column {
     let lines: Vec<&Line> = items
         .iter()
         .filter_map(|i| match i {
-            Item::Line(l) if !l.footer && !l.is_fielded() && l.text.chars().count() >= 8 => {
+            Item::Line(l) if !l.aside && !l.is_fielded() && l.text.chars().count() >= 8 => {
                 Some(l)
             }
             _ => None,

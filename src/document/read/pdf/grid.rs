@@ -74,6 +74,7 @@ fn meets(h: &Rule, v: &Rule) -> bool {
 /// Groups the page's rules into grids: connected sets with at least two horizontal and two
 /// vertical rules.
 pub fn grids(rules: &[Rule]) -> Vec<Grid> {
+    let rules = &merge_collinear(rules);
     let n = rules.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -110,6 +111,37 @@ pub fn grids(rules: &[Rule]) -> Vec<Grid> {
         .collect();
     grids.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
     grids
+}
+
+/// Joins rules on one line that touch or overlap: browsers draw each cell's border separately,
+/// and a border piece between two merged cells would otherwise meet no crossing rule.
+fn merge_collinear(rules: &[Rule]) -> Vec<Rule> {
+    let mut sorted = rules.to_vec();
+    sorted.sort_by(|a, b| {
+        a.vertical
+            .cmp(&b.vertical)
+            .then(a.at.total_cmp(&b.at))
+            .then(a.from.total_cmp(&b.from))
+    });
+    let mut merged: Vec<Rule> = Vec::with_capacity(sorted.len());
+    for rule in sorted {
+        // Rules within SNAP of the line's position are the same line; find the last piece on it
+        // that this one touches.
+        let touching = merged.iter_mut().rev().take(8).find(|m| {
+            m.vertical == rule.vertical
+                && (m.at - rule.at).abs() < SNAP
+                && rule.from <= m.to + SNAP
+                && rule.to >= m.from - SNAP
+        });
+        match touching {
+            Some(m) => {
+                m.from = m.from.min(rule.from);
+                m.to = m.to.max(rule.to);
+            }
+            None => merged.push(rule),
+        }
+    }
+    merged
 }
 
 /// Distinct positions, snapped together.
