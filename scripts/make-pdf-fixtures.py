@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the PDF reader's fixtures into tests/fixtures/readers/pdf/.
 
-Hostile and edge-case files are built here with the standard library only (each file is named
+Hostile and edge-case files (and one small well-formed file with a table drawn without rules) are built here with the standard library only (each file is named
 for what it exercises). The real-producer fixture is made from a corpus report with LibreOffice
 when it and Chromium are installed (`--producers`); tests never need LibreOffice, they read the committed PDF.
 
@@ -172,7 +172,39 @@ def many_pages():
     return pdf(objects)
 
 
+def parser_panic():
+    """A simple font whose /Encoding names no encoding: pdf-extract panics on it, and the reader
+    must turn the panic into an error."""
+    objects = text_page_objects(SIMPLE_TEXT)
+    objects[4] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /NoSuchEncoding >>"
+    return pdf(objects)
+
+
+def unruled_table():
+    """Prose, a table drawn without any rule (columns only by x position) and a page footer:
+    the position-based fallback. Latin text, since the standard 14 fonts have no CJK glyphs."""
+    lines = [
+        (72, 760, "Annual report 2023"),
+        (72, 730, "This line is long enough to reach the right margin of the page text col"),
+        (72, 716, "umn and continues here."),
+    ]
+    rows = [("Item", "Issued", "Repealed", "Valid"), ("Rules", "0", "0", "0"),
+            ("Regulations", "3", "1", "12")]
+    y = 680
+    parts = [b"BT /F1 11 Tf"]
+    for x, y0, text in lines:
+        parts.append(b"1 0 0 1 %d %d Tm (%s) Tj" % (x, y0, text.encode()))
+    for row in rows:
+        for x, cell in zip((72, 250, 350, 450), row):
+            parts.append(b"1 0 0 1 %d %d Tm (%s) Tj" % (x, y, cell.encode()))
+        y -= 20
+    parts.append(b"1 0 0 1 290 40 Tm (- 1 -) Tj ET")
+    return pdf(text_page_objects(b"\n".join(parts)))
+
+
 HOSTILE = {
+    "parser-panic-unknown-encoding.pdf": parser_panic,
+    "unruled-table-and-footer.pdf": unruled_table,
     "many-pages-1200.pdf": many_pages,
     "scanned-no-text-layer.pdf": scanned_no_text_layer,
     "truncated-half.pdf": truncated,

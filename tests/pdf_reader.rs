@@ -277,6 +277,10 @@ fn hostile_and_unreadable_pdfs_get_their_own_errors() {
         ("bomb-flate-150mib.pdf", "decompress to more than 128 MiB"),
         ("many-pages-1200.pdf", "1200 pages; regulint reads reports of up to 1000 pages"),
         ("not-a-pdf.pdf", "not a PDF file"),
+        (
+            "parser-panic-unknown-encoding.pdf",
+            "the PDF parser failed on this file (unexpected encoding",
+        ),
     ];
     for (name, expected) in cases {
         let message = read_error(name);
@@ -300,4 +304,98 @@ fn pdf_is_recognised_by_extension_and_by_content() {
     let loaded = document::load("report.bin", &real_bytes(), ReadOptions::default())
         .expect("sniffed as PDF");
     assert_eq!(loaded.document.format, InputFormat::Pdf);
+}
+
+/// Without rules, columns come from x positions: gap-separated fields with numbers make a
+/// tab-separated table; hard-wrapped prose joins; the footer `- 1 -` is no paragraph.
+#[test]
+fn a_table_without_rules_is_read_from_positions() {
+    let bytes = std::fs::read(fixture("unruled-table-and-footer.pdf")).expect("fixture");
+    let loaded = document::load("u.pdf", &bytes, ReadOptions::default()).expect("reads");
+    let doc = &loaded.document;
+    assert_eq!(doc.tables.len(), 1);
+    let table = &doc.tables[0];
+    assert_eq!(table.kind, regulint::document::TableKind::TabSeparated);
+    let columns: Vec<&str> = table.bands[0].columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(columns, ["Issued", "Repealed", "Valid"]);
+    let rows: Vec<(String, Vec<String>)> = table
+        .rows
+        .iter()
+        .filter(|r| r.kind == regulint::document::RowKind::Data)
+        .map(|r| {
+            let values = r.values.iter().map(|&i| r.cells[i].text.clone()).collect();
+            (r.label.clone(), values)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Rules".to_owned(), vec!["0".to_owned(), "0".to_owned(), "0".to_owned()]),
+            ("Regulations".to_owned(), vec!["3".to_owned(), "1".to_owned(), "12".to_owned()]),
+        ]
+    );
+    let paragraphs: Vec<&str> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            regulint::document::Block::Paragraph { text, .. } => Some(text.text.as_str()),
+            regulint::document::Block::Table { .. } => None,
+        })
+        .collect();
+    assert_eq!(
+        paragraphs,
+        [
+            "Annual report 2023",
+            "This line is long enough to reach the right margin of the page text column and \
+             continues here.",
+        ]
+    );
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_regulint");
+
+#[test]
+fn inspect_text_prints_the_lines_findings_point_at() {
+    let real = common::corpus().join(REAL);
+    let output = std::process::Command::new(BIN)
+        .args(["inspect", "--text"])
+        .arg(&real)
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(text.starts_with("  1 | —— 第 1 页 ——\n"), "{}", &text[..80]);
+    assert!(text.contains("\n 92 | 10\t1\t0\t0\t0\t0\t0\t0\t0\t0\t5\t0\t0\t0\t0\n"));
+    assert!(text.contains(" | —— 第 4 页 ——\n"));
+    let output = std::process::Command::new(BIN)
+        .args(["lint", "--color", "never"])
+        .arg(&real)
+        .output()
+        .expect("runs");
+    let human = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(human.contains("huaian-hongze-district-gov-2023.pdf:92:10"), "{human}");
+    // Any other format prints its decoded text the same way.
+    let output = std::process::Command::new(BIN)
+        .args(["inspect", "--text"])
+        .arg(common::seed())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(text.lines().nth(2).is_some_and(|l| l.ends_with("| 石家庄市商务局")), "{text}");
+}
+
+#[test]
+fn folder_walks_include_pdf_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(common::corpus().join(REAL), dir.path().join("hongze.pdf")).expect("copy");
+    std::fs::write(dir.path().join("notes.bin"), b"%PDF-1.4 not a report").expect("write");
+    let output = std::process::Command::new(BIN)
+        .args(["lint", "--summary"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let summary = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(summary.contains("hongze.pdf"), "{summary}");
+    assert!(!summary.contains("notes.bin"), "{summary}");
+    assert!(summary.contains("1 file:"), "{summary}");
 }
