@@ -11,7 +11,11 @@ use std::path::PathBuf;
 const REAL: &str = "real/huaian-hongze-district-gov-2023.pdf";
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/readers/pdf")).join(name)
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/readers/pdf"
+    ))
+    .join(name)
 }
 
 fn real_bytes() -> Vec<u8> {
@@ -29,9 +33,8 @@ fn rows_in(doc: &Document, section: &str) -> Vec<(String, Vec<String>)> {
     doc.tables
         .iter()
         .filter(|t| {
-            t.section.is_some_and(|s| {
-                doc.sections[doc.top_section(s)].title.contains(section)
-            })
+            t.section
+                .is_some_and(|s| doc.sections[doc.top_section(s)].title.contains(section))
         })
         .flat_map(|t| {
             t.rows
@@ -54,8 +57,15 @@ fn rows_in(doc: &Document, section: &str) -> Vec<(String, Vec<String>)> {
 }
 
 fn values_of<'a>(rows: &'a [(String, Vec<String>)], label_end: &str) -> &'a [String] {
-    let matches: Vec<_> = rows.iter().filter(|(l, _)| l.ends_with(label_end)).collect();
-    assert_eq!(matches.len(), 1, "one row ending {label_end:?} in {rows:#?}");
+    let matches: Vec<_> = rows
+        .iter()
+        .filter(|(l, _)| l.ends_with(label_end))
+        .collect();
+    assert_eq!(
+        matches.len(),
+        1,
+        "one row ending {label_end:?} in {rows:#?}"
+    );
     &matches[0].1
 }
 
@@ -84,7 +94,11 @@ fn the_real_pdf_reads_into_six_sections_and_three_tables() {
     let title = doc.title.as_ref().expect("a title");
     assert_eq!(title.year, Some(2023));
     assert_eq!(title.agency.as_deref(), Some("洪泽区人民政府"));
-    assert_eq!(doc.tables.len(), 3, "table 2, table 3 (joined over the page break), table 4");
+    assert_eq!(
+        doc.tables.len(),
+        3,
+        "table 2, table 3 (joined over the page break), table 4"
+    );
     // The preamble names the full agency and the statistics period, with the footer `-1-`
     // and the page break out of the paragraph that runs from page 1 to page 2.
     let text: Vec<&str> = doc
@@ -95,10 +109,20 @@ fn the_real_pdf_reads_into_six_sections_and_three_tables() {
             regulint::document::Block::Table { .. } => None,
         })
         .collect();
-    assert!(text.iter().any(|p| p.contains("本报告由淮安市洪泽区人民政府办公室")
-        && p.contains("统计期限自2023年1月1日起至2023年12月31日止")));
-    assert!(text.iter().any(|p| p.contains("严格执行“分级审核、先审后发”程序")));
-    assert!(!text.iter().any(|p| p.trim() == "-1-" || p.contains("第 2 页")));
+    assert!(
+        text.iter()
+            .any(|p| p.contains("本报告由淮安市洪泽区人民政府办公室")
+                && p.contains("统计期限自2023年1月1日起至2023年12月31日止"))
+    );
+    assert!(
+        text.iter()
+            .any(|p| p.contains("严格执行“分级审核、先审后发”程序"))
+    );
+    assert!(
+        !text
+            .iter()
+            .any(|p| p.trim() == "-1-" || p.contains("第 2 页"))
+    );
 }
 
 #[test]
@@ -123,7 +147,10 @@ fn the_real_pdf_tables_hold_every_printed_value() {
         ("一、本年新收政府信息公开申请数量", "21"),
         ("二、上年结转政府信息公开申请数量", "0"),
         ("三、本年度办理结果（一）予以公开", "0"),
-        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "4"),
+        (
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "4",
+        ),
         ("（三）不予公开1.属于国家秘密", "1"),
         ("2.其他法律行政止公开", "0"),
         ("3.危及“三安全一稳定”", "0"),
@@ -135,7 +162,10 @@ fn the_real_pdf_tables_hold_every_printed_value() {
         ("（四）无法提供1.本机关不掌握相关政府信息", "10"),
         ("2.没有现成信息需要另行制作", "3"),
         // Page 4 from here: the merged labels 三、本年度办理结果 and （四）无法提供 continue.
-        ("三、本年度办理结果（四）无法提供3.补正后申请内容仍不明确", "0"),
+        (
+            "三、本年度办理结果（四）无法提供3.补正后申请内容仍不明确",
+            "0",
+        ),
         ("（五）不予处理1.信访举报投诉类申请", "1"),
         ("（五）不予处理2.重复申请", "0"),
         ("3.要求提供公开出版物", "0"),
@@ -150,8 +180,16 @@ fn the_real_pdf_tables_hold_every_printed_value() {
         assert_eq!(values_of(&table3, label), row(value, value), "{label}");
     }
     // Every results row carries the vertical label cell 三、本年度办理结果.
-    assert!(table3[2..22].iter().all(|(l, _)| l.starts_with("三、本年度办理结果")));
-    let table = doc.tables.iter().find(|t| t.rows.len() > 20).expect("table 3");
+    assert!(
+        table3[2..22]
+            .iter()
+            .all(|(l, _)| l.starts_with("三、本年度办理结果"))
+    );
+    let table = doc
+        .tables
+        .iter()
+        .find(|t| t.rows.len() > 20)
+        .expect("table 3");
     let columns: Vec<&str> = table.bands[0]
         .columns
         .iter()
@@ -159,14 +197,24 @@ fn the_real_pdf_tables_hold_every_printed_value() {
         .collect();
     assert_eq!(
         columns,
-        ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+        [
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            "总计"
+        ]
     );
 
     let table4 = rows_in(&doc, "行政复议");
     assert_eq!(table4.len(), 1);
     assert_eq!(
         table4[0].1,
-        ["10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0"]
+        [
+            "10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0"
+        ]
     );
 }
 
@@ -189,7 +237,11 @@ fn the_real_pdf_lints_with_the_table4_errors_at_their_cells() {
     assert!(report.error.is_none(), "{:?}", report.error);
     assert_eq!(report.year, Some(2023));
     let source = report.source.as_ref().expect("source");
-    let t402: Vec<_> = report.findings.iter().filter(|f| f.code == "T402").collect();
+    let t402: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "T402")
+        .collect();
     assert_eq!(t402.len(), 2, "{t402:#?}");
     assert!(t402[0].message.contains("行政复议") && t402[0].message.contains("10 + 1 + 0 + 0"));
     assert!(t402[1].message.contains("复议后起诉") && t402[1].message.contains("5 + 0 + 0 + 0"));
@@ -226,7 +278,11 @@ fn same_as_source(pdf_name: &str) {
     for section in ["主动公开", "收到和处理", "行政复议"] {
         let from_pdf = rows_in(&pdf.document, section);
         assert!(!from_pdf.is_empty(), "{pdf_name} {section}");
-        assert_eq!(from_pdf, rows_in(&html.document, section), "{pdf_name} {section}");
+        assert_eq!(
+            from_pdf,
+            rows_in(&html.document, section),
+            "{pdf_name} {section}"
+        );
     }
     let columns = |doc: &Document| -> Vec<Vec<String>> {
         doc.tables
@@ -239,7 +295,11 @@ fn same_as_source(pdf_name: &str) {
             })
             .collect()
     };
-    assert_eq!(columns(&pdf.document), columns(&html.document), "{pdf_name}");
+    assert_eq!(
+        columns(&pdf.document),
+        columns(&html.document),
+        "{pdf_name}"
+    );
     let title = |doc: &Document| doc.title.as_ref().map(|t| (t.text.clone(), t.year));
     assert_eq!(title(&pdf.document), title(&html.document), "{pdf_name}");
     let findings = |name: &str, bytes: &[u8]| -> Vec<(String, String)> {
@@ -270,12 +330,21 @@ fn read_error(name: &str) -> String {
 #[test]
 fn hostile_and_unreadable_pdfs_get_their_own_errors() {
     let cases = [
-        ("scanned-no-text-layer.pdf", "no text layer; OCR is not supported"),
+        (
+            "scanned-no-text-layer.pdf",
+            "no text layer; OCR is not supported",
+        ),
         ("encrypted-user-password.pdf", "encrypted PDF"),
         ("truncated-half.pdf", "damaged or truncated"),
-        ("bomb-deep-nesting.pdf", "nests arrays or dictionaries more than 64 deep"),
+        (
+            "bomb-deep-nesting.pdf",
+            "nests arrays or dictionaries more than 64 deep",
+        ),
         ("bomb-flate-150mib.pdf", "decompress to more than 128 MiB"),
-        ("many-pages-1200.pdf", "1200 pages; regulint reads reports of up to 1000 pages"),
+        (
+            "many-pages-1200.pdf",
+            "1200 pages; regulint reads reports of up to 1000 pages",
+        ),
         ("not-a-pdf.pdf", "not a PDF file"),
         (
             "parser-panic-unknown-encoding.pdf",
@@ -300,7 +369,10 @@ fn a_page_tree_naming_one_page_thousands_of_times_reads_a_few_pages() {
 
 #[test]
 fn pdf_is_recognised_by_extension_and_by_content() {
-    assert_eq!(document::format_from_extension("a/报告.PDF"), Some(InputFormat::Pdf));
+    assert_eq!(
+        document::format_from_extension("a/报告.PDF"),
+        Some(InputFormat::Pdf)
+    );
     let loaded = document::load("report.bin", &real_bytes(), ReadOptions::default())
         .expect("sniffed as PDF");
     assert_eq!(loaded.document.format, InputFormat::Pdf);
@@ -316,7 +388,11 @@ fn a_table_without_rules_is_read_from_positions() {
     assert_eq!(doc.tables.len(), 1);
     let table = &doc.tables[0];
     assert_eq!(table.kind, regulint::document::TableKind::TabSeparated);
-    let columns: Vec<&str> = table.bands[0].columns.iter().map(|c| c.label.as_str()).collect();
+    let columns: Vec<&str> = table.bands[0]
+        .columns
+        .iter()
+        .map(|c| c.label.as_str())
+        .collect();
     assert_eq!(columns, ["Issued", "Repealed", "Valid"]);
     let rows: Vec<(String, Vec<String>)> = table
         .rows
@@ -330,8 +406,14 @@ fn a_table_without_rules_is_read_from_positions() {
     assert_eq!(
         rows,
         [
-            ("Rules".to_owned(), vec!["0".to_owned(), "0".to_owned(), "0".to_owned()]),
-            ("Regulations".to_owned(), vec!["3".to_owned(), "1".to_owned(), "12".to_owned()]),
+            (
+                "Rules".to_owned(),
+                vec!["0".to_owned(), "0".to_owned(), "0".to_owned()]
+            ),
+            (
+                "Regulations".to_owned(),
+                vec!["3".to_owned(), "1".to_owned(), "12".to_owned()]
+            ),
         ]
     );
     let paragraphs: Vec<&str> = doc
@@ -373,7 +455,10 @@ fn inspect_text_prints_the_lines_findings_point_at() {
         .output()
         .expect("runs");
     let human = String::from_utf8(output.stdout).expect("utf-8");
-    assert!(human.contains("huaian-hongze-district-gov-2023.pdf:92:10"), "{human}");
+    assert!(
+        human.contains("huaian-hongze-district-gov-2023.pdf:92:10"),
+        "{human}"
+    );
     // Any other format prints its decoded text the same way.
     let output = std::process::Command::new(BIN)
         .args(["inspect", "--text"])
@@ -381,7 +466,12 @@ fn inspect_text_prints_the_lines_findings_point_at() {
         .output()
         .expect("runs");
     let text = String::from_utf8(output.stdout).expect("utf-8");
-    assert!(text.lines().nth(2).is_some_and(|l| l.ends_with("| 石家庄市商务局")), "{text}");
+    assert!(
+        text.lines()
+            .nth(2)
+            .is_some_and(|l| l.ends_with("| 石家庄市商务局")),
+        "{text}"
+    );
 }
 
 #[test]

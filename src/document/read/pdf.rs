@@ -55,7 +55,11 @@ pub const MAX_DURATION: Duration = Duration::from_secs(30);
 /// [`ReadError::Malformed`] when the file is not a readable text PDF: damaged or truncated,
 /// encrypted with a password, over a limit, or without a text layer (a scan).
 pub fn read(name: &str, bytes: &[u8]) -> Result<(Source, Vec<RawBlock>), ReadError> {
-    if !bytes.starts_with(b"%PDF-") && !bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+    if !bytes.starts_with(b"%PDF-")
+        && !bytes[..bytes.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+    {
         return Err(malformed("not a PDF file (no %PDF- header)"));
     }
     screen(bytes)?;
@@ -95,7 +99,9 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
     let mut document = pdf_extract::Document::load_mem(bytes).map_err(|e| {
         let text = e.to_string();
         if text.to_ascii_lowercase().contains("decrypt") || text.contains("password") {
-            malformed(format!("encrypted PDF ({text}); save it without a password"))
+            malformed(format!(
+                "encrypted PDF ({text}); save it without a password"
+            ))
         } else {
             malformed(format!(
                 "the PDF is damaged or truncated and could not be parsed ({text})"
@@ -131,13 +137,13 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
     let outcome = pdf_extract::output_doc(&document, &mut collector);
     if let Some(abort) = collector.aborted {
         return Err(malformed(match abort {
-            extract::Abort::TooManyGlyphs => {
+            extract::Abort::Glyphs => {
                 format!("the PDF draws more than {MAX_GLYPHS} characters; regulint stops there")
             }
-            extract::Abort::TooManyRules => {
+            extract::Abort::Rules => {
                 format!("the PDF draws more than {MAX_RULES} lines; regulint stops there")
             }
-            extract::Abort::TooSlow => format!(
+            extract::Abort::Time => format!(
                 "reading the PDF took longer than {} seconds; regulint stops there",
                 MAX_DURATION.as_secs()
             ),
@@ -173,7 +179,9 @@ fn normalize_cid_widths(document: &mut pdf_extract::Document) {
         }
     }
     for (id, inline) in targets {
-        let Some(object) = document.objects.get_mut(&id) else { continue };
+        let Some(object) = document.objects.get_mut(&id) else {
+            continue;
+        };
         let array = match inline {
             Some(()) => object
                 .as_dict_mut()

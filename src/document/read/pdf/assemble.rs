@@ -87,7 +87,10 @@ struct TableBuild {
 enum Item {
     Line(Line),
     /// Part `part` of table `table` (an index into [`Pages::tables`]).
-    Table { table: usize, part: usize },
+    Table {
+        table: usize,
+        part: usize,
+    },
 }
 
 /// What one page contributes, in reading order.
@@ -370,7 +373,9 @@ fn absorb_overflow(table: &mut TableBuild, line: &Line) {
     let bottom = table.rows;
     let xs = &table.xs;
     if let Some(cell) = table.cells.iter_mut().find(|c| {
-        c.row + c.rowspan == bottom && xs[c.col] <= line.left + 1.0 && line.left < xs[c.col + c.colspan]
+        c.row + c.rowspan == bottom
+            && xs[c.col] <= line.left + 1.0
+            && line.left < xs[c.col + c.colspan]
     }) {
         push_joined(&mut cell.text, &line.text);
     }
@@ -598,9 +603,7 @@ fn text_column(items: &[Item]) -> Column {
     let lines: Vec<&Line> = items
         .iter()
         .filter_map(|i| match i {
-            Item::Line(l) if !l.aside && !l.is_fielded() && l.text.chars().count() >= 8 => {
-                Some(l)
-            }
+            Item::Line(l) if !l.aside && !l.is_fielded() && l.text.chars().count() >= 8 => Some(l),
             _ => None,
         })
         .collect();
@@ -703,7 +706,9 @@ fn flush(blocks: &mut Vec<RawBlock>, lines: &[Written<'_>], margins: &[Column]) 
         let mut paragraph = MappedText::verbatim(&lines[i].line.text, lines[i].start);
         let mut previous = i;
         i += 1;
-        while i < lines.len() && continues(&lines[previous], margins[previous], &lines[i], margins[i]) {
+        while i < lines.len()
+            && continues(&lines[previous], margins[previous], &lines[i], margins[i])
+        {
             paragraph.push_verbatim(&lines[i].line.text, lines[i].start);
             previous = i;
             i += 1;
@@ -760,5 +765,128 @@ fn fielded_table(lines: &[Written<'_>]) -> RawTable {
             .unwrap_or_default(),
         rows,
         kind: TableKind::TabSeparated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, left: f32, right: f32, center: f32) -> Line {
+        Line {
+            text: text.to_owned(),
+            left,
+            right,
+            center,
+            size: 12.0,
+            aside: false,
+        }
+    }
+
+    #[test]
+    fn page_numbers_near_the_bottom_are_footers() {
+        for text in [
+            "- 3 -",
+            "-3-",
+            "— 12 —",
+            "3",
+            "第 3 页",
+            "第3页 共5页",
+            "3/5",
+        ] {
+            assert!(is_footer(&line(text, 280.0, 300.0, 800.0), 842.0), "{text}");
+        }
+        // Not at the bottom, or not only a page number.
+        assert!(!is_footer(&line("- 3 -", 280.0, 300.0, 400.0), 842.0));
+        assert!(!is_footer(&line("2023年", 280.0, 300.0, 800.0), 842.0));
+        assert!(!is_footer(&line("第3页内容", 280.0, 300.0, 800.0), 842.0));
+    }
+
+    fn cell(row: usize, col: usize, rowspan: usize, text: &str) -> CellBuild {
+        CellBuild {
+            row,
+            col,
+            rowspan,
+            colspan: 1,
+            text: text.to_owned(),
+        }
+    }
+
+    fn texts(table: &TableBuild) -> Vec<(usize, usize, usize, &str)> {
+        table
+            .cells
+            .iter()
+            .map(|c| (c.row, c.col, c.rowspan, c.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_continuation_drops_its_repeated_header_and_extends_the_cut_label() {
+        // Page 1: header row, then a label cell spanning to the page bottom.
+        let mut table = TableBuild {
+            xs: vec![0.0, 50.0, 100.0],
+            rows: 3,
+            cells: vec![
+                cell(0, 0, 1, "项目"),
+                cell(0, 1, 1, "数量"),
+                cell(1, 0, 2, "（四）无法提供"),
+                cell(1, 1, 1, "1"),
+                cell(2, 1, 1, "2"),
+            ],
+            parts: vec![0],
+            bottom: 800.0,
+        };
+        // Page 2: the header again, then an empty cell under the cut label.
+        let next = TableBuild {
+            xs: vec![0.5, 50.5, 100.0],
+            rows: 2,
+            cells: vec![
+                cell(0, 0, 1, "项目"),
+                cell(0, 1, 1, "数量"),
+                cell(1, 0, 1, ""),
+                cell(1, 1, 1, "3"),
+            ],
+            parts: vec![0],
+            bottom: 100.0,
+        };
+        let union = union_columns(&table.xs, &next.xs).expect("same columns");
+        append_continuation(&mut table, next, &union);
+        assert_eq!(table.rows, 4);
+        assert_eq!(table.parts, [0, 3]);
+        assert_eq!(
+            texts(&table),
+            [
+                (0, 0, 1, "项目"),
+                (0, 1, 1, "数量"),
+                (1, 0, 3, "（四）无法提供"),
+                (1, 1, 1, "1"),
+                (2, 1, 1, "2"),
+                (3, 1, 1, "3"),
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_with_other_right_edges_are_not_joined() {
+        assert!(union_columns(&[0.0, 50.0, 100.0], &[0.0, 50.0, 140.0]).is_none());
+        // A continuation that subdivides a column joins, over the finer boundaries.
+        assert_eq!(
+            union_columns(&[0.0, 50.0, 100.0], &[0.0, 20.0, 50.0, 100.0]),
+            Some(vec![0.0, 20.0, 50.0, 100.0])
+        );
+    }
+
+    #[test]
+    fn rows_where_no_cell_starts_are_removed() {
+        let mut table = TableBuild {
+            xs: vec![0.0, 50.0],
+            rows: 3,
+            cells: vec![cell(0, 0, 2, "甲"), cell(2, 0, 1, "乙")],
+            parts: vec![0],
+            bottom: 0.0,
+        };
+        drop_covered_rows(&mut table);
+        assert_eq!(table.rows, 2);
+        assert_eq!(texts(&table), [(0, 0, 1, "甲"), (1, 0, 1, "乙")]);
     }
 }

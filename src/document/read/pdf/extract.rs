@@ -83,15 +83,15 @@ impl Page {
     }
 }
 
-/// Why collection stopped early.
+/// Which limit stopped collection early.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Abort {
     /// More glyphs than [`super::MAX_GLYPHS`].
-    TooManyGlyphs,
+    Glyphs,
     /// More rules than [`super::MAX_RULES`].
-    TooManyRules,
+    Rules,
     /// Past the time budget.
-    TooSlow,
+    Time,
 }
 
 /// The [`OutputDev`] that records pages.
@@ -130,7 +130,7 @@ impl Collector {
     fn add_rule(&mut self, rule: Rule) -> Result<(), OutputError> {
         self.rule_count += 1;
         if self.rule_count > super::MAX_RULES {
-            return Err(self.abort(Abort::TooManyRules));
+            return Err(self.abort(Abort::Rules));
         }
         if let Some(page) = self.current.as_mut() {
             page.rules.push(rule);
@@ -139,7 +139,11 @@ impl Collector {
     }
 
     /// Records a straight axis-aligned segment between two points (page coordinates, y down).
-    fn add_segment(&mut self, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Result<(), OutputError> {
+    fn add_segment(
+        &mut self,
+        (x0, y0): (f64, f64),
+        (x1, y1): (f64, f64),
+    ) -> Result<(), OutputError> {
         let (dx, dy) = ((x1 - x0).abs(), (y1 - y0).abs());
         if dy < 1.0 && dx >= 1.0 {
             self.add_rule(Rule {
@@ -231,7 +235,7 @@ impl OutputDev for Collector {
         _art_box: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
         if Instant::now() > self.deadline {
-            return Err(self.abort(Abort::TooSlow));
+            return Err(self.abort(Abort::Time));
         }
         if let Some(page) = self.current.take() {
             self.pages.push(page);
@@ -262,10 +266,10 @@ impl OutputDev for Collector {
     ) -> Result<(), OutputError> {
         self.glyph_count += 1;
         if self.glyph_count > super::MAX_GLYPHS {
-            return Err(self.abort(Abort::TooManyGlyphs));
+            return Err(self.abort(Abort::Glyphs));
         }
         if self.glyph_count % 4096 == 0 && Instant::now() > self.deadline {
-            return Err(self.abort(Abort::TooSlow));
+            return Err(self.abort(Abort::Time));
         }
         let top = self.page_top;
         let Some(page) = self.current.as_mut() else {
