@@ -202,7 +202,23 @@ def unruled_table():
     return pdf(text_page_objects(b"\n".join(parts)))
 
 
+def many_rules():
+    """6000 horizontal and 6000 vertical rules 3 pt apart, all crossing (Flate-compressed, most
+    beyond the page edge): as a grid, 36 million cells and 36 million crossings to test; the
+    reader reads the page as text only."""
+    ops = [SIMPLE_TEXT, b"0.1 w"]
+    for i in range(6000):
+        at = i * 3
+        ops.append(b"0 %d m 18000 %d l S" % (at, at))
+        ops.append(b"%d 0 m %d 18000 l S" % (at, at))
+    data = zlib.compress(b"\n".join(ops), 9)
+    objects = text_page_objects(b"")
+    objects[3] = stream(data, b"/Filter /FlateDecode ")
+    return pdf(objects)
+
+
 HOSTILE = {
+    "bomb-many-rules.pdf": many_rules,
     "parser-panic-unknown-encoding.pdf": parser_panic,
     "unruled-table-and-footer.pdf": unruled_table,
     "many-pages-1200.pdf": many_pages,

@@ -8,6 +8,13 @@ use super::extract::Rule;
 /// half-line-width offsets (WPS: 75.17 vs 75.65).
 const SNAP: f32 = 2.5;
 
+/// Most rules of one page grouped into grids. Grouping compares horizontal with vertical rules
+/// (quadratic); a report page has a few hundred. A page with more is read as text only.
+pub const MAX_RULES_PER_PAGE: usize = 10_000;
+
+/// Most grid rectangles (rows × columns) of one table; a table 3 has about 200.
+pub const MAX_GRID_CELLS: usize = 50_000;
+
 /// Rows or columns narrower than this are artefacts of double lines, not cells.
 const MIN_TRACK: f32 = 3.0;
 
@@ -75,6 +82,9 @@ fn meets(h: &Rule, v: &Rule) -> bool {
 /// vertical rules.
 pub fn grids(rules: &[Rule]) -> Vec<Grid> {
     let rules = &merge_collinear(rules);
+    if rules.len() > MAX_RULES_PER_PAGE {
+        return Vec::new();
+    }
     let n = rules.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -199,6 +209,9 @@ fn grid(rules: &[Rule]) -> Option<Grid> {
             .any(|r| (r.at - y).abs() < SNAP && x >= r.from - SNAP && x <= r.to + SNAP)
     };
     let (cols, rows) = (xs.len() - 1, ys.len() - 1);
+    if rows.saturating_mul(cols) > MAX_GRID_CELLS {
+        return None;
+    }
     let mut taken = vec![false; rows * cols];
     let mut cells = Vec::new();
     for row in 0..rows {
