@@ -122,10 +122,9 @@ def rc4(key, data):
     return bytes(out)
 
 
-def encrypted_with_password():
-    """Standard security handler, RC4 40-bit (R2), user password `secret`: cannot be opened
-    with the empty password."""
-    user, owner = b"secret", b"owner"
+def encrypted(user):
+    """Standard security handler, RC4 40-bit (R2), with the given user password."""
+    owner = b"owner"
     pad = lambda pw: (pw + PADDING)[:32]
     o_key = hashlib.md5(pad(owner)).digest()[:5]
     o_value = rc4(o_key, pad(user))
@@ -227,7 +226,10 @@ HOSTILE = {
     "bomb-deep-nesting.pdf": deep_nesting,
     "bomb-flate-150mib.pdf": flate_bomb,
     "bomb-page-count-5000.pdf": page_count_bomb,
-    "encrypted-user-password.pdf": encrypted_with_password,
+    # Needs the password `secret`: refused.
+    "encrypted-user-password.pdf": lambda: encrypted(b"secret"),
+    # Restricted by an owner password only (opens with the empty user password): read.
+    "encrypted-owner-password-only.pdf": lambda: encrypted(b""),
     "not-a-pdf.pdf": not_a_pdf,
 }
 

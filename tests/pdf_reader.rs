@@ -368,6 +368,13 @@ fn a_page_tree_naming_one_page_thousands_of_times_reads_a_few_pages() {
 }
 
 #[test]
+fn a_pdf_restricted_by_an_owner_password_only_is_read() {
+    let bytes = std::fs::read(fixture("encrypted-owner-password-only.pdf")).expect("fixture");
+    let loaded = document::load("owner.pdf", &bytes, ReadOptions::default()).expect("reads");
+    assert!(loaded.source.text.contains("\nAnnual report 2023\n"));
+}
+
+#[test]
 fn a_page_of_twelve_thousand_crossing_rules_reads_as_text_in_bounded_time() {
     let bytes = std::fs::read(fixture("bomb-many-rules.pdf")).expect("fixture");
     let started = std::time::Instant::now();
