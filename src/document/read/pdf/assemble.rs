@@ -189,15 +189,15 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
     }
 }
 
-/// Appends a line to text without a separator (Chinese does not separate words), except
-/// between two Latin letters or digits.
+/// Appends a line to text without a separator (Chinese does not separate words, and a number
+/// wrapped in a narrow cell must stay one number), except between two Latin letters.
 fn push_joined(text: &mut String, line: &str) {
     let line = line.trim();
     if line.is_empty() {
         return;
     }
     if let (Some(a), Some(b)) = (text.chars().last(), line.chars().next()) {
-        if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+        if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() {
             text.push(' ');
         }
     }
