@@ -180,21 +180,23 @@ def parser_panic():
 
 
 def unruled_table():
-    """Prose, a table drawn without any rule (columns only by x position) and a page footer:
-    the position-based fallback. Latin text, since the standard 14 fonts have no CJK glyphs."""
+    """Prose, a table drawn without any rule (columns only by x position, one row with blank
+    cells) and a page footer: the position-based fallback. Latin text, since the standard 14 fonts have no CJK glyphs."""
     lines = [
         (72, 760, "Annual report 2023"),
         (72, 730, "This line is long enough to reach the right margin of the page text col"),
         (72, 716, "umn and continues here."),
     ]
     rows = [("Item", "Issued", "Repealed", "Valid"), ("Rules", "0", "0", "0"),
-            ("Regulations", "3", "1", "12")]
+            ("Regulations", "3", "1", "12"), ("Decisions", "", "2", "")]
     y = 680
     parts = [b"BT /F1 11 Tf"]
     for x, y0, text in lines:
         parts.append(b"1 0 0 1 %d %d Tm (%s) Tj" % (x, y0, text.encode()))
     for row in rows:
         for x, cell in zip((72, 250, 350, 450), row):
+            if not cell:
+                continue  # a blank cell: nothing drawn
             parts.append(b"1 0 0 1 %d %d Tm (%s) Tj" % (x, y, cell.encode()))
         y -= 20
     parts.append(b"1 0 0 1 290 40 Tm (- 1 -) Tj ET")

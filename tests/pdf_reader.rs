@@ -396,8 +396,9 @@ fn pdf_is_recognised_by_extension_and_by_content() {
     assert_eq!(loaded.document.format, InputFormat::Pdf);
 }
 
-/// Without rules, columns come from x positions: gap-separated fields with numbers make a
-/// tab-separated table; hard-wrapped prose joins; the footer `- 1 -` is no paragraph.
+/// Without rules, columns come from x positions: fields with numbers make a table whose value
+/// columns are where the numbers stand, so a blank cell stays in its column; hard-wrapped prose
+/// joins; the footer `- 1 -` is no paragraph.
 #[test]
 fn a_table_without_rules_is_read_from_positions() {
     let bytes = std::fs::read(fixture("unruled-table-and-footer.pdf")).expect("fixture");
@@ -405,7 +406,7 @@ fn a_table_without_rules_is_read_from_positions() {
     let doc = &loaded.document;
     assert_eq!(doc.tables.len(), 1);
     let table = &doc.tables[0];
-    assert_eq!(table.kind, regulint::document::TableKind::TabSeparated);
+    assert_eq!(table.kind, regulint::document::TableKind::Markup);
     let columns: Vec<&str> = table.bands[0]
         .columns
         .iter()
@@ -417,21 +418,25 @@ fn a_table_without_rules_is_read_from_positions() {
         .iter()
         .filter(|r| r.kind == regulint::document::RowKind::Data)
         .map(|r| {
-            let values = r.values.iter().map(|&i| r.cells[i].text.clone()).collect();
+            let values = r
+                .aligned
+                .iter()
+                .map(|c| match c.map(|i| &r.cells[i].value) {
+                    Some(CellValue::Number(q)) => q.to_string(),
+                    _ => "·".to_owned(),
+                })
+                .collect();
             (r.label.clone(), values)
         })
         .collect();
+    let row =
+        |label: &str, values: [&str; 3]| (label.to_owned(), values.map(str::to_owned).to_vec());
     assert_eq!(
         rows,
         [
-            (
-                "Rules".to_owned(),
-                vec!["0".to_owned(), "0".to_owned(), "0".to_owned()]
-            ),
-            (
-                "Regulations".to_owned(),
-                vec!["3".to_owned(), "1".to_owned(), "12".to_owned()]
-            ),
+            row("Rules", ["0", "0", "0"]),
+            row("Regulations", ["3", "1", "12"]),
+            row("Decisions", ["·", "2", "·"]),
         ]
     );
     let paragraphs: Vec<&str> = doc

@@ -50,6 +50,8 @@ struct Line {
     right: f32,
     center: f32,
     size: f32,
+    /// Left and right edge of each tab-separated field of `text`.
+    fields: Vec<(f32, f32)>,
     /// Not part of the text flow: a page footer, or text that overflowed a table cell at the
     /// page bottom (moved into the cell). Still written to the text, never a paragraph.
     aside: bool,
@@ -238,6 +240,7 @@ fn line_of(page: &Page, glyphs: &[&Glyph], fields: bool, center: f32, size: f32)
     let mut text = String::new();
     let mut previous: Option<&Glyph> = None;
     let (mut left, mut right) = (f32::MAX, f32::MIN);
+    let mut field_edges: Vec<(f32, f32)> = Vec::new();
     for &g in glyphs {
         let piece = page.glyph_text(g);
         // Fake bold and shadows draw the same glyph twice at (almost) the same place.
@@ -257,6 +260,7 @@ fn line_of(page: &Page, glyphs: &[&Glyph], fields: bool, center: f32, size: f32)
                     }
                     if !text.is_empty() {
                         text.push('\t');
+                        field_edges.push((g.x, g.right()));
                     }
                 } else if gap > 0.25 * g.size
                     && last.is_some_and(|c| c.is_ascii_alphanumeric())
@@ -267,6 +271,10 @@ fn line_of(page: &Page, glyphs: &[&Glyph], fields: bool, center: f32, size: f32)
             }
             left = left.min(g.x);
             right = right.max(g.right());
+            match field_edges.last_mut() {
+                Some(edge) => edge.1 = edge.1.max(g.right()),
+                None => field_edges.push((g.x, g.right())),
+            }
             for c in piece.chars() {
                 text.push(if c.is_control() { ' ' } else { c });
             }
@@ -282,6 +290,7 @@ fn line_of(page: &Page, glyphs: &[&Glyph], fields: bool, center: f32, size: f32)
         right,
         center,
         size,
+        fields: field_edges,
         aside: false,
     }
 }
@@ -741,18 +750,78 @@ fn continues(previous: &Written<'_>, before: Column, line: &Written<'_>, column:
     reached_margin && !indented && (close || new_page)
 }
 
+/// A table drawn without rules, from its lines' fields and their x positions: the value
+/// columns are where the numbers of the data rows stand (overlapping extents merged); each
+/// field goes to the columns it overlaps (a heading over several columns spans them), fields
+/// left of every value column form the label, and a column without a field is a blank cell.
 fn fielded_table(lines: &[Written<'_>]) -> RawTable {
+    let mut extents: Vec<(f32, f32)> = lines
+        .iter()
+        .flat_map(|w| {
+            w.line
+                .text
+                .split('\t')
+                .zip(&w.line.fields)
+                .filter(|(text, _)| is_number(text))
+                .map(|(_, &edge)| edge)
+        })
+        .collect();
+    extents.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut columns: Vec<(f32, f32)> = Vec::new();
+    for (left, right) in extents {
+        match columns.last_mut() {
+            Some(last) if left <= last.1 + 1.0 => last.1 = last.1.max(right),
+            _ => columns.push((left, right)),
+        }
+    }
+    let overlaps = |(l, r): (f32, f32), (cl, cr): (f32, f32)| l < cr + 1.0 && r > cl - 1.0;
     let rows: Vec<RawRow> = lines
         .iter()
         .map(|w| {
-            let mut cells = Vec::new();
+            let end = w.start + w.line.text.len();
+            let mut cells: Vec<RawCell> = Vec::new();
+            let mut label: Option<RawCell> = None;
+            let mut next_column = 0;
             let mut offset = w.start;
-            for field in w.line.text.split('\t') {
-                cells.push(RawCell::new(field, Span::new(offset, offset + field.len())));
-                offset += field.len() + 1;
+            for (text, &edge) in w.line.text.split('\t').zip(&w.line.fields) {
+                let span = Span::new(offset, offset + text.len());
+                offset += text.len() + 1;
+                let first = columns.iter().position(|&c| overlaps(edge, c));
+                let Some(first) = first.filter(|&f| f >= next_column) else {
+                    if cells.is_empty() {
+                        // Left of the value columns: part of the label.
+                        match label.as_mut() {
+                            Some(l) => {
+                                l.text.push_str(text);
+                                l.span = l.span.cover(span);
+                            }
+                            None => label = Some(RawCell::new(text, span)),
+                        }
+                    }
+                    continue;
+                };
+                let last = columns
+                    .iter()
+                    .rposition(|&c| overlaps(edge, c))
+                    .unwrap_or(first);
+                for _ in next_column..first {
+                    cells.push(RawCell::new(
+                        "",
+                        Span::new(span.start as usize, span.start as usize),
+                    ));
+                }
+                let mut cell = RawCell::new(text, span);
+                cell.colspan = u16::try_from(last - first + 1).unwrap_or(1);
+                cells.push(cell);
+                next_column = last + 1;
             }
+            for _ in next_column..columns.len() {
+                cells.push(RawCell::new("", Span::new(end, end)));
+            }
+            let label = label.unwrap_or_else(|| RawCell::new("", Span::new(w.start, w.start)));
+            cells.insert(0, label);
             RawRow {
-                span: Span::new(w.start, w.start + w.line.text.len()),
+                span: Span::new(w.start, end),
                 cells,
             }
         })
@@ -764,7 +833,7 @@ fn fielded_table(lines: &[Written<'_>]) -> RawTable {
             .map(|(a, b)| a.span.cover(b.span))
             .unwrap_or_default(),
         rows,
-        kind: TableKind::TabSeparated,
+        kind: TableKind::Markup,
     }
 }
 
@@ -779,6 +848,7 @@ mod tests {
             right,
             center,
             size: 12.0,
+            fields: Vec::new(),
             aside: false,
         }
     }
