@@ -40,8 +40,8 @@ pub const MAX_DECOMPRESSED_BYTES: u64 = 128 * 1024 * 1024;
 /// levels; the parser recurses on nesting, so deep nesting could overflow the stack.
 pub const MAX_NESTING: usize = 64;
 
-/// Most glyphs read (a 30-page report has about 30 000).
-pub const MAX_GLYPHS: usize = 5_000_000;
+/// Most glyphs read (a 30-page report has about 60 000; each glyph costs about 30 bytes).
+pub const MAX_GLYPHS: usize = 1_000_000;
 
 /// Most ruling-line segments read.
 pub const MAX_RULES: usize = 1_000_000;

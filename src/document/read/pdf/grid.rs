@@ -27,6 +27,8 @@ pub struct Grid {
     pub ys: Vec<f32>,
     /// Cells, in row-major order of their top-left grid position.
     pub cells: Vec<GridCell>,
+    /// For each grid rectangle (row-major), the index of the cell covering it.
+    owner: Vec<u32>,
 }
 
 /// A (possibly merged) cell of a grid.
@@ -59,19 +61,27 @@ impl Grid {
         x >= l && x <= r && y >= t && y <= b
     }
 
-    /// The cell containing a point.
+    /// The cell containing a point (two binary searches and a lookup).
     pub fn cell_at(&self, x: f32, y: f32) -> Option<usize> {
-        let col = self.xs.windows(2).position(|w| x >= w[0] && x <= w[1])?;
-        let row = self.ys.windows(2).position(|w| y >= w[0] && y <= w[1])?;
-        self.cells.iter().position(|c| {
-            (c.row..c.row + c.rowspan).contains(&row) && (c.col..c.col + c.colspan).contains(&col)
-        })
+        let col = track(&self.xs, x)?;
+        let row = track(&self.ys, y)?;
+        let owner = *self.owner.get(row * (self.xs.len() - 1) + col)?;
+        Some(owner as usize)
     }
 
     /// Number of rows.
     pub fn rows(&self) -> usize {
         self.ys.len() - 1
     }
+}
+
+/// The index of the interval between consecutive boundaries that holds `v`.
+fn track(bounds: &[f32], v: f32) -> Option<usize> {
+    if bounds.len() < 2 || v < bounds[0] || v > bounds[bounds.len() - 1] {
+        return None;
+    }
+    let after = bounds.partition_point(|&b| b <= v);
+    Some(after.saturating_sub(1).min(bounds.len() - 2))
 }
 
 fn meets(h: &Rule, v: &Rule) -> bool {
@@ -212,17 +222,17 @@ fn grid(rules: &[Rule]) -> Option<Grid> {
     if rows.saturating_mul(cols) > MAX_GRID_CELLS {
         return None;
     }
-    let mut taken = vec![false; rows * cols];
+    let mut owner = vec![u32::MAX; rows * cols];
     let mut cells = Vec::new();
     for row in 0..rows {
         let mid_y = (ys[row] + ys[row + 1]) / 2.0;
         for col in 0..cols {
-            if taken[row * cols + col] {
+            if owner[row * cols + col] != u32::MAX {
                 continue;
             }
             let mut colspan = 1;
             while col + colspan < cols
-                && !taken[row * cols + col + colspan]
+                && owner[row * cols + col + colspan] == u32::MAX
                 && !has_vertical(xs[col + colspan], mid_y)
             {
                 colspan += 1;
@@ -230,15 +240,16 @@ fn grid(rules: &[Rule]) -> Option<Grid> {
             let mut rowspan = 1;
             while row + rowspan < rows
                 && (col..col + colspan).all(|c| {
-                    !taken[(row + rowspan) * cols + c]
+                    owner[(row + rowspan) * cols + c] == u32::MAX
                         && !has_horizontal(ys[row + rowspan], (xs[c] + xs[c + 1]) / 2.0)
                 })
             {
                 rowspan += 1;
             }
+            let index = u32::try_from(cells.len()).unwrap_or(u32::MAX);
             for r in row..row + rowspan {
                 for c in col..col + colspan {
-                    taken[r * cols + c] = true;
+                    owner[r * cols + c] = index;
                 }
             }
             cells.push(GridCell {
@@ -249,7 +260,12 @@ fn grid(rules: &[Rule]) -> Option<Grid> {
             });
         }
     }
-    Some(Grid { xs, ys, cells })
+    Some(Grid {
+        xs,
+        ys,
+        cells,
+        owner,
+    })
 }
 
 #[cfg(test)]
