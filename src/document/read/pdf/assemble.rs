@@ -727,14 +727,15 @@ fn flush(blocks: &mut Vec<RawBlock>, lines: &[Written<'_>], margins: &[Column]) 
 }
 
 /// Whether `line` continues the paragraph of `previous`: the previous line reached the right
-/// margin (it was hard-wrapped), the line is not indented, and neither is a heading. Lines of a
+/// margin (it was hard-wrapped), the line is not indented, the line is no heading and the
+/// previous line is no heading standing alone. Lines of a
 /// title (larger than the body text, same size, close together) join too.
 fn continues(previous: &Written<'_>, before: Column, line: &Written<'_>, column: Column) -> bool {
     let (p, l) = (previous.line, line.line);
-    if l.is_fielded()
-        || looks_like_heading(&p.text).is_some()
-        || looks_like_heading(&l.text).is_some()
-    {
+    // A heading stands alone, unless its text runs on after the title (`（一）主动公开情况。主要
+    // 通过…` wrapped at the margin): then it is the first line of a paragraph.
+    let heading_alone = looks_like_heading(&p.text).is_some_and(|h| h.range.1 + 3 >= p.text.len());
+    if l.is_fielded() || heading_alone || looks_like_heading(&l.text).is_some() {
         return false;
     }
     let size = p.size.max(l.size).max(1.0);
