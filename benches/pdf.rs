@@ -5,7 +5,7 @@
 //! - `pdf-lint/FILE`: the same plus evaluating the built-in packs, one report per iteration.
 //!
 //! Files: the real WPS report of the corpus (`$REGULINT_CORPUS`, else `../shared/corpus`) and the
-//! LibreOffice fixture. Run with `cargo bench --bench pdf`.
+//! LibreOffice and Chromium fixtures. Run with `cargo bench --bench pdf`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use regulint::document::{self, ReadOptions};
@@ -24,6 +24,10 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
         PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/readers/pdf/libreoffice-shuyang-fgj-2023.pdf"
+        )),
+        PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/readers/pdf/chromium-shuyang-fgj-2023.pdf"
         )),
     ];
     files
