@@ -218,7 +218,45 @@ def many_rules():
     return pdf(objects)
 
 
+def rotated_ruled_table():
+    """A portrait page with /Rotate 90, drawn so that it displays as a landscape page holding a
+    title and a ruled table (as landscape table pages often are): text and rules must be read
+    in the displayed orientation."""
+    height = 595  # the displayed (landscape) page is 842 wide, 595 tall
+
+    def user(dx, dy):
+        # Displayed point (x right, y up on the landscape page) -> user space of the portrait page.
+        return height - dy, dx
+
+    parts = [b"0.5 w"]
+    xs = [60, 240, 340, 440, 540]
+    ys = [500, 480, 460, 440]
+    for dy in ys:
+        (x0, y0), (x1, y1) = user(xs[0], dy), user(xs[-1], dy)
+        parts.append(b"%.1f %.1f m %.1f %.1f l S" % (x0, y0, x1, y1))
+    for dx in xs:
+        (x0, y0), (x1, y1) = user(dx, ys[0]), user(dx, ys[-1])
+        parts.append(b"%.1f %.1f m %.1f %.1f l S" % (x0, y0, x1, y1))
+    parts.append(b"BT /F1 11 Tf")
+
+    def text(dx, dy, value):
+        x, y = user(dx, dy)
+        parts.append(b"0 1 -1 0 %.1f %.1f Tm (%s) Tj" % (x, y, value.encode()))
+
+    text(60, 540, "Annual report 2023, landscape table page")
+    rows = [("Item", "Issued", "Repealed", "Valid"), ("Rules", "0", "0", "0"),
+            ("Regulations", "3", "1", "12")]
+    for top, row in zip(ys, rows):
+        for left, cell in zip(xs, row):
+            text(left + 4, top - 14, cell)
+    parts.append(b"ET")
+    objects = text_page_objects(b"\n".join(parts))
+    objects[2] = objects[2].replace(b"/MediaBox", b"/Rotate 90 /MediaBox")
+    return pdf(objects)
+
+
 HOSTILE = {
+    "rotated-page-ruled-table.pdf": rotated_ruled_table,
     "bomb-many-rules.pdf": many_rules,
     "parser-panic-unknown-encoding.pdf": parser_panic,
     "unruled-table-and-footer.pdf": unruled_table,

@@ -367,6 +367,21 @@ fn a_page_tree_naming_one_page_thousands_of_times_reads_a_few_pages() {
     assert!(loaded.source.text.contains("Annual report 2023"));
 }
 
+/// `/Rotate 90`: text and rules are read as the page is displayed (landscape), not as drawn.
+#[test]
+fn a_rotated_page_reads_as_displayed() {
+    let bytes = std::fs::read(fixture("rotated-page-ruled-table.pdf")).expect("fixture");
+    let loaded = document::load("r.pdf", &bytes, ReadOptions::default()).expect("reads");
+    assert_eq!(
+        loaded.source.text,
+        "—— 第 1 页 ——\nAnnual report 2023, landscape table page\nItem\tIssued\tRepealed\t\
+         Valid\nRules\t0\t0\t0\nRegulations\t3\t1\t12\n"
+    );
+    let table = &loaded.document.tables[0];
+    assert_eq!(table.kind, regulint::document::TableKind::Markup);
+    assert_eq!(table.bands[0].columns.len(), 3);
+}
+
 #[test]
 fn a_pdf_restricted_by_an_owner_password_only_is_read() {
     let bytes = std::fs::read(fixture("encrypted-owner-password-only.pdf")).expect("fixture");

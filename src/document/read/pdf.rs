@@ -133,7 +133,8 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
         return Err(malformed("the PDF has no pages (it may be truncated)"));
     }
     normalize_cid_widths(&mut document);
-    let mut collector = extract::Collector::new(Instant::now() + MAX_DURATION);
+    let rotations = page_rotations(&document);
+    let mut collector = extract::Collector::new(Instant::now() + MAX_DURATION, rotations);
     let outcome = pdf_extract::output_doc(&document, &mut collector);
     if let Some(abort) = collector.aborted {
         return Err(malformed(match abort {
@@ -151,6 +152,30 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
     }
     outcome.map_err(|e| malformed(format!("the PDF's page content could not be read ({e})")))?;
     Ok(collector.pages)
+}
+
+/// Each page's `/Rotate` (inherited from the page tree), where it is 90, 180 or 270 degrees.
+fn page_rotations(document: &pdf_extract::Document) -> std::collections::BTreeMap<u32, u16> {
+    let mut rotations = std::collections::BTreeMap::new();
+    for (number, id) in document.get_pages() {
+        let mut node = document.get_dictionary(id).ok();
+        // The page tree is shallow; the bound keeps a cyclic /Parent chain finite.
+        for _ in 0..32 {
+            let Some(dict) = node else { break };
+            if let Ok(rotate) = dict.get(b"Rotate").and_then(pdf_extract::Object::as_i64) {
+                if let Ok(degrees @ (90 | 180 | 270)) = u16::try_from(rotate.rem_euclid(360)) {
+                    rotations.insert(number, degrees);
+                }
+                break;
+            }
+            node = dict
+                .get(b"Parent")
+                .and_then(pdf_extract::Object::as_reference)
+                .and_then(|parent| document.get_dictionary(parent))
+                .ok();
+        }
+    }
+    rotations
 }
 
 /// Most character codes one `c_first c_last w` range of a `/W` array may expand to.

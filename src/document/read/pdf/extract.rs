@@ -9,6 +9,38 @@
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
 use std::time::Instant;
 
+/// How user space maps to the page as displayed: the media box and the page's `/Rotate`
+/// (which `pdf-extract` ignores; a landscape table page is often a portrait page rotated).
+#[derive(Clone, Copy, Debug, Default)]
+struct Frame {
+    /// 0, 90, 180 or 270 degrees clockwise.
+    rotate: u16,
+    llx: f64,
+    lly: f64,
+    urx: f64,
+    ury: f64,
+}
+
+impl Frame {
+    /// A user-space point on the displayed page: x to the right, y down from the top.
+    fn display(&self, x: f64, y: f64) -> (f64, f64) {
+        match self.rotate {
+            90 => (y - self.lly, x - self.llx),
+            180 => (self.urx - x, y - self.lly),
+            270 => (self.ury - y, self.urx - x),
+            _ => (x - self.llx, self.ury - y),
+        }
+    }
+
+    /// Height of the displayed page.
+    fn height(&self) -> f64 {
+        match self.rotate {
+            90 | 270 => (self.urx - self.llx).abs(),
+            _ => (self.ury - self.lly).abs(),
+        }
+    }
+}
+
 /// A rule thinner than this (in points) drawn as a filled rectangle is a line (Chromium and
 /// LibreOffice draw table borders as thin filled rectangles).
 const THIN_RECT: f64 = 3.0;
@@ -100,7 +132,9 @@ pub struct Collector {
     /// Finished pages.
     pub pages: Vec<Page>,
     current: Option<Page>,
-    page_top: f64,
+    frame: Frame,
+    /// `/Rotate` of each page (1-based page number), where not 0.
+    rotations: std::collections::BTreeMap<u32, u16>,
     glyph_count: usize,
     rule_count: usize,
     deadline: Instant,
@@ -109,12 +143,13 @@ pub struct Collector {
 }
 
 impl Collector {
-    /// A collector that stops at `deadline`.
-    pub fn new(deadline: Instant) -> Self {
+    /// A collector that stops at `deadline`; `rotations` gives pages' `/Rotate` in degrees.
+    pub fn new(deadline: Instant, rotations: std::collections::BTreeMap<u32, u16>) -> Self {
         Self {
             pages: Vec::new(),
             current: None,
-            page_top: 0.0,
+            frame: Frame::default(),
+            rotations,
             glyph_count: 0,
             rule_count: 0,
             deadline,
@@ -167,11 +202,11 @@ impl Collector {
     /// Records the rules a path draws: its straight segments, and a rectangle's four edges (or
     /// a thin rectangle as one line).
     fn add_path(&mut self, ctm: &Transform, path: &Path, filled: bool) -> Result<(), OutputError> {
-        let top = self.page_top;
+        let frame = self.frame;
         let to_page = |x: f64, y: f64| {
             let px = ctm.m11 * x + ctm.m21 * y + ctm.m31;
             let py = ctm.m12 * x + ctm.m22 * y + ctm.m32;
-            (px, top - py)
+            frame.display(px, py)
         };
         let mut start = None;
         let mut last = None;
@@ -240,10 +275,16 @@ impl OutputDev for Collector {
         if let Some(page) = self.current.take() {
             self.pages.push(page);
         }
-        self.page_top = media_box.ury;
+        self.frame = Frame {
+            rotate: self.rotations.get(&page_num).copied().unwrap_or(0),
+            llx: media_box.llx.min(media_box.urx),
+            lly: media_box.lly.min(media_box.ury),
+            urx: media_box.llx.max(media_box.urx),
+            ury: media_box.lly.max(media_box.ury),
+        };
         self.current = Some(Page {
             number: page_num,
-            height: (media_box.ury - media_box.lly).abs() as f32,
+            height: self.frame.height() as f32,
             ..Page::default()
         });
         Ok(())
@@ -271,7 +312,7 @@ impl OutputDev for Collector {
         if self.glyph_count % 4096 == 0 && Instant::now() > self.deadline {
             return Err(self.abort(Abort::Time));
         }
-        let top = self.page_top;
+        let frame = self.frame;
         let Some(page) = self.current.as_mut() else {
             return Ok(());
         };
@@ -283,7 +324,7 @@ impl OutputDev for Collector {
         let scale_y = trm.m21.hypot(trm.m22);
         let size = (font_size * scale_y).abs();
         let advance = ((width * font_size + spacing) * scale_x).abs();
-        let (x, y) = (trm.m31, top - trm.m32);
+        let (x, y) = frame.display(trm.m31, trm.m32);
         if !(x.is_finite() && y.is_finite() && size.is_finite() && advance.is_finite()) {
             return Ok(());
         }
