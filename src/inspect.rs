@@ -297,6 +297,26 @@ pub fn render_tree(view: &View) -> String {
     out
 }
 
+/// The source text with 1-based line numbers, as `FILE:LINE:COL` in findings counts them.
+/// Tabs (between table cells) are printed as they are: a tab counts as one column.
+#[must_use]
+pub fn render_text(source: &Source) -> String {
+    let lines = source.line_starts().len();
+    let width = lines.to_string().len();
+    let mut out = String::with_capacity(source.text.len() + lines * (width + 3));
+    for index in 0..lines {
+        let Some(range) = source.line_text_range(index) else {
+            break;
+        };
+        let line = &source.text[range];
+        if index + 1 == lines && line.is_empty() {
+            break;
+        }
+        let _ = writeln!(out, "{:>width$} | {}", index + 1, line);
+    }
+    out
+}
+
 fn cell_text(cell: &CellView) -> String {
     let value = match &cell.value {
         CellValue::Number(q) => q.to_string(),

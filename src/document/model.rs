@@ -24,6 +24,8 @@ pub enum InputFormat {
     Docx,
     /// Structured statistics in regulint's JSON schema.
     Json,
+    /// A text PDF; spans point into the extracted text.
+    Pdf,
 }
 
 impl InputFormat {
@@ -36,6 +38,7 @@ impl InputFormat {
             Self::Html => "html",
             Self::Docx => "docx",
             Self::Json => "json",
+            Self::Pdf => "pdf",
         }
     }
 }
