@@ -51,13 +51,19 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         Some(name) => packs::by_name(&packs, name),
         None => packs::choose(&packs, year),
     };
-    let findings = pack.map_or_else(Vec::new, |pack| match &options.only {
+    let mut findings = pack.map_or_else(Vec::new, |pack| match &options.only {
         Some(codes) => {
             let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
             engine::evaluate_rules(pack, &loaded.document, year, &codes)
         }
         None => engine::evaluate(pack, &loaded.document, year),
     });
+    crate::fingerprint::assign(&loaded.document, &loaded.source, &mut findings);
+    let agency = loaded
+        .document
+        .title
+        .as_ref()
+        .and_then(|t| t.agency.clone());
     FileReport {
         path: path.to_owned(),
         format: Some(loaded.document.format),
@@ -67,5 +73,7 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         source: Some(loaded.source),
         findings,
         error: None,
+        agency,
+        document: Some(Arc::new(loaded.document)),
     }
 }

@@ -2,10 +2,11 @@
 //! the exit status.
 
 use super::ExitStatus;
-use super::args::{ColorWhen, Format, LintArgs};
+use super::args::{ColorWhen, Format, LintArgs, MinSeverity};
+use crate::baseline::{self, Baseline};
 use crate::batch::{self, Input, Run};
 use crate::config::{self, Config, ConfigError, Policy};
-use crate::diagnostic::{FileReport, RuleInfo, Summary};
+use crate::diagnostic::{FileReport, RuleInfo, Severity, Summary};
 use crate::document::ReadOptions;
 use crate::lint::{LintOptions, lint_bytes};
 use crate::render::human::{Human, SummaryTable};
@@ -32,6 +33,20 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     }
+    let min_severity = if args.errors_only {
+        Severity::Error
+    } else {
+        args.min_severity
+            .map_or(Severity::Info, MinSeverity::severity)
+    };
+    if min_severity > args.fail_on.threshold() {
+        eprintln!(
+            "regulint: error: --fail-on {} cannot fail on findings that --min-severity {} leaves out; drop one of them / --fail-on 与 --min-severity 互相矛盾，请去掉其中一个",
+            args.fail_on.threshold(),
+            min_severity
+        );
+        return Ok(ExitStatus::Error);
+    }
     if args.summary && args.format != Format::Human {
         eprintln!("regulint: error: --summary prints a table; it cannot be combined with --format");
         return Ok(ExitStatus::Error);
@@ -51,6 +66,25 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         );
         return Ok(ExitStatus::Error);
     }
+    // A baseline that cannot be used is reported, and the run goes on without it (exit 2 at
+    // the end, so that CI notices).
+    let mut tool_error = false;
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => match Baseline::load(path) {
+            Ok(baseline) => {
+                for problem in &baseline.problems {
+                    eprintln!("regulint: warning: {problem}");
+                }
+                Some(baseline)
+            }
+            Err(problem) => {
+                eprintln!("regulint: error: {problem}; the run goes on without the baseline");
+                tool_error = true;
+                None
+            }
+        },
+    };
     let policy = Policy {
         select: args.select.clone().or(config.select).unwrap_or_default(),
         ignore: args.ignore.clone().or(config.ignore).unwrap_or_default(),
@@ -118,6 +152,10 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
             Ok(bytes) => {
                 let mut report = lint_bytes(&name, &bytes, &options);
                 policy.apply(&mut report);
+                report.findings.retain(|f| f.severity >= min_severity);
+                if let Some(baseline) = &baseline {
+                    baseline.apply(&mut report);
+                }
                 report
             }
             Err(error) => FileReport::unreadable(name, error),
@@ -132,18 +170,34 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         config: config_shown,
         ..Summary::default()
     };
+    let mut baseline_writer = args.write_baseline.as_deref().map(baseline::Writer::new);
     emitter.begin(&mut *out)?;
     batch::lint_in_order(&collected.inputs, run, lint, |report| {
         summary.add(&report);
+        if let Some(writer) = &mut baseline_writer {
+            writer.add(&report);
+        }
         emitter.file(&mut *out, &report)?;
         // Stream: each file's output leaves as soon as it is written.
         out.flush()
     })?;
     emitter.finish(&mut *out, &summary)?;
     out.flush()?;
+    if let (Some(writer), Some(path)) = (baseline_writer, &args.write_baseline) {
+        let n = writer.len();
+        std::fs::write(path, writer.text())
+            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+        eprintln!(
+            "regulint: wrote {n} finding{} to the baseline {}",
+            if n == 1 { "" } else { "s" },
+            batch::display(path)
+        );
+    }
 
-    Ok(if !collected.missing.is_empty() {
+    Ok(if !collected.missing.is_empty() || tool_error {
         ExitStatus::Error
+    } else if args.exit_zero || args.write_baseline.is_some() {
+        ExitStatus::Success
     } else if summary.fails(args.fail_on.threshold()) {
         ExitStatus::Failure
     } else {
@@ -178,9 +232,16 @@ fn emitter(args: &LintArgs, inputs: &[Input], rules: &[RuleInfo]) -> Box<dyn Emi
         ));
     }
     match args.format {
-        Format::Human => Box::new(Human { quiet: args.quiet }),
+        Format::Human => Box::new(Human::new(
+            args.quiet,
+            args.show_unassessed,
+            args.show_known,
+        )),
         Format::Json => Box::new(Json::default()),
-        Format::Sarif => Box::new(Sarif::new(rules, std::env::current_dir().ok())),
+        Format::Sarif => Box::new(
+            Sarif::new(rules, std::env::current_dir().ok())
+                .compared_with_baseline(args.baseline.is_some()),
+        ),
         Format::Github => Box::new(Github),
         Format::Junit => Box::new(Junit),
         Format::Html => Box::new(crate::render::html::Html::default()),
