@@ -183,6 +183,9 @@ pub struct FileReport {
     /// What the reader understood (for renderers that draw the tables); `None` when
     /// unreadable.
     pub document: Option<std::sync::Arc<crate::document::Document>>,
+    /// Set when the file was recognised as not being a report (a README, regulint's own
+    /// output): why. Such a file is listed in [`Summary::skipped`], not linted.
+    pub not_a_report: Option<String>,
 }
 
 impl FileReport {
@@ -200,6 +203,17 @@ impl FileReport {
             error: Some(error.to_string()),
             agency: None,
             document: None,
+            not_a_report: None,
+        }
+    }
+
+    /// A file recognised as not being a report, with the reason.
+    #[must_use]
+    pub fn not_a_report(path: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            error: None,
+            not_a_report: Some(reason.into()),
+            ..Self::unreadable(path, "")
         }
     }
 

@@ -75,5 +75,6 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         error: None,
         agency,
         document: Some(Arc::new(loaded.document)),
+        not_a_report: None,
     }
 }

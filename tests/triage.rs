@@ -394,3 +394,288 @@ fn broken_baselines_are_named_with_their_line_and_the_run_goes_on() {
         stderr(&output)
     );
 }
+
+/// A folder with the seed report (one T401 error, one T305 warning, four not-assessable
+/// notes) and a regulint.toml.
+fn with_config(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("reports")).unwrap();
+    std::fs::copy(common::seed(), dir.path().join("reports/shijiazhuang.txt")).unwrap();
+    std::fs::write(dir.path().join("regulint.toml"), config).unwrap();
+    dir
+}
+
+#[test]
+fn waivers_accept_findings_with_a_reason_until_they_expire() {
+    let dir = with_config(
+        "[[waiver]]\nfile = \"reports/*.txt\"\ncode = \"T401\"\nreason = \"表四按原件照录\"\nexpires = 2999-12-31\n",
+    );
+    let output = regulint(dir.path(), &["lint", "reports", "--format", "json"]);
+    assert_eq!(
+        code(&output),
+        0,
+        "the only error is waived: {}",
+        stderr(&output)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let t401 = findings_of(&json, "reports/shijiazhuang.txt")
+        .into_iter()
+        .find(|f| f["code"] == "T401")
+        .unwrap();
+    assert_eq!(t401["known"]["by"], "waiver");
+    assert_eq!(t401["known"]["reason"], "表四按原件照录");
+    assert!(
+        t401["known"]["at"]
+            .as_str()
+            .unwrap()
+            .ends_with("regulint.toml:1")
+    );
+    let sarif = regulint(dir.path(), &["lint", "reports", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let waived = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "T401")
+        .unwrap();
+    assert_eq!(waived["suppressions"][0]["justification"], "表四按原件照录");
+
+    // By agency (the organ the title names), then expired: the finding is back, and the
+    // waiver is reported at its line.
+    let dir = with_config(
+        "[[waiver]]\nagency = \"石家庄市商务局\"\ncode = \"T4\"\nreason = \"r\"\nexpires = 2999-12-31\n",
+    );
+    assert_eq!(code(&regulint(dir.path(), &["lint", "reports"])), 0);
+    let dir = with_config(
+        "[[waiver]]\nagency = \"石家庄市商务局\"\ncode = \"T4\"\nreason = \"r\"\nexpires = 2001-01-01\n",
+    );
+    let output = regulint(dir.path(), &["lint", "reports"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("regulint.toml:5:11"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("expired on 2001-01-01"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn unusable_and_stale_waivers_are_reported_and_the_run_goes_on() {
+    let dir = with_config(concat!(
+        "ignore = [\"T305\"]\n",
+        "\n",
+        "[[waiver]]\n",
+        "file = \"reports/*.txt\"\n",
+        "code = \"T401\"\n",
+        "expires = 2999-12-31\n",
+        "\n",
+        "[[waiver]]\n",
+        "file = \"elsewhere/*.txt\"\n",
+        "code = \"T401\"\n",
+        "reason = \"another report\"\n",
+        "expires = 2999-12-31\n",
+    ));
+    let output = regulint(dir.path(), &["lint", "reports"]);
+    let err = stderr(&output);
+    assert_eq!(
+        code(&output),
+        1,
+        "the waiver without a reason is not used: {err}"
+    );
+    assert!(err.contains("regulint.toml:3:1"), "{err}");
+    assert!(err.contains("waiver without a `reason`"), "{err}");
+    assert!(err.contains("regulint.toml:8:1"), "{err}");
+    assert!(err.contains("stale waiver"), "{err}");
+    // The rest of the configuration was used.
+    assert!(!stdout(&output).contains("T305"));
+}
+
+#[test]
+fn overrides_and_extend_semantics() {
+    let dir = with_config(concat!(
+        "select = [\"T4\"]\n",
+        "\n",
+        "[[override]]\n",
+        "files = [\"reports/**\"]\n",
+        "severity = { T401 = \"warning\" }\n",
+    ));
+    let output = regulint(dir.path(), &["lint", "reports", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<String> = findings_of(&json, "reports/shijiazhuang.txt")
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["code"].as_str().unwrap(),
+                f["severity"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(codes, ["T401:warning", "T402:info"]);
+    assert_eq!(code(&output), 0);
+    // --extend-select adds to the configuration's selection; --select replaces it.
+    let extended = regulint(
+        dir.path(),
+        &[
+            "lint",
+            "reports",
+            "--extend-select",
+            "T305",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&extended.stdout).unwrap();
+    let codes: Vec<String> = findings_of(&json, "reports/shijiazhuang.txt")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes, ["T305", "T401", "T402"]);
+    let replaced = regulint(
+        dir.path(),
+        &["lint", "reports", "--select", "T305", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&replaced.stdout).unwrap();
+    assert_eq!(findings_of(&json, "reports/shijiazhuang.txt").len(), 1);
+}
+
+#[test]
+fn what_cannot_be_right_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(common::seed(), d.join("report.txt")).unwrap();
+    let refused = |args: &[&str], expected: &str| {
+        let output = regulint(d, args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    };
+    // A code that matches no rule, with the nearest code suggested (a typo no longer turns
+    // every check off).
+    refused(
+        &["lint", "--no-config", "--select", "T4O1", "report.txt"],
+        "did you mean `T401`?",
+    );
+    refused(
+        &["lint", "--no-config", "--ignore", "T99", "report.txt"],
+        "规则编号 `T99` 不存在",
+    );
+    refused(
+        &["lint", "--no-config", "--extend-select", "Z1", "report.txt"],
+        "matches no rule",
+    );
+    // The same in the configuration, pointing at the code.
+    std::fs::write(d.join("bad.toml"), "select = [\"T3\", \"T39\"]\n").unwrap();
+    refused(
+        &["lint", "--config", "bad.toml", "report.txt"],
+        "bad.toml:1:17",
+    );
+    // A year no pack covers.
+    refused(
+        &["lint", "--no-config", "--year", "2012", "report.txt"],
+        "--year 2012 is outside",
+    );
+    // -o whose extension is another format's.
+    refused(
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "json",
+            "-o",
+            "out.html",
+            "report.txt",
+        ],
+        "pass --format html",
+    );
+    // regulint test on a folder with no fixtures.
+    refused(&["test", "."], "no rule fixtures in .");
+    // --rules whose pack does not cover the report's year: the file's error, named.
+    std::fs::write(
+        d.join("future.rules"),
+        "pack future-only {\n    title \"t\"\n    years 2030..\n    version \"1\"\n}\n",
+    )
+    .unwrap();
+    let output = regulint(
+        d,
+        &[
+            "lint",
+            "--no-config",
+            "--rules",
+            "future.rules",
+            "report.txt",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("no pack of --rules covers report year 2020"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn files_that_are_not_reports_are_skipped_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(common::seed(), d.join("report.txt")).unwrap();
+    std::fs::write(d.join("README.md"), "# 年报\n本文件夹收存各部门年报。\n").unwrap();
+    std::fs::write(d.join("notes.txt"), "会议纪要：下周讨论预算。\n").unwrap();
+    let first = regulint(
+        d,
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "json",
+            "-o",
+            "out.json",
+            ".",
+        ],
+    );
+    assert_eq!(code(&first), 1);
+    let second = regulint(d, &["lint", "--no-config", "--format", "json", "."]);
+    let json: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    let paths: Vec<&str> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["report.txt"], "only the report is linted");
+    let skipped: Vec<(&str, &str)> = json["summary"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["path"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert!(
+        skipped
+            .iter()
+            .any(|(p, r)| *p == "README.md" && r.contains("project file"))
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|(p, r)| *p == "out.json" && r.contains("own JSON output"))
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|(p, r)| *p == "notes.txt" && r.contains("not a disclosure report"))
+    );
+
+    // A file named explicitly but excluded by the configuration is linted, with a note.
+    std::fs::write(d.join("regulint.toml"), "exclude = [\"report.txt\"]\n").unwrap();
+    let named = regulint(d, &["lint", "report.txt"]);
+    assert_eq!(code(&named), 1);
+    assert!(stderr(&named).contains("excluded by the configuration, but linted"));
+}

@@ -213,11 +213,7 @@ struct Folded {
 
 /// The findings to show, most severe first (report order within a severity), and what is
 /// folded.
-fn triage(
-    report: &FileReport,
-    show_unassessed: bool,
-    show_known: bool,
-) -> (Vec<&Finding>, Folded) {
+fn triage(report: &FileReport, show_unassessed: bool, show_known: bool) -> (Vec<&Finding>, Folded) {
     let mut folded = Folded::default();
     let mut shown = Vec::new();
     for finding in &report.findings {
