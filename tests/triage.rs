@@ -679,3 +679,136 @@ fn files_that_are_not_reports_are_skipped_with_a_reason() {
     assert_eq!(code(&named), 1);
     assert!(stderr(&named).contains("excluded by the configuration, but linted"));
 }
+
+/// The rows embedded in an audit page.
+fn overview_rows(html: &str) -> Vec<serde_json::Value> {
+    let start = html
+        .find("<script type=\"application/json\" id=\"rl-rows\">")
+        .expect("the rows are embedded")
+        + "<script type=\"application/json\" id=\"rl-rows\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str::<Vec<serde_json::Value>>(&html[start..end]).unwrap()
+}
+
+#[test]
+fn the_audit_page_has_an_overview_and_lazy_details_without_markup() {
+    let dir = corpus_copy();
+    let output = regulint(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "html",
+            "-o",
+            "audit.html",
+            ".",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let html = std::fs::read_to_string(dir.path().join("audit.html")).unwrap();
+    // Self-contained: no external script, style or image.
+    for external in ["src=", "<link", "@import", "http://", "https://"] {
+        assert!(!html.contains(external), "{external} in the page");
+    }
+    // The overview's header comes before any report's details, and the rows are data.
+    let overview = html.find("<table id=\"overview\">").unwrap();
+    let first_detail = html.find("<script type=\"text/html\"").unwrap();
+    assert!(overview < first_detail);
+    for key in [
+        "agency", "year", "pack", "errors", "warnings", "known", "status", "path",
+    ] {
+        assert!(
+            html.contains(&format!("data-key=\"{key}\"")),
+            "sortable by {key}"
+        );
+    }
+    let rows = overview_rows(&html);
+    assert!(rows.len() >= 8, "{}", rows.len());
+    let seed = rows
+        .iter()
+        .find(|r| r["path"] == "seed/000_89e69b0ea362684d.txt")
+        .unwrap();
+    assert_eq!(seed["agency"], "石家庄市商务局");
+    assert_eq!(seed["year"], 2020);
+    assert_eq!(seed["errors"], 1);
+    assert_eq!(seed["status"], "errors");
+    assert!(seed["rules"].as_array().unwrap().contains(&"T401".into()));
+    // Every row has its details, and details are inert until opened.
+    for row in &rows {
+        let id = format!("<script type=\"text/html\" id=\"d{}\">", row["id"]);
+        assert!(html.contains(&id), "{id}");
+    }
+    // The HTML report's details show extracted text and grids, never its markup.
+    let html_report = rows
+        .iter()
+        .find(|r| r["path"] == "real/shanghai-gov-office-2019.html")
+        .unwrap();
+    let start = html
+        .find(&format!(
+            "<script type=\"text/html\" id=\"d{}\">",
+            html_report["id"]
+        ))
+        .unwrap();
+    let details = &html[start..start + html[start..].find("</script>").unwrap()];
+    for markup in ["&lt;td", "&lt;p", "&lt;span", "&lt;tr", "&lt;/"] {
+        assert!(
+            !details.contains(markup),
+            "raw markup {markup} in the details"
+        );
+    }
+    assert!(
+        details.contains("<div class=\"ctx\">"),
+        "prose findings in context"
+    );
+}
+
+/// `filterRows` and `sortRows` are pure; they are run with Node when it is installed (CI
+/// without Node checks the page's structure only).
+#[test]
+fn the_audit_page_filters_and_sorts_rows() {
+    let Ok(version) = Command::new("node").arg("--version").output() else {
+        eprintln!("node not installed: filter logic not run");
+        return;
+    };
+    assert!(version.status.success());
+    let script = format!(
+        "{}\n{}",
+        regulint::render::html::SCRIPT,
+        r#"
+const assert = require('assert');
+const rows = [
+  {id: 1, path: 'a/x.txt', agency: '石家庄市商务局', year: 2020, pack: 'gov-2019', errors: 1, warnings: 1, infos: 4, known: 0, status: 'errors', rules: ['T305', 'T401']},
+  {id: 2, path: 'b/y.md', agency: '上海市人民政府办公厅', year: 2025, pack: 'gov-2021', errors: 0, warnings: 3, infos: 0, known: 2, status: 'warnings', rules: ['C006', 'P003']},
+  {id: 3, path: 'c/z.html', agency: null, year: null, pack: null, errors: 0, warnings: 0, infos: 0, known: 0, status: 'unreadable', rules: []},
+  {id: 4, path: 'd/w.txt', agency: '沭阳县人民政府', year: 2025, pack: 'gov-2021', errors: 2, warnings: 0, infos: 0, known: 0, status: 'errors', rules: ['T301']},
+];
+const ids = (list) => list.map((r) => r.id);
+assert.deepStrictEqual(ids(filterRows(rows, {})), [1, 2, 3, 4]);
+assert.deepStrictEqual(ids(filterRows(rows, {agency: '上海'})), [2]);
+assert.deepStrictEqual(ids(filterRows(rows, {agency: 'D/W'})), [4], 'paths match too, any case');
+assert.deepStrictEqual(ids(filterRows(rows, {severity: 'error'})), [1, 4]);
+assert.deepStrictEqual(ids(filterRows(rows, {severity: 'warning'})), [1, 2]);
+assert.deepStrictEqual(ids(filterRows(rows, {severity: 'known'})), [2]);
+assert.deepStrictEqual(ids(filterRows(rows, {severity: 'unreadable'})), [3]);
+assert.deepStrictEqual(ids(filterRows(rows, {rule: 't3'})), [1, 4], 'rule prefixes, any case');
+assert.deepStrictEqual(ids(filterRows(rows, {rule: 'T40', severity: 'error'})), [1]);
+assert.deepStrictEqual(ids(sortRows(rows, 'errors', -1)), [4, 1, 2, 3]);
+assert.deepStrictEqual(ids(sortRows(rows, 'year', 1)), [1, 2, 4, 3], 'unknown years last');
+assert.deepStrictEqual(ids(sortRows(rows, 'status', -1)), [3, 1, 4, 2]);
+assert.deepStrictEqual(ids(rows), [1, 2, 3, 4], 'the input is not changed');
+console.log('ok');
+"#
+    );
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(&script)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "ok");
+}
