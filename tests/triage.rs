@@ -812,3 +812,61 @@ console.log('ok');
     );
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "ok");
 }
+
+/// Fingerprints of every finding, by code, in report order.
+fn fingerprints(name: &str, text: &str) -> Vec<(String, String)> {
+    use regulint::lint::{LintOptions, lint_bytes};
+    lint_bytes(name, text.as_bytes(), &LintOptions::default())
+        .findings
+        .iter()
+        .map(|f| (f.code.clone(), f.triage.fingerprint.clone()))
+        .collect()
+}
+
+#[test]
+fn fingerprints_survive_edits_elsewhere_and_change_with_the_evidence() {
+    // Prose (C006 on a sentence) and table findings (T401, T30x on table cells) of the seed
+    // with one deliberate edit.
+    let seed = String::from_utf8(std::fs::read(common::seed()).unwrap()).unwrap();
+    let sentence = "2020 年市商务局未收到依申请公开政府信息事项";
+    let edited = seed.replacen(
+        sentence,
+        "2020 年市商务局收到依申请公开政府信息事项2件，其中予以公开2件",
+        1,
+    );
+    let before = fingerprints("a.txt", &edited);
+    assert!(before.iter().any(|(code, _)| code == "C006"), "{before:?}");
+    assert!(before.iter().any(|(code, _)| code == "T401"), "{before:?}");
+    // Lines inserted above everything, and spacing changed in a table row: same fingerprints.
+    let first_break = edited.find('\n').unwrap();
+    let mut moved = edited.clone();
+    moved.insert_str(first_break + 1, "（一）\n（本报告经局务会审议通过。）\n\n");
+    assert_eq!(fingerprints("a.txt", &moved), before);
+    // The file name is not part of a fingerprint (baselines pair it with the path).
+    assert_eq!(fingerprints("elsewhere/b.txt", &edited), before);
+    // Another sentence for the prose finding: a new fingerprint for it, the others unchanged.
+    let reworded = edited.replacen("2020 年市商务局收到", "2020 年度市商务局共收到", 1);
+    let after = fingerprints("a.txt", &reworded);
+    let c006 = |list: &[(String, String)]| {
+        list.iter()
+            .find(|(code, _)| code == "C006")
+            .map(|(_, f)| f.clone())
+            .expect("C006 fires")
+    };
+    assert_ne!(c006(&before), c006(&after), "the evidence changed");
+    let others = |list: &[(String, String)]| {
+        let mut others: Vec<(String, String)> = list
+            .iter()
+            .filter(|(code, _)| code != "C006")
+            .cloned()
+            .collect();
+        others.sort();
+        others
+    };
+    assert_eq!(others(&before), others(&after));
+    // Fingerprints are distinct within the report.
+    let mut unique: Vec<&String> = before.iter().map(|(_, f)| f).collect();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), before.len());
+}
