@@ -58,6 +58,15 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         }
         None => engine::evaluate(pack, &loaded.document, year),
     });
+    if year.is_none() && options.only.is_none() {
+        findings.insert(
+            0,
+            crate::diagnostic::year_unknown(
+                pack.map_or("?", |p| p.name.as_str()),
+                loaded.document.title.as_ref().map(|t| t.span),
+            ),
+        );
+    }
     crate::fingerprint::assign(&loaded.document, &loaded.source, &mut findings);
     let agency = loaded
         .document

@@ -64,9 +64,11 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         Ok(packs) => packs,
         Err(status) => return Ok(status),
     };
+    // The packs' codes, and the findings regulint itself makes.
     let all_codes: Vec<&str> = packs
         .iter()
         .flat_map(|p| p.rules.iter().map(|r| r.code.as_str()))
+        .chain([crate::diagnostic::YEAR_UNKNOWN_CODE])
         .collect();
     for code in cli_codes {
         if let Err(message) = config::check_code(code) {
