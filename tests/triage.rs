@@ -866,3 +866,54 @@ fn fingerprints_survive_edits_elsewhere_and_change_with_the_evidence() {
     unique.dedup();
     assert_eq!(unique.len(), before.len());
 }
+
+#[test]
+fn known_findings_are_neither_annotations_nor_junit_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(common::seed(), d.join("report.txt")).unwrap();
+    let write = regulint(
+        d,
+        &[
+            "lint",
+            "--no-config",
+            "-q",
+            "--write-baseline",
+            "b.json",
+            "report.txt",
+        ],
+    );
+    assert_eq!(code(&write), 0);
+    let before = regulint(
+        d,
+        &["lint", "--no-config", "--format", "github", "report.txt"],
+    );
+    assert!(stdout(&before).contains("::error file=report.txt"));
+    let github = regulint(
+        d,
+        &[
+            "lint",
+            "--no-config",
+            "--baseline",
+            "b.json",
+            "--format",
+            "github",
+            "report.txt",
+        ],
+    );
+    assert_eq!(code(&github), 0);
+    assert!(!stdout(&github).contains("::"), "{}", stdout(&github));
+    let junit = regulint(
+        d,
+        &[
+            "lint",
+            "--no-config",
+            "--baseline",
+            "b.json",
+            "--format",
+            "junit",
+            "report.txt",
+        ],
+    );
+    assert!(!stdout(&junit).contains("<failure"), "{}", stdout(&junit));
+}
