@@ -26,8 +26,9 @@
 //!
 //! Unknown keys and bad values are errors that point into the file (exit 2). Command-line
 //! `--select`/`--ignore` replace the file's lists, `--extend-select`/`--extend-ignore` add to
-//! them (as in ruff); overrides apply after both. A waiver that cannot be used (no reason, no
-//! or a past expiry date, a bad glob) is reported with its line and left out; the run goes on.
+//! them (as in ruff); overrides apply after both. A waiver that cannot be used (no reason or
+//! expiry date, a bad glob) is reported with its line and left out; the run goes on. A waiver
+//! past its date waives nothing and becomes a `W001` warning in each file it would apply to.
 //! A waiver that matched no finding is reported as stale after the run.
 
 use crate::batch::Exclude;
@@ -146,6 +147,36 @@ impl Date {
     }
 }
 
+/// The finding an expired waiver becomes in a file it would apply to.
+fn waiver_expired(
+    waiver: &Waiver,
+    first: &crate::diagnostic::Finding,
+) -> crate::diagnostic::Finding {
+    use crate::diagnostic::{Finding, Outcome, Triage};
+    Finding {
+        code: WAIVER_EXPIRED_CODE.to_owned(),
+        name: "waiver-expired".to_owned(),
+        severity: Severity::Warning,
+        outcome: Outcome::Fail,
+        message: format!(
+            "{} 的豁免已于 {} 到期（{}），相关问题重新报告：{}",
+            waiver.code, waiver.expires, waiver.at, waiver.reason
+        ),
+        span: first.span,
+        labels: Vec::new(),
+        notes: Vec::new(),
+        help: Some("修改报告后删除该豁免，或确有必要时更新 expires 续期".to_owned()),
+        basis: None,
+        triage: Triage {
+            fingerprint: crate::fingerprint::of(
+                WAIVER_EXPIRED_CODE,
+                &format!("{}|{}", waiver.code, first.triage.fingerprint),
+            ),
+            known: None,
+        },
+    }
+}
+
 /// A waiver: findings of `code` in the matching files are accepted until `expires`.
 #[derive(Debug)]
 pub struct Waiver {
@@ -158,8 +189,14 @@ pub struct Waiver {
     fingerprint: Option<String>,
     reason: String,
     expires: Date,
+    /// Where `expires` is, when the date is past: the waiver then waives nothing and each
+    /// file it would apply to gets a [`WAIVER_EXPIRED_CODE`] finding instead.
+    expired_at: Option<Range<usize>>,
     used: std::sync::atomic::AtomicUsize,
 }
+
+/// The code of the finding an expired waiver becomes.
+pub const WAIVER_EXPIRED_CODE: &str = "W001";
 
 impl Clone for Waiver {
     fn clone(&self) -> Self {
@@ -172,6 +209,7 @@ impl Clone for Waiver {
             fingerprint: self.fingerprint.clone(),
             reason: self.reason.clone(),
             expires: self.expires,
+            expired_at: self.expired_at.clone(),
             used: std::sync::atomic::AtomicUsize::new(
                 self.used.load(std::sync::atomic::Ordering::Relaxed),
             ),
@@ -212,7 +250,11 @@ impl Config {
             if finding.triage.known.is_some() {
                 continue;
             }
-            if let Some(waiver) = self.waivers.iter().find(|w| w.matches(report, finding)) {
+            if let Some(waiver) = self
+                .waivers
+                .iter()
+                .find(|w| w.expired_at.is_none() && w.matches(report, finding))
+            {
                 waiver
                     .used
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -223,6 +265,22 @@ impl Config {
                 });
             }
         }
+        // An expired waiver becomes a finding of its own, once per file, at the first finding
+        // it would have waived.
+        let mut expired = Vec::new();
+        for waiver in self.waivers.iter().filter(|w| w.expired_at.is_some()) {
+            let Some(first) = findings
+                .iter()
+                .find(|f| f.triage.known.is_none() && waiver.matches(report, f))
+            else {
+                continue;
+            };
+            waiver
+                .used
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            expired.push(waiver_expired(waiver, first));
+        }
+        findings.extend(expired);
         report.findings = findings;
     }
 
@@ -234,7 +292,9 @@ impl Config {
         };
         self.waivers
             .iter()
-            .filter(|w| w.used.load(std::sync::atomic::Ordering::Relaxed) == 0)
+            .filter(|w| {
+                w.expired_at.is_none() && w.used.load(std::sync::atomic::Ordering::Relaxed) == 0
+            })
             .map(|w| {
                 ConfigError::warning(
                     path,
@@ -479,7 +539,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let today = Date::today();
     for item in raw.waiver {
         match waiver(path, text, &root, item, today, &mut named_codes) {
-            Ok(waiver) => waivers.push(waiver),
+            Ok(waiver) => {
+                if let Some(span) = &waiver.expired_at {
+                    problems.push(ConfigError::warning(
+                        path,
+                        text,
+                        format!(
+                            "waiver expired on {}: its findings are reported again, each file with a {WAIVER_EXPIRED_CODE} finding; renew it with a new date or fix the report / 豁免已于 {} 到期",
+                            waiver.expires, waiver.expires
+                        ),
+                        Some(span.clone()),
+                    ));
+                }
+                waivers.push(waiver);
+            }
             Err(problem) => problems.push(problem),
         }
     }
@@ -628,14 +701,7 @@ fn waiver(
             Some(expires.span()),
         ));
     };
-    if date < today {
-        return Err(problem(
-            format!(
-                "waiver expired on {date}: its findings are reported again; renew it with a new date or fix the report / 豁免已于 {date} 到期"
-            ),
-            Some(expires.span()),
-        ));
-    }
+    let expired_at = (date < today).then(|| expires.span());
     let files = match raw.file {
         Some(glob) => Some(globs_of(path, text, root, vec![glob]).map_err(|mut e| {
             e.warning = true;
@@ -653,6 +719,7 @@ fn waiver(
         fingerprint: raw.fingerprint.map(Spanned::into_inner),
         reason: reason.into_inner(),
         expires: date,
+        expired_at,
         used: std::sync::atomic::AtomicUsize::new(0),
     })
 }

@@ -39,6 +39,14 @@ pub fn assign(document: &Document, source: &Source, findings: &mut [Finding]) {
     }
 }
 
+/// The fingerprint of a finding of `code` with this evidence (for findings made outside the
+/// engine, whose evidence is not a place in the report).
+#[must_use]
+pub fn of(code: &str, evidence: &str) -> String {
+    let key = format!("{code}\u{1f}{evidence}");
+    format!("{code}/{:016x}", fnv1a(key.as_bytes()))
+}
+
 /// The evidence of a finding as one normalised string (see the module documentation).
 #[must_use]
 pub fn evidence(document: &Document, source: &Source, finding: &Finding) -> String {

@@ -456,6 +456,22 @@ fn waivers_accept_findings_with_a_reason_until_they_expire() {
         stderr(&output).contains("expired on 2001-01-01"),
         "{}",
         stderr(&output)
+    ); // The expired waiver is a finding of its own, in every format.
+    assert!(
+        stdout(&output).contains("warning[W001/waiver-expired]"),
+        "{}",
+        stdout(&output)
+    );
+    let json = regulint(dir.path(), &["lint", "reports", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let findings = findings_of(&json, "reports/shijiazhuang.txt");
+    let expired = findings.iter().find(|f| f["code"] == "W001").unwrap();
+    assert_eq!(expired["severity"], "warning");
+    assert!(expired["message"].as_str().unwrap().contains("2001-01-01"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "T401" && f["known"].is_null())
     );
 }
 

@@ -68,7 +68,10 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     let all_codes: Vec<&str> = packs
         .iter()
         .flat_map(|p| p.rules.iter().map(|r| r.code.as_str()))
-        .chain([crate::diagnostic::YEAR_UNKNOWN_CODE])
+        .chain([
+            crate::diagnostic::YEAR_UNKNOWN_CODE,
+            config::WAIVER_EXPIRED_CODE,
+        ])
         .collect();
     for code in cli_codes {
         if let Err(message) = config::check_code(code) {
@@ -250,8 +253,8 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
             );
         }
         policy.apply(&mut report);
-        report.findings.retain(|f| f.severity >= min_severity);
         config.apply_waivers(&mut report);
+        report.findings.retain(|f| f.severity >= min_severity);
         if let Some(baseline) = &baseline {
             baseline.apply(&mut report);
         }
