@@ -242,7 +242,9 @@ pub struct LintArgs {
     #[arg(long)]
     pub summary: bool,
 
-    /// Print findings only: no closing summary and no progress bar.
+    /// Print findings only: no closing summary, no progress bar, no encoding notes (the
+    /// one-line notes for folded results stay). To leave out warnings and infos, use
+    /// `--min-severity` or `-E`.
     #[arg(long, short)]
     pub quiet: bool,
 
