@@ -192,7 +192,10 @@ pub struct Waiver {
     /// Where `expires` is, when the date is past: the waiver then waives nothing and each
     /// file it would apply to gets a [`WAIVER_EXPIRED_CODE`] finding instead.
     expired_at: Option<Range<usize>>,
+    /// Findings it waived (or, expired, files it turned into a finding).
     used: std::sync::atomic::AtomicUsize,
+    /// Linted files its `file`/`agency` matched.
+    files_seen: std::sync::atomic::AtomicUsize,
 }
 
 /// The code of the finding an expired waiver becomes.
@@ -213,12 +216,16 @@ impl Clone for Waiver {
             used: std::sync::atomic::AtomicUsize::new(
                 self.used.load(std::sync::atomic::Ordering::Relaxed),
             ),
+            files_seen: std::sync::atomic::AtomicUsize::new(
+                self.files_seen.load(std::sync::atomic::Ordering::Relaxed),
+            ),
         }
     }
 }
 
 impl Waiver {
-    fn matches(&self, report: &FileReport, finding: &crate::diagnostic::Finding) -> bool {
+    /// Whether the waiver is about this file (by `file` or `agency`), whatever its findings.
+    fn applies_to(&self, report: &FileReport) -> bool {
         let file_ok = self
             .files
             .as_ref()
@@ -229,8 +236,11 @@ impl Waiver {
                 .as_deref()
                 .is_some_and(|named| named.contains(agency.as_str()))
         });
-        file_ok
-            && agency_ok
+        file_ok && agency_ok
+    }
+
+    fn matches(&self, report: &FileReport, finding: &crate::diagnostic::Finding) -> bool {
+        self.applies_to(report)
             && finding.code.starts_with(self.code.as_str())
             && self
                 .fingerprint
@@ -244,6 +254,13 @@ impl Config {
     pub fn apply_waivers(&self, report: &mut FileReport) {
         if self.waivers.is_empty() {
             return;
+        }
+        for waiver in &self.waivers {
+            if waiver.applies_to(report) {
+                waiver
+                    .files_seen
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
         }
         let mut findings = std::mem::take(&mut report.findings);
         for finding in &mut findings {
@@ -296,12 +313,12 @@ impl Config {
                 w.expired_at.is_none() && w.used.load(std::sync::atomic::Ordering::Relaxed) == 0
             })
             .map(|w| {
-                ConfigError::warning(
-                    path,
-                    &self.text,
-                    "stale waiver: it matched no finding in this run; remove it / 此豁免未匹配任何问题，请删除",
-                    Some(w.span.clone()),
-                )
+                let message = if w.files_seen.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+                    "stale waiver: no file of this run matches its `file`/`agency` (renamed, or not linted this time?) / 此豁免未匹配本次检查的任何文件"
+                } else {
+                    "stale waiver: it matched no finding in this run (fixed?); remove it / 此豁免未匹配任何问题，请删除"
+                };
+                ConfigError::warning(path, &self.text, message, Some(w.span.clone()))
             })
             .collect()
     }
@@ -721,6 +738,7 @@ fn waiver(
         expires: date,
         expired_at,
         used: std::sync::atomic::AtomicUsize::new(0),
+        files_seen: std::sync::atomic::AtomicUsize::new(0),
     })
 }
 

@@ -490,6 +490,12 @@ fn unusable_and_stale_waivers_are_reported_and_the_run_goes_on() {
         "code = \"T401\"\n",
         "reason = \"another report\"\n",
         "expires = 2999-12-31\n",
+        "\n",
+        "[[waiver]]\n",
+        "file = \"reports/*.txt\"\n",
+        "code = \"C0\"\n",
+        "reason = \"fixed since\"\n",
+        "expires = 2999-12-31\n",
     ));
     let output = regulint(dir.path(), &["lint", "reports"]);
     let err = stderr(&output);
@@ -501,7 +507,9 @@ fn unusable_and_stale_waivers_are_reported_and_the_run_goes_on() {
     assert!(err.contains("regulint.toml:3:1"), "{err}");
     assert!(err.contains("waiver without a `reason`"), "{err}");
     assert!(err.contains("regulint.toml:8:1"), "{err}");
-    assert!(err.contains("stale waiver"), "{err}");
+    assert!(err.contains("no file of this run matches"), "{err}");
+    assert!(err.contains("regulint.toml:14:1"), "{err}");
+    assert!(err.contains("matched no finding in this run"), "{err}");
     // The rest of the configuration was used.
     assert!(!stdout(&output).contains("T305"));
 }
