@@ -322,6 +322,24 @@ fn a_baseline_keeps_old_findings_known_after_edits_and_reports_new_ones() {
         .collect();
     assert!(states.contains(&("T401", "unchanged")), "{states:?}");
     assert!(states.contains(&("C006", "new")), "{states:?}");
+    // The audit page counts and marks them.
+    let page = regulint(
+        d,
+        &[
+            "lint",
+            "--no-config",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "html",
+            seed,
+        ],
+    );
+    let page = stdout(&page);
+    let rows = overview_rows(&page);
+    assert_eq!(rows[0]["errors"], 1, "only the new error counts");
+    assert!(rows[0]["known"].as_u64().unwrap() >= 1);
+    assert!(page.contains("已知（基线）"));
 }
 
 #[test]
