@@ -6,7 +6,7 @@ mod calls;
 use super::bind::{self, BoundTable, CellRef, FoundSection};
 use super::recognise::PeriodStatement;
 use super::value::{Bounded, Gap, Match, Num, Term, Value};
-use crate::diagnostic::{Finding, Label, Outcome, Severity};
+use crate::diagnostic::{Finding, Label, Outcome, Severity, Triage};
 use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date, Document};
 use crate::dsl::ast::BinOp;
@@ -342,6 +342,7 @@ impl RuleRun<'_, '_> {
             notes,
             help: self.rule.help.clone(),
             basis: self.rule.basis.clone(),
+            triage: Triage::default(),
         }
     }
 
@@ -516,6 +517,7 @@ impl RuleRun<'_, '_> {
                 notes,
                 help: self.rule.help.clone(),
                 basis: self.rule.basis.clone(),
+                triage: Triage::default(),
             });
         }
         findings
