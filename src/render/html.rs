@@ -538,7 +538,7 @@ fn grid(html: &mut String, table: &Table, findings: &[&Finding]) {
                 classes.push("h");
             }
             classes.dedup();
-            let text = if cell.merged { "" } else { cell.text.as_str() };
+            let text = if cell.merged { "" } else { &*cell.text };
             let _ = write!(html, "<td class=\"{}\"", classes.join(" "));
             if !titles.is_empty() {
                 let _ = write!(html, " title=\"{}\"", escape(&titles.join("\n")));
