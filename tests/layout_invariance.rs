@@ -55,12 +55,6 @@ const PDF_VERTICAL_AND_WRAPPED: &str = "PDF reader: vertical cell text, wrapped 
 /// its fix lands: the test fails while an entry matches no failing rendering.
 const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
     ("shanghai-stcsm-2024", "*", STCSM_TABLE3_FRAGMENT),
-    ("seed", "libreoffice-docx.pdf", PDF_VERTICAL_AND_WRAPPED),
-    ("shanghai-gov-office-2019", "libreoffice-docx.pdf", PDF_VERTICAL_AND_WRAPPED),
-    ("shanghai-gov-office-2025", "libreoffice-docx.pdf", PDF_VERTICAL_AND_WRAPPED),
-    ("shuyang-county-gov-2025", "libreoffice-docx.pdf", PDF_VERTICAL_AND_WRAPPED),
-    ("shuyang-fgj-2023", "chromium-word.pdf", PDF_VERTICAL_AND_WRAPPED),
-    ("shuyang-fgj-2023", "libreoffice-docx.pdf", PDF_VERTICAL_AND_WRAPPED),
 
     (
         "seed",

@@ -169,10 +169,7 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
         .iter()
         .zip(glyphs)
         .map(|(cell, glyphs)| {
-            let mut text = String::new();
-            for line in lines(page, glyphs, false) {
-                push_joined(&mut text, &line.text);
-            }
+            let text = cell_text(page, glyphs);
             CellBuild {
                 row: cell.row,
                 col: cell.col,
@@ -189,6 +186,108 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
         parts: vec![0],
         bottom: grid.ys[grid.ys.len() - 1],
     }
+}
+
+/// The text of one table cell: its lines top to bottom, or, when the cell is set vertically,
+/// its columns right to left, each read top to bottom.
+fn cell_text(page: &Page, glyphs: &[&Glyph]) -> String {
+    let mut text = String::new();
+    if let Some(columns) = vertical_columns(page, glyphs) {
+        for column in columns {
+            for g in column {
+                push_joined(&mut text, page.glyph_text(g));
+            }
+        }
+        return text;
+    }
+    for line in lines(page, glyphs, false) {
+        push_joined(&mut text, &line.text);
+    }
+    text
+}
+
+/// Most a vertical step (centre to centre, in font sizes) between two glyphs of one column of
+/// vertical text: the glyphs follow each other with their advance (1 font size), while lines of
+/// horizontal text stand further apart (a line height).
+const VERTICAL_ADVANCE: f32 = 1.15;
+
+/// A cell's glyphs as columns of vertical text (right to left, each top to bottom), when they
+/// are laid out so: whether the producer rotates the glyphs (WPS's Identity-V) or stacks upright
+/// glyphs (LibreOffice's `tbRl` cells), the glyphs of a column follow each other one font size
+/// apart, closer than the glyphs of a line beside each other (which belong to other columns).
+/// `None` for horizontal text: a single line, or lines whose glyphs are closer side by side
+/// than one above the other.
+fn vertical_columns<'a>(page: &Page, glyphs: &[&'a Glyph]) -> Option<Vec<Vec<&'a Glyph>>> {
+    // Spaces have no place in a column (LibreOffice draws one after a bracket).
+    let glyphs: Vec<&Glyph> = glyphs
+        .iter()
+        .copied()
+        .filter(|g| !page.glyph_text(g).trim().is_empty())
+        .collect();
+    if glyphs.len() < 2 {
+        return None;
+    }
+    let mut sizes: Vec<f32> = glyphs.iter().map(|g| g.size.max(1.0)).collect();
+    sizes.sort_by(f32::total_cmp);
+    let size = sizes[sizes.len() / 2];
+    // Columns: glyphs whose centres share an x (within half a font size), top to bottom.
+    let mut order: Vec<&Glyph> = glyphs.clone();
+    order.sort_by(|a, b| a.center_x().total_cmp(&b.center_x()));
+    let mut columns: Vec<Vec<&Glyph>> = Vec::new();
+    for g in order {
+        match columns.last_mut() {
+            Some(column) if g.center_x() - column[0].center_x() < 0.5 * size => column.push(g),
+            _ => columns.push(vec![g]),
+        }
+    }
+    let mut down: Vec<f32> = Vec::new();
+    for column in &mut columns {
+        column.sort_by(|a, b| a.center_y().total_cmp(&b.center_y()));
+        // Glyphs drawn twice at one place (fake bold, shadows) are no step.
+        column.dedup_by(|b, a| {
+            (b.center_y() - a.center_y()).abs() < 0.5 * size
+                && page.glyph_text(a) == page.glyph_text(b)
+        });
+        down.extend(
+            column
+                .windows(2)
+                .map(|w| (w[1].center_y() - w[0].center_y()) / size)
+                .filter(|&step| step >= 0.5),
+        );
+    }
+    if down.is_empty() {
+        return None; // one glyph per column: a single line
+    }
+    down.sort_by(f32::total_cmp);
+    let down = down[down.len() / 2];
+    if down > VERTICAL_ADVANCE {
+        return None;
+    }
+    // Steps side by side between glyphs on one line (centres within 0.45 font size in y).
+    let mut across: Vec<f32> = Vec::new();
+    let mut by_y = glyphs;
+    by_y.sort_by(|a, b| {
+        a.center_y()
+            .total_cmp(&b.center_y())
+            .then(a.center_x().total_cmp(&b.center_x()))
+    });
+    for (i, a) in by_y.iter().enumerate() {
+        let nearest = by_y[i + 1..]
+            .iter()
+            .take_while(|b| b.center_y() - a.center_y() < SAME_LINE * size)
+            .map(|b| (b.center_x() - a.center_x()).abs())
+            .filter(|&dx| dx >= 0.5 * size)
+            .min_by(f32::total_cmp);
+        across.extend(nearest.map(|dx| dx / size));
+    }
+    if !across.is_empty() {
+        across.sort_by(f32::total_cmp);
+        if across[across.len() / 2] < down + 0.15 {
+            return None;
+        }
+    }
+    columns.reverse();
+    Some(columns)
 }
 
 /// Appends a line to text without a separator (Chinese does not separate words, and a number

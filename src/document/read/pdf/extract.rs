@@ -324,7 +324,24 @@ impl OutputDev for Collector {
         let scale_y = trm.m21.hypot(trm.m22);
         let size = (font_size * scale_y).abs();
         let advance = ((width * font_size + spacing) * scale_x).abs();
-        let (x, y) = frame.display(trm.m31, trm.m32);
+        let (x0, y0) = frame.display(trm.m31, trm.m32);
+        // Where the baseline runs on the displayed page: a glyph whose baseline runs down (or
+        // up) is rotated (Latin letters and brackets in vertical text, sideways tables). Such a
+        // glyph is kept as the upright box it covers: left edge, width across the page, and a
+        // baseline that puts its centre where it is drawn.
+        let along = frame.display(trm.m31 + trm.m11, trm.m32 + trm.m12);
+        let (dx, dy) = (along.0 - x0, along.1 - y0);
+        let (x, y, advance) = if dy.abs() > dx.abs() {
+            let direction = dy.signum();
+            // Text-space "up" on the page: perpendicular to the baseline.
+            let up = frame.display(trm.m31 + trm.m21, trm.m32 + trm.m22);
+            let up_x = (up.0 - x0).signum();
+            let center_x = x0 + up_x * 0.35 * size;
+            let center_y = y0 + direction * advance / 2.0;
+            (center_x - size / 2.0, center_y + 0.35 * size, size)
+        } else {
+            (x0, y0, advance)
+        };
         if !(x.is_finite() && y.is_finite() && size.is_finite() && advance.is_finite()) {
             return Ok(());
         }
