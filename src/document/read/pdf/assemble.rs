@@ -418,6 +418,11 @@ fn join_continued_tables(all: &mut Pages) {
             .enumerate()
             .rev()
             .filter(|(_, i)| not_aside(i));
+        if std::env::var_os("PDFDBG").is_some() {
+            let v: Vec<_> = all.pages[p - 1].items.iter().rev().take(3).map(|i| match i { Item::Line(l) => format!("L {} {} {}", l.text, l.aside, l.center), Item::Table{table,..} => format!("T{} bottom {}", table, all.tables[*table].bottom)}).collect();
+            let w: Vec<_> = all.pages[p].items.iter().take(3).map(|i| match i { Item::Line(l) => format!("L {} {}", l.text, l.aside), Item::Table{table,..} => format!("T{}", table)}).collect();
+            eprintln!("PAGE {p}: {v:?} || {w:?}");
+        }
         let (last, overflow) = match (flow.next(), flow.next()) {
             (Some((_, &Item::Table { table, .. })), _) => (table, None),
             // A browser splits a row over the page break and lets the cell's text run below
@@ -439,6 +444,9 @@ fn join_continued_tables(all: &mut Pages) {
         else {
             continue;
         };
+        if std::env::var_os("PDFDBG").is_some() {
+            eprintln!("JOIN? p{} {:?}\n   {:?}", p, all.tables[last].xs, all.tables[next].xs);
+        }
         let Some(columns) = union_columns(&all.tables[last].xs, &all.tables[next].xs) else {
             continue;
         };
@@ -568,18 +576,7 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
         .position(|u| (u - next.xs[0]).abs() < SAME_COLUMN)
         .unwrap_or(0);
     let mut rows = next.rows;
-    // A repeated header: leading rows equal to the table's first rows.
-    let mut dropped = 0;
-    while dropped < rows.min(table.rows)
-        && row_texts(&cells, dropped) == row_texts(&table.cells, dropped)
-        && cells
-            .iter()
-            .filter(|c| c.row <= dropped)
-            .all(|c| c.row + c.rowspan <= dropped + 1)
-        && !row_texts(&cells, dropped).iter().any(|t| is_number(t))
-    {
-        dropped += 1;
-    }
+    let dropped = repeated_header_rows(&table.cells, table.rows, &cells, rows);
     if dropped > 0 {
         cells.retain(|c| c.row >= dropped);
         for c in &mut cells {
@@ -593,6 +590,9 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
         if cell.row + cell.rowspan == bottom && cell.col + cell.colspan <= lead {
             cell.rowspan += rows;
         }
+    }
+    if is_split_row(&table.cells, bottom, &cells) {
+        merge_split_row(&mut table.cells, bottom, &mut cells);
     }
     // A merged label cell cut by the page break: the continuation's first-row cell is empty
     // under a label cell that reaches the table's last row.
@@ -625,12 +625,80 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
     table.cells.sort_by_key(|c| (c.row, c.col));
 }
 
-fn row_texts(cells: &[CellBuild], row: usize) -> Vec<&str> {
-    cells
-        .iter()
-        .filter(|c| c.row == row)
-        .map(|c| c.text.as_str())
-        .collect()
+/// The cell of the table's last row (ending at row `bottom`) right above a continuation cell.
+fn cell_above(table: &[CellBuild], bottom: usize, below: &CellBuild) -> Option<usize> {
+    table.iter().position(|a| {
+        a.col == below.col && a.colspan == below.colspan && a.row + a.rowspan == bottom
+    })
+}
+
+/// Whether the continuation's first row is the rest of the table's last row, split by the page
+/// break (LibreOffice lets a row break across pages, both halves framed): every cell of it stands
+/// under a cell of the last row, none is a number, and its text goes on a text cell above
+/// (`4.保护第三方合法权` / `益`).
+fn is_split_row(table: &[CellBuild], bottom: usize, next: &[CellBuild]) -> bool {
+    let first: Vec<&CellBuild> = next.iter().filter(|c| c.row == 0).collect();
+    !first.is_empty()
+        && first.iter().any(|c| !c.text.is_empty())
+        && first.iter().all(|c| {
+            !is_number(&c.text)
+                && cell_above(table, bottom, c).is_some_and(|a| {
+                    c.text.is_empty() || (!table[a].text.is_empty() && !is_number(&table[a].text))
+                })
+        })
+}
+
+/// Moves the continuation's first-row cells into the cells above them (text appended, spans
+/// extended); the emptied row is removed later by [`drop_covered_rows`].
+fn merge_split_row(table: &mut [CellBuild], bottom: usize, next: &mut Vec<CellBuild>) {
+    next.retain(|c| {
+        if c.row != 0 {
+            return true;
+        }
+        match cell_above(table, bottom, c) {
+            Some(a) => {
+                push_joined(&mut table[a].text, &c.text);
+                table[a].rowspan += c.rowspan;
+                false
+            }
+            None => true,
+        }
+    });
+}
+
+/// How many leading rows of a continuation repeat the table's header: the most rows `k` such
+/// that the continuation's cells above row `k` are the table's cells above row `k` (same
+/// places, spans and texts, none a number) and none of them reaches below row `k`. A header
+/// of several rows under merged cells (LibreOffice repeats the whole block) is dropped whole.
+fn repeated_header_rows(
+    table: &[CellBuild],
+    table_rows: usize,
+    next: &[CellBuild],
+    next_rows: usize,
+) -> usize {
+    let block = |cells: &[CellBuild], k: usize| -> Option<Vec<(usize, usize, usize, usize, String)>> {
+        let mut out: Vec<_> = cells
+            .iter()
+            .filter(|c| c.row < k)
+            .map(|c| (c.row, c.col, c.rowspan, c.colspan, squeezed(&c.text)))
+            .collect();
+        let closed = cells
+            .iter()
+            .filter(|c| c.row < k)
+            .all(|c| c.row + c.rowspan <= k);
+        let numbers = out.iter().any(|c| is_number(&c.4));
+        out.sort();
+        (closed && !numbers && !out.is_empty()).then_some(out)
+    };
+    (1..=table_rows.min(next_rows))
+        .rev()
+        .find(|&k| block(next, k).is_some_and(|b| Some(b) == block(table, k)))
+        .unwrap_or(0)
+}
+
+/// Text without whitespace (a repeated header may break its lines elsewhere).
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn is_number(text: &str) -> bool {
