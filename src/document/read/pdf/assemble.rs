@@ -71,6 +71,9 @@ struct CellBuild {
     rowspan: usize,
     colspan: usize,
     text: String,
+    /// Whether the text's last line reaches the cell's right edge: it was wrapped there, so a
+    /// page break may have cut it (its rest then stands in the next page's first row).
+    runs_to_edge: bool,
 }
 
 /// A ruled table, possibly joined from several pages.
@@ -169,13 +172,15 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
         .iter()
         .zip(glyphs)
         .map(|(cell, glyphs)| {
-            let text = cell_text(page, glyphs);
+            let right_edge = grid.xs[cell.col + cell.colspan];
+            let (text, runs_to_edge) = cell_text(page, glyphs, right_edge);
             CellBuild {
                 row: cell.row,
                 col: cell.col,
                 rowspan: cell.rowspan,
                 colspan: cell.colspan,
                 text,
+                runs_to_edge,
             }
         })
         .collect();
@@ -190,7 +195,7 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
 
 /// The text of one table cell: its lines top to bottom, or, when the cell is set vertically,
 /// its columns right to left, each read top to bottom.
-fn cell_text(page: &Page, glyphs: &[&Glyph]) -> String {
+fn cell_text(page: &Page, glyphs: &[&Glyph], right_edge: f32) -> (String, bool) {
     let mut text = String::new();
     if let Some(columns) = vertical_columns(page, glyphs) {
         for column in columns {
@@ -198,12 +203,17 @@ fn cell_text(page: &Page, glyphs: &[&Glyph]) -> String {
                 push_joined(&mut text, page.glyph_text(g));
             }
         }
-        return text;
+        return (text, false);
     }
-    for line in lines(page, glyphs, false) {
+    let lines = lines(page, glyphs, false);
+    for line in &lines {
         push_joined(&mut text, &line.text);
     }
-    text
+    // Within two font sizes of the edge: the cell's padding and a glyph that did not fit.
+    let runs_to_edge = lines
+        .last()
+        .is_some_and(|l| l.right >= right_edge - 2.0 * l.size);
+    (text, runs_to_edge)
 }
 
 /// Most a vertical step (centre to centre, in font sizes) between two glyphs of one column of
@@ -418,11 +428,6 @@ fn join_continued_tables(all: &mut Pages) {
             .enumerate()
             .rev()
             .filter(|(_, i)| not_aside(i));
-        if std::env::var_os("PDFDBG").is_some() {
-            let v: Vec<_> = all.pages[p - 1].items.iter().rev().take(3).map(|i| match i { Item::Line(l) => format!("L {} {} {}", l.text, l.aside, l.center), Item::Table{table,..} => format!("T{} bottom {}", table, all.tables[*table].bottom)}).collect();
-            let w: Vec<_> = all.pages[p].items.iter().take(3).map(|i| match i { Item::Line(l) => format!("L {} {}", l.text, l.aside), Item::Table{table,..} => format!("T{}", table)}).collect();
-            eprintln!("PAGE {p}: {v:?} || {w:?}");
-        }
         let (last, overflow) = match (flow.next(), flow.next()) {
             (Some((_, &Item::Table { table, .. })), _) => (table, None),
             // A browser splits a row over the page break and lets the cell's text run below
@@ -444,9 +449,6 @@ fn join_continued_tables(all: &mut Pages) {
         else {
             continue;
         };
-        if std::env::var_os("PDFDBG").is_some() {
-            eprintln!("JOIN? p{} {:?}\n   {:?}", p, all.tables[last].xs, all.tables[next].xs);
-        }
         let Some(columns) = union_columns(&all.tables[last].xs, &all.tables[next].xs) else {
             continue;
         };
@@ -633,9 +635,12 @@ fn cell_above(table: &[CellBuild], bottom: usize, below: &CellBuild) -> Option<u
 }
 
 /// Whether the continuation's first row is the rest of the table's last row, split by the page
-/// break (LibreOffice lets a row break across pages, both halves framed): every cell of it stands
-/// under a cell of the last row, none is a number, and its text goes on a text cell above
-/// (`4.保护第三方合法权` / `益`).
+/// break (LibreOffice and browsers let a row break across pages, both halves framed): every
+/// cell of it stands under a cell of the last row, none is a number, and its text goes on the
+/// text of the cell above: it starts no numbered item of its own, and the text above is a
+/// numbered item (`4.保护第三方合法权` / `益`) or its last line was wrapped at the cell's edge.
+/// A complete row with blank values (`4.无正当理由大量反复申请` under `3.要求提供公开出版物`)
+/// stays a row: its label starts an item.
 fn is_split_row(table: &[CellBuild], bottom: usize, next: &[CellBuild]) -> bool {
     let first: Vec<&CellBuild> = next.iter().filter(|c| c.row == 0).collect();
     !first.is_empty()
@@ -643,7 +648,12 @@ fn is_split_row(table: &[CellBuild], bottom: usize, next: &[CellBuild]) -> bool 
         && first.iter().all(|c| {
             !is_number(&c.text)
                 && cell_above(table, bottom, c).is_some_and(|a| {
-                    c.text.is_empty() || (!table[a].text.is_empty() && !is_number(&table[a].text))
+                    let above = &table[a];
+                    c.text.is_empty()
+                        || (looks_like_heading(&c.text).is_none()
+                            && !above.text.is_empty()
+                            && !is_number(&above.text)
+                            && (above.runs_to_edge || looks_like_heading(&above.text).is_some()))
                 })
         })
 }
@@ -1047,6 +1057,7 @@ mod tests {
             rowspan,
             colspan: 1,
             text: text.to_owned(),
+            runs_to_edge: false,
         }
     }
 
