@@ -686,20 +686,21 @@ fn repeated_header_rows(
     next: &[CellBuild],
     next_rows: usize,
 ) -> usize {
-    let block = |cells: &[CellBuild], k: usize| -> Option<Vec<(usize, usize, usize, usize, String)>> {
-        let mut out: Vec<_> = cells
-            .iter()
-            .filter(|c| c.row < k)
-            .map(|c| (c.row, c.col, c.rowspan, c.colspan, squeezed(&c.text)))
-            .collect();
-        let closed = cells
-            .iter()
-            .filter(|c| c.row < k)
-            .all(|c| c.row + c.rowspan <= k);
-        let numbers = out.iter().any(|c| is_number(&c.4));
-        out.sort();
-        (closed && !numbers && !out.is_empty()).then_some(out)
-    };
+    let block =
+        |cells: &[CellBuild], k: usize| -> Option<Vec<(usize, usize, usize, usize, String)>> {
+            let mut out: Vec<_> = cells
+                .iter()
+                .filter(|c| c.row < k)
+                .map(|c| (c.row, c.col, c.rowspan, c.colspan, squeezed(&c.text)))
+                .collect();
+            let closed = cells
+                .iter()
+                .filter(|c| c.row < k)
+                .all(|c| c.row + c.rowspan <= k);
+            let numbers = out.iter().any(|c| is_number(&c.4));
+            out.sort();
+            (closed && !numbers && !out.is_empty()).then_some(out)
+        };
     (1..=table_rows.min(next_rows))
         .rev()
         .find(|&k| block(next, k).is_some_and(|b| Some(b) == block(table, k)))
@@ -1123,6 +1124,175 @@ mod tests {
             union_columns(&[0.0, 50.0, 100.0], &[0.0, 20.0, 50.0, 100.0]),
             Some(vec![0.0, 20.0, 50.0, 100.0])
         );
+    }
+
+    fn glyph_page(glyphs: &[(f32, f32, &str)]) -> Page {
+        let mut page = Page::default();
+        for &(x, y, text) in glyphs {
+            let start = u32::try_from(page.text.len()).expect("short");
+            page.text.push_str(text);
+            page.glyphs.push(Glyph {
+                x,
+                y,
+                width: if text.is_ascii() { 5.0 } else { 10.0 },
+                size: 10.0,
+                text_start: start,
+                text_len: u16::try_from(text.len()).expect("short"),
+            });
+        }
+        page
+    }
+
+    fn read_cell(glyphs: &[(f32, f32, &str)]) -> String {
+        let page = glyph_page(glyphs);
+        let refs: Vec<&Glyph> = page.glyphs.iter().collect();
+        cell_text(&page, &refs, 1000.0).0
+    }
+
+    /// Characters stacked one font size apart at `x`, from `top` down.
+    fn column(x: f32, top: f32, text: &str) -> Vec<(f32, f32, &str)> {
+        let mut y = top;
+        text.char_indices()
+            .map(|(i, c)| {
+                y += 10.0;
+                (x, y, &text[i..i + c.len_utf8()])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn vertical_cell_text_reads_its_columns_right_to_left() {
+        // LibreOffice's `tbRl` cell: upright glyphs in two columns 14 pt apart, the left
+        // column half a glyph lower, so reading by rows would interleave them.
+        let mut glyphs = column(150.0, 0.0, "三、本年");
+        glyphs.extend(column(136.0, -4.5, "度办理结果"));
+        assert_eq!(read_cell(&glyphs), "三、本年度办理结果");
+        // WPS's Identity-V: one column, read top to bottom as before.
+        assert_eq!(read_cell(&column(150.0, 0.0, "三、本年度")), "三、本年度");
+    }
+
+    #[test]
+    fn horizontal_cell_text_is_not_taken_for_vertical() {
+        // Two lines of a wrapped label: glyphs side by side (10 apart), lines 14 apart.
+        let line = |y: f32, text: &'static str| -> Vec<(f32, f32, &'static str)> {
+            text.char_indices()
+                .map(|(i, c)| (100.0 + 10.0 * i as f32 / 3.0, y, &text[i..i + c.len_utf8()]))
+                .collect()
+        };
+        let mut glyphs = line(10.0, "保护第三方");
+        glyphs.extend(line(24.0, "合法权益"));
+        assert_eq!(read_cell(&glyphs), "保护第三方合法权益");
+        // Lines set tight (one font size apart) are still lines: side by side is as close.
+        let mut tight = line(10.0, "保护第三方");
+        tight.extend(line(20.0, "合法权益"));
+        assert_eq!(read_cell(&tight), "保护第三方合法权益");
+        // A bold label drawn twice at one place, and a space after a bracket.
+        let mut bold = line(10.0, "项目");
+        bold.extend(line(10.0, "项目"));
+        assert_eq!(read_cell(&bold), "项目");
+        assert_eq!(
+            read_cell(&[
+                (100.0, 10.0, "("),
+                (105.0, 10.0, "一"),
+                (115.0, 10.0, ")"),
+                (120.0, 10.0, " "),
+                (123.0, 10.0, "予")
+            ]),
+            "(一) 予"
+        );
+    }
+
+    #[test]
+    fn a_repeated_header_of_several_rows_under_merged_cells_is_dropped_whole() {
+        // A header block of two rows: a label cell spanning both, a group over two columns.
+        let header = vec![
+            CellBuild {
+                rowspan: 2,
+                ..cell(0, 0, 2, "项目")
+            },
+            CellBuild {
+                colspan: 2,
+                ..cell(0, 1, 1, "申请人情况")
+            },
+            cell(1, 1, 1, "自然人"),
+            cell(1, 2, 1, "法人"),
+        ];
+        let mut table = header.clone();
+        table.extend([
+            cell(2, 0, 1, "1.甲"),
+            cell(2, 1, 1, "1"),
+            cell(2, 2, 1, "2"),
+        ]);
+        let mut next = header;
+        next.extend([
+            cell(2, 0, 1, "2.乙"),
+            cell(2, 1, 1, "3"),
+            cell(2, 2, 1, "4"),
+        ]);
+        assert_eq!(repeated_header_rows(&table, 3, &next, 3), 2);
+        // No header on the continuation: nothing dropped.
+        let bare = vec![
+            cell(0, 0, 1, "2.乙"),
+            cell(0, 1, 1, "3"),
+            cell(0, 2, 1, "4"),
+        ];
+        assert_eq!(repeated_header_rows(&table, 3, &bare, 1), 0);
+    }
+
+    #[test]
+    fn a_row_split_by_the_page_break_is_merged_back() {
+        let mut table = TableBuild {
+            xs: vec![0.0, 50.0, 100.0],
+            rows: 2,
+            cells: vec![
+                cell(0, 0, 1, "3.危及“三安全一稳定”"),
+                cell(0, 1, 1, "1"),
+                cell(1, 0, 1, "4.保护第三方合法权"),
+                cell(1, 1, 1, "0"),
+            ],
+            parts: vec![0],
+            bottom: 800.0,
+        };
+        let next = TableBuild {
+            xs: vec![0.0, 50.0, 100.0],
+            rows: 2,
+            cells: vec![
+                cell(0, 0, 1, "益"),
+                cell(0, 1, 1, ""),
+                cell(1, 0, 1, "5.属于三类内部事务信息"),
+                cell(1, 1, 1, "8"),
+            ],
+            parts: vec![0],
+            bottom: 100.0,
+        };
+        let union = union_columns(&table.xs, &next.xs).expect("same columns");
+        append_continuation(&mut table, next, &union);
+        drop_covered_rows(&mut table);
+        assert_eq!(
+            texts(&table),
+            [
+                (0, 0, 1, "3.危及“三安全一稳定”"),
+                (0, 1, 1, "1"),
+                (1, 0, 1, "4.保护第三方合法权益"),
+                (1, 1, 1, "0"),
+                (2, 0, 1, "5.属于三类内部事务信息"),
+                (2, 1, 1, "8"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_whole_row_with_blank_values_after_the_page_break_stays_a_row() {
+        let table = vec![cell(0, 0, 1, "3.要求提供公开出版物"), cell(0, 1, 1, "")];
+        let next = vec![cell(0, 0, 1, "4.无正当理由大量反复申请"), cell(0, 1, 1, "")];
+        assert!(!is_split_row(&table, 1, &next));
+        // The rest of a wrapped item label does go on it.
+        let rest = vec![cell(0, 0, 1, "量反复申请"), cell(0, 1, 1, "")];
+        let cut = vec![cell(0, 0, 1, "4.无正当理由大"), cell(0, 1, 1, "")];
+        assert!(is_split_row(&cut, 1, &rest));
+        // Values are never the rest of a row.
+        let values = vec![cell(0, 0, 1, ""), cell(0, 1, 1, "3")];
+        assert!(!is_split_row(&cut, 1, &values));
     }
 
     #[test]

@@ -406,3 +406,47 @@ fn fold_radical(c: char) -> char {
     }
     c
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_with(glyphs: &[(Transform, &str)]) -> Page {
+        let far = Instant::now() + std::time::Duration::from_secs(60);
+        let mut collector = Collector::new(far, std::collections::BTreeMap::new());
+        let media = MediaBox {
+            llx: 0.0,
+            lly: 0.0,
+            urx: 600.0,
+            ury: 800.0,
+        };
+        collector.begin_page(1, &media, None).expect("a page");
+        for (trm, text) in glyphs {
+            collector
+                .output_character(trm, 0.5, 0.0, 10.0, text)
+                .expect("a glyph");
+        }
+        collector.end_page().expect("end");
+        collector.pages.pop().expect("the page")
+    }
+
+    #[test]
+    fn an_upright_glyph_keeps_its_origin_and_advance() {
+        let page = page_with(&[(Transform::row_major(1.0, 0.0, 0.0, 1.0, 100.0, 700.0), "三")]);
+        let g = page.glyphs[0];
+        assert_eq!((g.x, g.y, g.width, g.size), (100.0, 100.0, 5.0, 10.0));
+    }
+
+    #[test]
+    fn a_glyph_rotated_into_a_vertical_line_is_kept_as_the_box_it_covers() {
+        // A bracket in vertical text (LibreOffice `tbRl`): its baseline runs down the page.
+        // Text-space x maps to page-down, text-space y to page-right.
+        let page = page_with(&[(Transform::row_major(0.0, -1.0, 1.0, 0.0, 100.0, 700.0), "(")]);
+        let g = page.glyphs[0];
+        // Its centre: 0.35 font size right of the origin, half its advance (5) down.
+        assert!((g.center_x() - 103.5).abs() < 0.01, "{g:?}");
+        assert!((g.center_y() - 102.5).abs() < 0.01, "{g:?}");
+        // Across the page it is as wide as it is high.
+        assert!((g.width - 10.0).abs() < 0.01, "{g:?}");
+    }
+}
