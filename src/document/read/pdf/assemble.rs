@@ -686,25 +686,27 @@ fn repeated_header_rows(
     next: &[CellBuild],
     next_rows: usize,
 ) -> usize {
-    let block =
-        |cells: &[CellBuild], k: usize| -> Option<Vec<(usize, usize, usize, usize, String)>> {
-            let mut out: Vec<_> = cells
-                .iter()
-                .filter(|c| c.row < k)
-                .map(|c| (c.row, c.col, c.rowspan, c.colspan, squeezed(&c.text)))
-                .collect();
-            let closed = cells
-                .iter()
-                .filter(|c| c.row < k)
-                .all(|c| c.row + c.rowspan <= k);
-            let numbers = out.iter().any(|c| is_number(&c.4));
-            out.sort();
-            (closed && !numbers && !out.is_empty()).then_some(out)
-        };
     (1..=table_rows.min(next_rows))
         .rev()
-        .find(|&k| block(next, k).is_some_and(|b| Some(b) == block(table, k)))
+        .find(|&k| header_block(next, k).is_some_and(|b| Some(b) == header_block(table, k)))
         .unwrap_or(0)
+}
+
+/// A cell of a header block: row, column, spans and text without whitespace.
+type HeaderCell = (usize, usize, usize, usize, String);
+
+/// The cells above row `k`, sorted, when they form a header block: none reaches below `k` and
+/// none is a number.
+fn header_block(cells: &[CellBuild], k: usize) -> Option<Vec<HeaderCell>> {
+    let above = || cells.iter().filter(|c| c.row < k);
+    if !above().all(|c| c.row + c.rowspan <= k) || above().any(|c| is_number(&c.text)) {
+        return None;
+    }
+    let mut out: Vec<HeaderCell> = above()
+        .map(|c| (c.row, c.col, c.rowspan, c.colspan, squeezed(&c.text)))
+        .collect();
+    out.sort();
+    (!out.is_empty()).then_some(out)
 }
 
 /// Text without whitespace (a repeated header may break its lines elsewhere).
