@@ -44,44 +44,11 @@ const ORIGINALS: &[(&str, &str)] = &[
     ("shuyang-fgj-2023", "real/shuyang-fgj-2023.html"),
 ];
 
-/// PDF reader (`src/document/read/pdf/`): vertical text in a merged label cell, laid out top
-/// to bottom in columns from right to left (LibreOffice's `w:textDirection`), is read row by
-/// row (「度三办、理本结年果」); a label wrapped inside one cell splits into two rows; table 3
-/// continued over a page break falls into two bands.
-const PDF_VERTICAL_AND_WRAPPED: &str =
-    "PDF reader: vertical cell text, wrapped labels, page breaks";
-
 /// Renderings that read differently for a reason outside the HTML and DOCX readers:
 /// (report folder, rendering file or `*` for all of the report's, cause). Remove an entry when
 /// its fix lands: the test fails while an entry matches no failing rendering.
 const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
     ("shanghai-stcsm-2024", "*", STCSM_TABLE3_FRAGMENT),
-    ("seed", "libreoffice-docx.pdf", PDF_VERTICAL_AND_WRAPPED),
-    (
-        "shanghai-gov-office-2019",
-        "libreoffice-docx.pdf",
-        PDF_VERTICAL_AND_WRAPPED,
-    ),
-    (
-        "shanghai-gov-office-2025",
-        "libreoffice-docx.pdf",
-        PDF_VERTICAL_AND_WRAPPED,
-    ),
-    (
-        "shuyang-county-gov-2025",
-        "libreoffice-docx.pdf",
-        PDF_VERTICAL_AND_WRAPPED,
-    ),
-    (
-        "shuyang-fgj-2023",
-        "chromium-word.pdf",
-        PDF_VERTICAL_AND_WRAPPED,
-    ),
-    (
-        "shuyang-fgj-2023",
-        "libreoffice-docx.pdf",
-        PDF_VERTICAL_AND_WRAPPED,
-    ),
     (
         "seed",
         "pdf-converted.docx",

@@ -71,6 +71,9 @@ struct CellBuild {
     rowspan: usize,
     colspan: usize,
     text: String,
+    /// Whether the text's last line reaches the cell's right edge: it was wrapped there, so a
+    /// page break may have cut it (its rest then stands in the next page's first row).
+    runs_to_edge: bool,
 }
 
 /// A ruled table, possibly joined from several pages.
@@ -169,16 +172,15 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
         .iter()
         .zip(glyphs)
         .map(|(cell, glyphs)| {
-            let mut text = String::new();
-            for line in lines(page, glyphs, false) {
-                push_joined(&mut text, &line.text);
-            }
+            let right_edge = grid.xs[cell.col + cell.colspan];
+            let (text, runs_to_edge) = cell_text(page, glyphs, right_edge);
             CellBuild {
                 row: cell.row,
                 col: cell.col,
                 rowspan: cell.rowspan,
                 colspan: cell.colspan,
                 text,
+                runs_to_edge,
             }
         })
         .collect();
@@ -189,6 +191,113 @@ fn table_build(page: &Page, grid: &Grid, glyphs: &[Vec<&Glyph>]) -> TableBuild {
         parts: vec![0],
         bottom: grid.ys[grid.ys.len() - 1],
     }
+}
+
+/// The text of one table cell: its lines top to bottom, or, when the cell is set vertically,
+/// its columns right to left, each read top to bottom.
+fn cell_text(page: &Page, glyphs: &[&Glyph], right_edge: f32) -> (String, bool) {
+    let mut text = String::new();
+    if let Some(columns) = vertical_columns(page, glyphs) {
+        for column in columns {
+            for g in column {
+                push_joined(&mut text, page.glyph_text(g));
+            }
+        }
+        return (text, false);
+    }
+    let lines = lines(page, glyphs, false);
+    for line in &lines {
+        push_joined(&mut text, &line.text);
+    }
+    // Within two font sizes of the edge: the cell's padding and a glyph that did not fit.
+    let runs_to_edge = lines
+        .last()
+        .is_some_and(|l| l.right >= right_edge - 2.0 * l.size);
+    (text, runs_to_edge)
+}
+
+/// Most a vertical step (centre to centre, in font sizes) between two glyphs of one column of
+/// vertical text: the glyphs follow each other with their advance (1 font size), while lines of
+/// horizontal text stand further apart (a line height).
+const VERTICAL_ADVANCE: f32 = 1.15;
+
+/// A cell's glyphs as columns of vertical text (right to left, each top to bottom), when they
+/// are laid out so: whether the producer rotates the glyphs (WPS's Identity-V) or stacks upright
+/// glyphs (LibreOffice's `tbRl` cells), the glyphs of a column follow each other one font size
+/// apart, closer than the glyphs of a line beside each other (which belong to other columns).
+/// `None` for horizontal text: a single line, or lines whose glyphs are closer side by side
+/// than one above the other.
+fn vertical_columns<'a>(page: &Page, glyphs: &[&'a Glyph]) -> Option<Vec<Vec<&'a Glyph>>> {
+    // Spaces have no place in a column (LibreOffice draws one after a bracket).
+    let glyphs: Vec<&Glyph> = glyphs
+        .iter()
+        .copied()
+        .filter(|g| !page.glyph_text(g).trim().is_empty())
+        .collect();
+    if glyphs.len() < 2 {
+        return None;
+    }
+    let mut sizes: Vec<f32> = glyphs.iter().map(|g| g.size.max(1.0)).collect();
+    sizes.sort_by(f32::total_cmp);
+    let size = sizes[sizes.len() / 2];
+    // Columns: glyphs whose centres share an x (within half a font size), top to bottom.
+    let mut order: Vec<&Glyph> = glyphs.clone();
+    order.sort_by(|a, b| a.center_x().total_cmp(&b.center_x()));
+    let mut columns: Vec<Vec<&Glyph>> = Vec::new();
+    for g in order {
+        match columns.last_mut() {
+            Some(column) if g.center_x() - column[0].center_x() < 0.5 * size => column.push(g),
+            _ => columns.push(vec![g]),
+        }
+    }
+    let mut down: Vec<f32> = Vec::new();
+    for column in &mut columns {
+        column.sort_by(|a, b| a.center_y().total_cmp(&b.center_y()));
+        // Glyphs drawn twice at one place (fake bold, shadows) are no step.
+        column.dedup_by(|b, a| {
+            (b.center_y() - a.center_y()).abs() < 0.5 * size
+                && page.glyph_text(a) == page.glyph_text(b)
+        });
+        down.extend(
+            column
+                .windows(2)
+                .map(|w| (w[1].center_y() - w[0].center_y()) / size)
+                .filter(|&step| step >= 0.5),
+        );
+    }
+    if down.is_empty() {
+        return None; // one glyph per column: a single line
+    }
+    down.sort_by(f32::total_cmp);
+    let down = down[down.len() / 2];
+    if down > VERTICAL_ADVANCE {
+        return None;
+    }
+    // Steps side by side between glyphs on one line (centres within 0.45 font size in y).
+    let mut across: Vec<f32> = Vec::new();
+    let mut by_y = glyphs;
+    by_y.sort_by(|a, b| {
+        a.center_y()
+            .total_cmp(&b.center_y())
+            .then(a.center_x().total_cmp(&b.center_x()))
+    });
+    for (i, a) in by_y.iter().enumerate() {
+        let nearest = by_y[i + 1..]
+            .iter()
+            .take_while(|b| b.center_y() - a.center_y() < SAME_LINE * size)
+            .map(|b| (b.center_x() - a.center_x()).abs())
+            .filter(|&dx| dx >= 0.5 * size)
+            .min_by(f32::total_cmp);
+        across.extend(nearest.map(|dx| dx / size));
+    }
+    if !across.is_empty() {
+        across.sort_by(f32::total_cmp);
+        if across[across.len() / 2] < down + 0.15 {
+            return None;
+        }
+    }
+    columns.reverse();
+    Some(columns)
 }
 
 /// Appends a line to text without a separator (Chinese does not separate words, and a number
@@ -469,18 +578,7 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
         .position(|u| (u - next.xs[0]).abs() < SAME_COLUMN)
         .unwrap_or(0);
     let mut rows = next.rows;
-    // A repeated header: leading rows equal to the table's first rows.
-    let mut dropped = 0;
-    while dropped < rows.min(table.rows)
-        && row_texts(&cells, dropped) == row_texts(&table.cells, dropped)
-        && cells
-            .iter()
-            .filter(|c| c.row <= dropped)
-            .all(|c| c.row + c.rowspan <= dropped + 1)
-        && !row_texts(&cells, dropped).iter().any(|t| is_number(t))
-    {
-        dropped += 1;
-    }
+    let dropped = repeated_header_rows(&table.cells, table.rows, &cells, rows);
     if dropped > 0 {
         cells.retain(|c| c.row >= dropped);
         for c in &mut cells {
@@ -494,6 +592,9 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
         if cell.row + cell.rowspan == bottom && cell.col + cell.colspan <= lead {
             cell.rowspan += rows;
         }
+    }
+    if is_split_row(&table.cells, bottom, &cells) {
+        merge_split_row(&mut table.cells, bottom, &mut cells);
     }
     // A merged label cell cut by the page break: the continuation's first-row cell is empty
     // under a label cell that reaches the table's last row.
@@ -526,12 +627,91 @@ fn append_continuation(table: &mut TableBuild, next: TableBuild, union: &[f32]) 
     table.cells.sort_by_key(|c| (c.row, c.col));
 }
 
-fn row_texts(cells: &[CellBuild], row: usize) -> Vec<&str> {
-    cells
-        .iter()
-        .filter(|c| c.row == row)
-        .map(|c| c.text.as_str())
-        .collect()
+/// The cell of the table's last row (ending at row `bottom`) right above a continuation cell.
+fn cell_above(table: &[CellBuild], bottom: usize, below: &CellBuild) -> Option<usize> {
+    table.iter().position(|a| {
+        a.col == below.col && a.colspan == below.colspan && a.row + a.rowspan == bottom
+    })
+}
+
+/// Whether the continuation's first row is the rest of the table's last row, split by the page
+/// break (LibreOffice and browsers let a row break across pages, both halves framed): every
+/// cell of it stands under a cell of the last row, none is a number, and its text goes on the
+/// text of the cell above: it starts no numbered item of its own, and the text above is a
+/// numbered item (`4.保护第三方合法权` / `益`) or its last line was wrapped at the cell's edge.
+/// A complete row with blank values (`4.无正当理由大量反复申请` under `3.要求提供公开出版物`)
+/// stays a row: its label starts an item.
+fn is_split_row(table: &[CellBuild], bottom: usize, next: &[CellBuild]) -> bool {
+    let first: Vec<&CellBuild> = next.iter().filter(|c| c.row == 0).collect();
+    !first.is_empty()
+        && first.iter().any(|c| !c.text.is_empty())
+        && first.iter().all(|c| {
+            !is_number(&c.text)
+                && cell_above(table, bottom, c).is_some_and(|a| {
+                    let above = &table[a];
+                    c.text.is_empty()
+                        || (looks_like_heading(&c.text).is_none()
+                            && !above.text.is_empty()
+                            && !is_number(&above.text)
+                            && (above.runs_to_edge || looks_like_heading(&above.text).is_some()))
+                })
+        })
+}
+
+/// Moves the continuation's first-row cells into the cells above them (text appended, spans
+/// extended); the emptied row is removed later by [`drop_covered_rows`].
+fn merge_split_row(table: &mut [CellBuild], bottom: usize, next: &mut Vec<CellBuild>) {
+    next.retain(|c| {
+        if c.row != 0 {
+            return true;
+        }
+        match cell_above(table, bottom, c) {
+            Some(a) => {
+                push_joined(&mut table[a].text, &c.text);
+                table[a].rowspan += c.rowspan;
+                false
+            }
+            None => true,
+        }
+    });
+}
+
+/// How many leading rows of a continuation repeat the table's header: the most rows `k` such
+/// that the continuation's cells above row `k` are the table's cells above row `k` (same
+/// places, spans and texts, none a number) and none of them reaches below row `k`. A header
+/// of several rows under merged cells (LibreOffice repeats the whole block) is dropped whole.
+fn repeated_header_rows(
+    table: &[CellBuild],
+    table_rows: usize,
+    next: &[CellBuild],
+    next_rows: usize,
+) -> usize {
+    (1..=table_rows.min(next_rows))
+        .rev()
+        .find(|&k| header_block(next, k).is_some_and(|b| Some(b) == header_block(table, k)))
+        .unwrap_or(0)
+}
+
+/// A cell of a header block: row, column, spans and text without whitespace.
+type HeaderCell = (usize, usize, usize, usize, String);
+
+/// The cells above row `k`, sorted, when they form a header block: none reaches below `k` and
+/// none is a number.
+fn header_block(cells: &[CellBuild], k: usize) -> Option<Vec<HeaderCell>> {
+    let above = || cells.iter().filter(|c| c.row < k);
+    if !above().all(|c| c.row + c.rowspan <= k) || above().any(|c| is_number(&c.text)) {
+        return None;
+    }
+    let mut out: Vec<HeaderCell> = above()
+        .map(|c| (c.row, c.col, c.rowspan, c.colspan, squeezed(&c.text)))
+        .collect();
+    out.sort();
+    (!out.is_empty()).then_some(out)
+}
+
+/// Text without whitespace (a repeated header may break its lines elsewhere).
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn is_number(text: &str) -> bool {
@@ -880,6 +1060,7 @@ mod tests {
             rowspan,
             colspan: 1,
             text: text.to_owned(),
+            runs_to_edge: false,
         }
     }
 
@@ -945,6 +1126,175 @@ mod tests {
             union_columns(&[0.0, 50.0, 100.0], &[0.0, 20.0, 50.0, 100.0]),
             Some(vec![0.0, 20.0, 50.0, 100.0])
         );
+    }
+
+    fn glyph_page(glyphs: &[(f32, f32, &str)]) -> Page {
+        let mut page = Page::default();
+        for &(x, y, text) in glyphs {
+            let start = u32::try_from(page.text.len()).expect("short");
+            page.text.push_str(text);
+            page.glyphs.push(Glyph {
+                x,
+                y,
+                width: if text.is_ascii() { 5.0 } else { 10.0 },
+                size: 10.0,
+                text_start: start,
+                text_len: u16::try_from(text.len()).expect("short"),
+            });
+        }
+        page
+    }
+
+    fn read_cell(glyphs: &[(f32, f32, &str)]) -> String {
+        let page = glyph_page(glyphs);
+        let refs: Vec<&Glyph> = page.glyphs.iter().collect();
+        cell_text(&page, &refs, 1000.0).0
+    }
+
+    /// Characters stacked one font size apart at `x`, from `top` down.
+    fn column(x: f32, top: f32, text: &str) -> Vec<(f32, f32, &str)> {
+        let mut y = top;
+        text.char_indices()
+            .map(|(i, c)| {
+                y += 10.0;
+                (x, y, &text[i..i + c.len_utf8()])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn vertical_cell_text_reads_its_columns_right_to_left() {
+        // LibreOffice's `tbRl` cell: upright glyphs in two columns 14 pt apart, the left
+        // column half a glyph lower, so reading by rows would interleave them.
+        let mut glyphs = column(150.0, 0.0, "三、本年");
+        glyphs.extend(column(136.0, -4.5, "度办理结果"));
+        assert_eq!(read_cell(&glyphs), "三、本年度办理结果");
+        // WPS's Identity-V: one column, read top to bottom as before.
+        assert_eq!(read_cell(&column(150.0, 0.0, "三、本年度")), "三、本年度");
+    }
+
+    #[test]
+    fn horizontal_cell_text_is_not_taken_for_vertical() {
+        // Two lines of a wrapped label: glyphs side by side (10 apart), lines 14 apart.
+        let line = |y: f32, text: &'static str| -> Vec<(f32, f32, &'static str)> {
+            text.char_indices()
+                .map(|(i, c)| (100.0 + 10.0 * i as f32 / 3.0, y, &text[i..i + c.len_utf8()]))
+                .collect()
+        };
+        let mut glyphs = line(10.0, "保护第三方");
+        glyphs.extend(line(24.0, "合法权益"));
+        assert_eq!(read_cell(&glyphs), "保护第三方合法权益");
+        // Lines set tight (one font size apart) are still lines: side by side is as close.
+        let mut tight = line(10.0, "保护第三方");
+        tight.extend(line(20.0, "合法权益"));
+        assert_eq!(read_cell(&tight), "保护第三方合法权益");
+        // A bold label drawn twice at one place, and a space after a bracket.
+        let mut bold = line(10.0, "项目");
+        bold.extend(line(10.0, "项目"));
+        assert_eq!(read_cell(&bold), "项目");
+        assert_eq!(
+            read_cell(&[
+                (100.0, 10.0, "("),
+                (105.0, 10.0, "一"),
+                (115.0, 10.0, ")"),
+                (120.0, 10.0, " "),
+                (123.0, 10.0, "予")
+            ]),
+            "(一) 予"
+        );
+    }
+
+    #[test]
+    fn a_repeated_header_of_several_rows_under_merged_cells_is_dropped_whole() {
+        // A header block of two rows: a label cell spanning both, a group over two columns.
+        let header = vec![
+            CellBuild {
+                rowspan: 2,
+                ..cell(0, 0, 2, "项目")
+            },
+            CellBuild {
+                colspan: 2,
+                ..cell(0, 1, 1, "申请人情况")
+            },
+            cell(1, 1, 1, "自然人"),
+            cell(1, 2, 1, "法人"),
+        ];
+        let mut table = header.clone();
+        table.extend([
+            cell(2, 0, 1, "1.甲"),
+            cell(2, 1, 1, "1"),
+            cell(2, 2, 1, "2"),
+        ]);
+        let mut next = header;
+        next.extend([
+            cell(2, 0, 1, "2.乙"),
+            cell(2, 1, 1, "3"),
+            cell(2, 2, 1, "4"),
+        ]);
+        assert_eq!(repeated_header_rows(&table, 3, &next, 3), 2);
+        // No header on the continuation: nothing dropped.
+        let bare = vec![
+            cell(0, 0, 1, "2.乙"),
+            cell(0, 1, 1, "3"),
+            cell(0, 2, 1, "4"),
+        ];
+        assert_eq!(repeated_header_rows(&table, 3, &bare, 1), 0);
+    }
+
+    #[test]
+    fn a_row_split_by_the_page_break_is_merged_back() {
+        let mut table = TableBuild {
+            xs: vec![0.0, 50.0, 100.0],
+            rows: 2,
+            cells: vec![
+                cell(0, 0, 1, "3.危及“三安全一稳定”"),
+                cell(0, 1, 1, "1"),
+                cell(1, 0, 1, "4.保护第三方合法权"),
+                cell(1, 1, 1, "0"),
+            ],
+            parts: vec![0],
+            bottom: 800.0,
+        };
+        let next = TableBuild {
+            xs: vec![0.0, 50.0, 100.0],
+            rows: 2,
+            cells: vec![
+                cell(0, 0, 1, "益"),
+                cell(0, 1, 1, ""),
+                cell(1, 0, 1, "5.属于三类内部事务信息"),
+                cell(1, 1, 1, "8"),
+            ],
+            parts: vec![0],
+            bottom: 100.0,
+        };
+        let union = union_columns(&table.xs, &next.xs).expect("same columns");
+        append_continuation(&mut table, next, &union);
+        drop_covered_rows(&mut table);
+        assert_eq!(
+            texts(&table),
+            [
+                (0, 0, 1, "3.危及“三安全一稳定”"),
+                (0, 1, 1, "1"),
+                (1, 0, 1, "4.保护第三方合法权益"),
+                (1, 1, 1, "0"),
+                (2, 0, 1, "5.属于三类内部事务信息"),
+                (2, 1, 1, "8"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_whole_row_with_blank_values_after_the_page_break_stays_a_row() {
+        let table = vec![cell(0, 0, 1, "3.要求提供公开出版物"), cell(0, 1, 1, "")];
+        let next = vec![cell(0, 0, 1, "4.无正当理由大量反复申请"), cell(0, 1, 1, "")];
+        assert!(!is_split_row(&table, 1, &next));
+        // The rest of a wrapped item label does go on it.
+        let rest = vec![cell(0, 0, 1, "量反复申请"), cell(0, 1, 1, "")];
+        let cut = vec![cell(0, 0, 1, "4.无正当理由大"), cell(0, 1, 1, "")];
+        assert!(is_split_row(&cut, 1, &rest));
+        // Values are never the rest of a row.
+        let values = vec![cell(0, 0, 1, ""), cell(0, 1, 1, "3")];
+        assert!(!is_split_row(&cut, 1, &values));
     }
 
     #[test]

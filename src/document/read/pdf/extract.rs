@@ -324,7 +324,24 @@ impl OutputDev for Collector {
         let scale_y = trm.m21.hypot(trm.m22);
         let size = (font_size * scale_y).abs();
         let advance = ((width * font_size + spacing) * scale_x).abs();
-        let (x, y) = frame.display(trm.m31, trm.m32);
+        let (x0, y0) = frame.display(trm.m31, trm.m32);
+        // Where the baseline runs on the displayed page: a glyph whose baseline runs down (or
+        // up) is rotated (Latin letters and brackets in vertical text, sideways tables). Such a
+        // glyph is kept as the upright box it covers: left edge, width across the page, and a
+        // baseline that puts its centre where it is drawn.
+        let along = frame.display(trm.m31 + trm.m11, trm.m32 + trm.m12);
+        let (dx, dy) = (along.0 - x0, along.1 - y0);
+        let (x, y, advance) = if dy.abs() > dx.abs() {
+            let direction = dy.signum();
+            // Text-space "up" on the page: perpendicular to the baseline.
+            let up = frame.display(trm.m31 + trm.m21, trm.m32 + trm.m22);
+            let up_x = (up.0 - x0).signum();
+            let center_x = x0 + up_x * 0.35 * size;
+            let center_y = y0 + direction * advance / 2.0;
+            (center_x - size / 2.0, center_y + 0.35 * size, size)
+        } else {
+            (x0, y0, advance)
+        };
         if !(x.is_finite() && y.is_finite() && size.is_finite() && advance.is_finite()) {
             return Ok(());
         }
@@ -388,4 +405,48 @@ fn fold_radical(c: char) -> char {
         }
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_with(glyphs: &[(Transform, &str)]) -> Page {
+        let far = Instant::now() + std::time::Duration::from_secs(60);
+        let mut collector = Collector::new(far, std::collections::BTreeMap::new());
+        let media = MediaBox {
+            llx: 0.0,
+            lly: 0.0,
+            urx: 600.0,
+            ury: 800.0,
+        };
+        collector.begin_page(1, &media, None).expect("a page");
+        for (trm, text) in glyphs {
+            collector
+                .output_character(trm, 0.5, 0.0, 10.0, text)
+                .expect("a glyph");
+        }
+        collector.end_page().expect("end");
+        collector.pages.pop().expect("the page")
+    }
+
+    #[test]
+    fn an_upright_glyph_keeps_its_origin_and_advance() {
+        let page = page_with(&[(Transform::row_major(1.0, 0.0, 0.0, 1.0, 100.0, 700.0), "三")]);
+        let g = page.glyphs[0];
+        assert_eq!((g.x, g.y, g.width, g.size), (100.0, 100.0, 5.0, 10.0));
+    }
+
+    #[test]
+    fn a_glyph_rotated_into_a_vertical_line_is_kept_as_the_box_it_covers() {
+        // A bracket in vertical text (LibreOffice `tbRl`): its baseline runs down the page.
+        // Text-space x maps to page-down, text-space y to page-right.
+        let page = page_with(&[(Transform::row_major(0.0, -1.0, 1.0, 0.0, 100.0, 700.0), "(")]);
+        let g = page.glyphs[0];
+        // Its centre: 0.35 font size right of the origin, half its advance (5) down.
+        assert!((g.center_x() - 103.5).abs() < 0.01, "{g:?}");
+        assert!((g.center_y() - 102.5).abs() < 0.01, "{g:?}");
+        // Across the page it is as wide as it is high.
+        assert!((g.width - 10.0).abs() < 0.01, "{g:?}");
+    }
 }
