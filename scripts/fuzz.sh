@@ -20,7 +20,7 @@ for arg in "$@"; do
         *) targets+=("$arg") ;;
     esac
 done
-all=(decode read_text read_markdown read_html read_docx read_json rules lint)
+all=(decode read_text read_markdown read_html read_docx read_json read_pdf rules lint)
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
@@ -37,6 +37,7 @@ seed() {
         read_html) pattern='*.htm*' ;;
         read_docx) pattern='*.docx' ;;
         read_json) pattern='*.json' ;;
+        read_pdf) pattern='*.pdf' ;;
         rules) pattern='*.rules' ;;
         lint) pattern='*' ;;
     esac
@@ -45,7 +46,7 @@ seed() {
             if [ "$target" = lint ]; then
                 # The lint target's first byte picks the format: .txt .md .html .docx .json.
                 case "$file" in
-                    *.txt) pick=0 ;; *.md) pick=1 ;; *.htm*) pick=2 ;; *.docx) pick=3 ;; *.json) pick=4 ;;
+                    *.txt) pick=0 ;; *.md) pick=1 ;; *.htm*) pick=2 ;; *.docx) pick=3 ;; *.json) pick=4 ;; *.pdf) pick=5 ;;
                     *) continue ;;
                 esac
                 { printf "\\x0$pick"; cat "$file"; } > "$dir/seed-$(basename "$file")"
@@ -55,8 +56,11 @@ seed() {
         done
 }
 
-# One build of every target (release, with debug assertions and overflow checks).
-cargo fuzz build -s none -a 2>&1 | tail -1
+# One build of every target, with debug assertions and overflow checks: optimised for long
+# runs, unoptimised for the smoke run (it compiles in half the time and runs only seconds).
+profile=()
+$smoke && profile=(--dev)
+cargo fuzz build -s none -a "${profile[@]}" 2>&1 | tail -1
 for target in "${targets[@]}"; do
     seed "$target"
     if $smoke; then
@@ -65,7 +69,7 @@ for target in "${targets[@]}"; do
         budget=(-runs="${RUNS:-1000000}")
     fi
     echo "--- fuzz $target"
-    (cargo fuzz run -s none -a "$target" -- \
+    (cargo fuzz run -s none -a "${profile[@]}" "$target" -- \
         -rss_limit_mb=1024 -timeout=10 -max_len=262144 "${budget[@]}" \
         -print_final_stats=1 2>&1) | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|Done)|ERROR|panicked' || true
     # A run that found a problem leaves an artifact; fail on it.

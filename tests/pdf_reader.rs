@@ -527,3 +527,22 @@ fn folder_walks_include_pdf_files() {
     assert!(!summary.contains("notes.bin"), "{summary}");
     assert!(summary.contains("1 file:"), "{summary}");
 }
+
+/// Every PDF fixture that reads — the real producers' renderings of the corpus and the
+/// readable reader fixtures — has a reviewed snapshot of what `inspect` shows, so a change in
+/// how any of them reads is seen in review. (Unreadable ones are checked by their errors.)
+#[test]
+fn every_readable_pdf_fixture_inspects_as_reviewed() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("snapshots/pdf_fixtures");
+    settings.bind(|| {
+        insta::glob!("fixtures/{layouts/*,readers/pdf}/*.pdf", |path| {
+            let bytes = std::fs::read(path).expect("fixture");
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if let Ok(loaded) = document::load(&name, &bytes, ReadOptions::default()) {
+                insta::assert_snapshot!(inspect::render_tree(&inspect::view(&loaded)));
+            }
+        });
+    });
+}
