@@ -99,6 +99,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// The legal or format basis.
     pub basis: Option<String>,
+    /// The findings of the same file this one explains (their positions in the file's sorted
+    /// findings): a localisation (`L001`) lists the failing identities its correction repairs.
+    pub explains: Vec<usize>,
 }
 
 /// Static facts about a rule, for outputs that describe rules (SARIF, `explain`).
