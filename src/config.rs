@@ -251,7 +251,7 @@ impl Policy {
 
     /// Drops findings of rules not enabled and applies severity overrides.
     pub fn apply(&self, report: &mut FileReport) {
-        report.findings.retain(|f| self.enabled(&f.code));
+        report.retain_findings(|f| self.enabled(&f.code));
         for finding in &mut report.findings {
             if let Some(&severity) = self.severity.get(&finding.code) {
                 finding.severity = severity;

@@ -145,6 +145,30 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// Keeps the findings `keep` accepts, and renumbers the `explains` links between them
+    /// (a link to a dropped finding is dropped).
+    pub fn retain_findings(&mut self, mut keep: impl FnMut(&Finding) -> bool) {
+        let kept: Vec<bool> = self.findings.iter().map(&mut keep).collect();
+        let mut new_index = Vec::with_capacity(kept.len());
+        let mut next = 0;
+        for &k in &kept {
+            new_index.push(k.then_some(next));
+            next += usize::from(k);
+        }
+        let mut i = 0;
+        self.findings.retain(|_| {
+            i += 1;
+            kept[i - 1]
+        });
+        for finding in &mut self.findings {
+            finding.explains = finding
+                .explains
+                .iter()
+                .filter_map(|&e| new_index.get(e).copied().flatten())
+                .collect();
+        }
+    }
+
     /// A file that could not be read.
     #[must_use]
     pub fn unreadable(path: impl Into<String>, error: impl fmt::Display) -> Self {

@@ -1,0 +1,123 @@
+//! Error localisation (L001) in every output: a real report (宿迁市沭阳县 2025) with one
+//! deliberate edit — 新收·自然人 705 typed as 706, the row total left at 713 — must get one
+//! L001 finding naming that cell with 705, linked to the T301 and T303 findings it explains.
+
+mod common;
+
+use codespan_reporting::term::termcolor::NoColor;
+use regulint::diagnostic::{FileReport, Summary};
+use regulint::lint::{LintOptions, lint_bytes};
+use regulint::render::Emitter;
+use regulint::render::json::Json;
+use regulint::render::sarif::Sarif;
+use std::path::PathBuf;
+
+const NAME: &str = "real/shuyang-county-gov-2025-mistyped.txt";
+
+/// The report with one mistyped part, linted with only the table identities and L001 (so the
+/// snapshots show what this test is about, not the report's other findings).
+fn report() -> FileReport {
+    let text = std::fs::read_to_string(common::corpus().join("real/shuyang-county-gov-2025.txt"))
+        .expect("the corpus report");
+    let row = "| 本年新收政府信息公开申请数量 | 705 | 3 | 0 | 0 | 5 | 0 | 713 |";
+    assert_eq!(text.matches(row).count(), 1, "the edited row is unique");
+    let edited = text.replace(
+        row,
+        "| 本年新收政府信息公开申请数量 | 706 | 3 | 0 | 0 | 5 | 0 | 713 |",
+    );
+    let options = LintOptions {
+        only: Some(
+            ["T301", "T302", "T303", "T402", "L001"]
+                .map(str::to_owned)
+                .to_vec(),
+        ),
+        ..LintOptions::default()
+    };
+    lint_bytes(NAME, edited.as_bytes(), &options)
+}
+
+fn render(emitter: &mut dyn Emitter, report: &FileReport) -> String {
+    let mut summary = Summary::default();
+    summary.add(report);
+    let mut out = NoColor::new(Vec::new());
+    emitter.begin(&mut out).unwrap();
+    emitter.file(&mut out, report).unwrap();
+    emitter.finish(&mut out, &summary).unwrap();
+    String::from_utf8(out.into_inner()).unwrap()
+}
+
+#[test]
+fn the_mistyped_cell_is_named_with_its_original_value() {
+    let report = report();
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == "L001").count(),
+        1,
+        "{codes:?}"
+    );
+    let located = report.findings.iter().find(|f| f.code == "L001").unwrap();
+    assert!(
+        located.message.contains("「新收·自然人」") && located.message.contains("改为 705"),
+        "{}",
+        located.message
+    );
+    let source = report.source.as_ref().unwrap();
+    assert_eq!(source.slice(located.span), "706");
+    // It explains exactly the two failing identities, by their positions.
+    let explained: Vec<&str> = located
+        .explains
+        .iter()
+        .map(|&i| report.findings[i].code.as_str())
+        .collect();
+    assert_eq!(explained, ["T303", "T301"]);
+}
+
+#[test]
+fn human() {
+    let report = report();
+    let mut out = NoColor::new(Vec::new());
+    regulint::render::human::write_file(&mut out, &report).unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.into_inner()).unwrap());
+}
+
+#[test]
+fn json_links_the_explained_findings_and_matches_the_schema() {
+    let report = report();
+    let value: serde_json::Value =
+        serde_json::from_str(&render(&mut Json::default(), &report)).unwrap();
+    let schema_path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/output.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    insta::assert_json_snapshot!(value["files"][0]["findings"]);
+}
+
+#[test]
+fn sarif_relates_the_explained_findings() {
+    let report = report();
+    let rules: Vec<_> = regulint::lint::builtin_packs()
+        .iter()
+        .find(|p| p.name == "gov-2021")
+        .unwrap()
+        .rule_infos();
+    let mut emitter = Sarif::new(&rules, Some(PathBuf::from("/project")));
+    let value: serde_json::Value = serde_json::from_str(&render(&mut emitter, &report)).unwrap();
+    let results = value["runs"][0]["results"].as_array().unwrap();
+    let located = results.iter().find(|r| r["ruleId"] == "L001").unwrap();
+    insta::assert_json_snapshot!(located);
+}
+
+#[test]
+fn html_shows_it_like_any_finding() {
+    let report = report();
+    let html = render(&mut regulint::render::html::Html::default(), &report);
+    assert!(
+        html.contains("L001 likely-mistyped-cell：表三「新收·自然人」很可能填写有误：改为 705 后"),
+        "the L001 finding is listed"
+    );
+}
