@@ -165,6 +165,7 @@ pub struct LintArgs {
     pub hidden: bool,
 
     /// Lint on N threads (default: one per core; at most four per core are started).
+    #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
 
     /// When to use colour.

@@ -16,7 +16,7 @@ use crate::dsl::program::{
 };
 use crate::source::Span;
 use rust_decimal::Decimal;
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::sync::Arc;
 
 /// Loop iterations one rule may run on one document.
@@ -37,6 +37,8 @@ struct Ctx<'a> {
     period: OnceCell<Option<(PeriodStatement, Span)>>,
     /// The identities stated by `localise` rules, for error localisation.
     identities: RefCell<Vec<Identity>>,
+    /// Whether a reporting rule runs, i.e. whether identities are worth recording.
+    localising: Cell<bool>,
 }
 
 impl Ctx<'_> {
@@ -110,6 +112,7 @@ pub(super) fn run(
         tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
         period: OnceCell::new(),
         identities: RefCell::new(Vec::new()),
+        localising: Cell::new(false),
     };
     // A report older than the pack's format (a 2017 report read with the 2019 pack) follows
     // another structure: only the template-version rules (`X…`) run, so it gets one finding
@@ -125,6 +128,7 @@ pub(super) fn run(
         .iter()
         .find(|r| r.localise == Some(LocaliseRole::Report) && selected(&r.code))
         .filter(|_| !predates_format);
+    ctx.localising.set(reporter.is_some());
     for rule in &pack.rules {
         let is_identity = matches!(rule.localise, Some(LocaliseRole::Identity { .. }));
         let silent = !selected(&rule.code);
@@ -317,6 +321,9 @@ impl RuleRun<'_, '_> {
         let Some(LocaliseRole::Identity { table }) = self.rule.localise else {
             return None;
         };
+        if !self.ctx.localising.get() {
+            return None;
+        }
         let ExprKind::Binary(BinOp::Eq, a, b) = &cond.kind else {
             return None;
         };
