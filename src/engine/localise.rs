@@ -480,6 +480,16 @@ impl System {
 }
 
 fn locate_table(table: &str, reporter: &CompiledRule, identities: &[&Identity]) -> Option<Located> {
+    locate_within(table, reporter, identities, MAX_CHECKS)
+}
+
+/// [`locate_table`] with the bound on candidate sets given (tests use a small one).
+fn locate_within(
+    table: &str,
+    reporter: &CompiledRule,
+    identities: &[&Identity],
+    max_checks: usize,
+) -> Option<Located> {
     let system = System::new(identities);
     let failing: Vec<usize> = (0..system.equations.len())
         .filter(|&e| system.equations[e].status == Status::Fails)
@@ -493,6 +503,27 @@ fn locate_table(table: &str, reporter: &CompiledRule, identities: &[&Identity]) 
         .collect();
     let touches =
         |cell: usize, eq: usize| system.equations[eq].terms.iter().any(|&(c, _)| c == cell);
+    // For each cell, which failing identities it is in (a bit per failing identity), so that
+    // a candidate set is checked only when it touches them all.
+    let words = failing.len().div_ceil(64);
+    let hits: Vec<Vec<u64>> = (0..system.cells.len())
+        .map(|c| {
+            let mut bits = vec![0u64; words];
+            for (k, &e) in failing.iter().enumerate() {
+                if touches(c, e) {
+                    bits[k / 64] |= 1 << (k % 64);
+                }
+            }
+            bits
+        })
+        .collect();
+    let all: Vec<u64> = (0..words)
+        .map(|w| {
+            let n = failing.len() - w * 64;
+            if n >= 64 { u64::MAX } else { (1u64 << n) - 1 }
+        })
+        .collect();
+    let covers = |x: usize, y: usize| (0..words).all(|w| hits[x][w] | hits[y][w] == all[w]);
     let filled: Vec<usize> = (0..system.cells.len())
         .filter(|&c| system.cells[c].value.is_some())
         .collect();
@@ -510,7 +541,7 @@ fn locate_table(table: &str, reporter: &CompiledRule, identities: &[&Identity]) 
         }
     };
     for &c in &filled {
-        if failing.iter().all(|&e| touches(c, e)) {
+        if covers(c, c) {
             try_set(vec![c], &mut found, &mut checks);
         }
     }
@@ -518,10 +549,10 @@ fn locate_table(table: &str, reporter: &CompiledRule, identities: &[&Identity]) 
     if found.is_empty() {
         'pairs: for (i, &x) in filled.iter().enumerate() {
             for &y in &filled[i + 1..] {
-                if !failing.iter().all(|&e| touches(x, e) || touches(y, e)) {
+                if !covers(x, y) {
                     continue;
                 }
-                if checks >= MAX_CHECKS {
+                if checks >= max_checks {
                     over_budget = true;
                     break 'pairs;
                 }
@@ -539,7 +570,7 @@ fn locate_table(table: &str, reporter: &CompiledRule, identities: &[&Identity]) 
                 reporter,
                 Outcome::NotAssessable,
                 format!(
-                    "{table}有 {} 项勾稽关系不成立，检验 {MAX_CHECKS} 种改法后仍未找到最少的改法，未能定位填错的单元格",
+                    "{table}有 {} 项勾稽关系不成立，检验 {max_checks} 种改法后仍未找到最少的改法，未能定位填错的单元格",
                     failing.len()
                 ),
                 span,
@@ -763,6 +794,54 @@ mod tests {
         assert_eq!(fixes.len(), 1);
         assert_eq!(fixes[0].values[0].single(), Some(Decimal::from(11)));
         assert!((fixes[0].weight - TOTAL_WEIGHT).abs() < 1e-9);
+    }
+
+    fn reporter() -> CompiledRule {
+        let packs = crate::lint::builtin_packs();
+        let pack = packs
+            .iter()
+            .find(|p| p.name == "gov-2021")
+            .expect("the 2021 pack");
+        pack.rule("L001").expect("the reporting rule").clone()
+    }
+
+    #[test]
+    fn the_bound_says_not_localised_in_chinese() {
+        // Two groups both off: no single cell explains them, and a bound of 1 stops the pairs.
+        let group = |base: u32, total: i64| {
+            let mut identity = identity(
+                Status::Fails,
+                cell("总计", Some(total), base, true),
+                vec![
+                    cell("甲", Some(1), base + 1, false),
+                    cell("乙", Some(1), base + 2, false),
+                ],
+            );
+            identity.finding = Some((Span::new(base as usize, base as usize + 1), "x".into()));
+            identity
+        };
+        let ids = [group(10, 3), group(20, 5)];
+        let refs: Vec<&Identity> = ids.iter().collect();
+        let bounded = locate_within("表四", &reporter(), &refs, 1).expect("a finding");
+        assert_eq!(bounded.finding.outcome, Outcome::NotAssessable);
+        assert!(
+            bounded.finding.message.contains("未能定位"),
+            "{}",
+            bounded.finding.message
+        );
+        // With the real bound, the two totals are found (each weighs less than a part).
+        let found = locate_within("表四", &reporter(), &refs, MAX_CHECKS).expect("a finding");
+        assert_eq!(found.finding.outcome, Outcome::Fail);
+        assert!(
+            found
+                .finding
+                .notes
+                .iter()
+                .any(|n| n == "总计：现为 3，应为 2"),
+            "{:?}",
+            found.finding.notes
+        );
+        assert_eq!(found.explains.len(), 2);
     }
 
     #[test]
