@@ -37,8 +37,20 @@ struct Ctx<'a> {
     period: OnceCell<Option<(PeriodStatement, Span)>>,
     /// The identities stated by `localise` rules, for error localisation.
     identities: RefCell<Vec<Identity>>,
-    /// Whether a reporting rule runs, i.e. whether identities are worth recording.
-    localising: Cell<bool>,
+    /// What identity rules do with their identities in this pass.
+    recording: Cell<Recording>,
+    /// Whether an identity failed (seen while detecting).
+    identity_failed: Cell<bool>,
+}
+
+/// Identities are recorded only when localisation runs and one of them failed: the first
+/// pass only notes failures (free for the usual report, whose identities hold), a second
+/// pass of the identity rules records them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Recording {
+    Off,
+    Detect,
+    Record,
 }
 
 impl Ctx<'_> {
@@ -112,7 +124,8 @@ pub(super) fn run(
         tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
         period: OnceCell::new(),
         identities: RefCell::new(Vec::new()),
-        localising: Cell::new(false),
+        recording: Cell::new(Recording::Off),
+        identity_failed: Cell::new(false),
     };
     // A report older than the pack's format (a 2017 report read with the 2019 pack) follows
     // another structure: only the template-version rules (`X…`) run, so it gets one finding
@@ -128,7 +141,9 @@ pub(super) fn run(
         .iter()
         .find(|r| r.localise == Some(LocaliseRole::Report) && selected(&r.code))
         .filter(|_| !predates_format);
-    ctx.localising.set(reporter.is_some());
+    if reporter.is_some() {
+        ctx.recording.set(Recording::Detect);
+    }
     for rule in &pack.rules {
         let is_identity = matches!(rule.localise, Some(LocaliseRole::Identity { .. }));
         let silent = !selected(&rule.code);
@@ -141,30 +156,17 @@ pub(super) fn run(
         if predates_format && !rule.code.starts_with('X') {
             continue;
         }
-        let mut run = RuleRun {
-            ctx: &ctx,
-            rule,
-            slots: vec![Value::None; rule.slots],
-            assigned: vec![0; rule.slots],
-            clock: 0,
-            findings: Vec::new(),
-            gaps: Vec::new(),
-            steps: 0,
-        };
-        run.block(&rule.body);
-        let overridden = rule
-            .severity_overrides
-            .iter()
-            .find(|(_, cond, _)| matches!(run.truth(cond, &mut Explain::default()), Truth::True))
-            .map(|(level, _, _)| *level);
-        let mut produced = run.finish();
-        if let Some(level) = overridden {
-            for finding in produced.iter_mut().filter(|f| f.outcome == Outcome::Fail) {
-                finding.severity = level;
-            }
-        }
+        let produced = run_rule(&ctx, rule);
         if !silent {
             findings.extend(produced);
+        }
+    }
+    if reporter.is_some() && ctx.identity_failed.get() {
+        ctx.recording.set(Recording::Record);
+        for rule in &pack.rules {
+            if matches!(rule.localise, Some(LocaliseRole::Identity { .. })) {
+                let _ = run_rule(&ctx, rule);
+            }
         }
     }
     let located = reporter.map_or_else(Vec::new, |reporter| {
@@ -198,6 +200,33 @@ pub(super) fn run(
         findings[at].explains = ids;
     }
     findings
+}
+
+/// Runs one rule on the document: its findings, severity overrides applied.
+fn run_rule(ctx: &Ctx<'_>, rule: &CompiledRule) -> Vec<Finding> {
+    let mut run = RuleRun {
+        ctx,
+        rule,
+        slots: vec![Value::None; rule.slots],
+        assigned: vec![0; rule.slots],
+        clock: 0,
+        findings: Vec::new(),
+        gaps: Vec::new(),
+        steps: 0,
+    };
+    run.block(&rule.body);
+    let overridden = rule
+        .severity_overrides
+        .iter()
+        .find(|(_, cond, _)| matches!(run.truth(cond, &mut Explain::default()), Truth::True))
+        .map(|(level, _, _)| *level);
+    let mut produced = run.finish();
+    if let Some(level) = overridden {
+        for finding in produced.iter_mut().filter(|f| f.outcome == Outcome::Fail) {
+            finding.severity = level;
+        }
+    }
+    produced
 }
 
 /// Three-valued truth: an expectation on a missing value is not assessable.
@@ -321,12 +350,19 @@ impl RuleRun<'_, '_> {
         let Some(LocaliseRole::Identity { table }) = self.rule.localise else {
             return None;
         };
-        if !self.ctx.localising.get() {
-            return None;
-        }
         let ExprKind::Binary(BinOp::Eq, a, b) = &cond.kind else {
             return None;
         };
+        match self.ctx.recording.get() {
+            Recording::Off => return None,
+            Recording::Detect => {
+                if matches!(truth, Truth::False) {
+                    self.ctx.identity_failed.set(true);
+                }
+                return None;
+            }
+            Recording::Record => {}
+        }
         let side = |value: &Option<Value>, expr: &Expr, left: bool| -> Option<Vec<IdentityCell>> {
             let (terms, gaps): (&[Term], &[Gap]) = match value.as_ref()? {
                 Value::Num(n) => (&n.terms, &[]),

@@ -287,6 +287,9 @@ pub(crate) fn locate(
         .into_iter()
         .filter_map(|t| {
             let of_table: Vec<&Identity> = identities.iter().filter(|i| i.table == t).collect();
+            if of_table.iter().all(|i| i.status != Status::Fails) {
+                return None;
+            }
             locate_table(&pack.tables[t].name, reporter, &of_table)
         })
         .collect()
@@ -540,16 +543,23 @@ fn locate_within(
             });
         }
     };
-    for &c in &filled {
+    // Every candidate set has a cell in the first failing identity.
+    let first: Vec<usize> = filled
+        .iter()
+        .copied()
+        .filter(|&c| touches(c, failing[0]))
+        .collect();
+    for &c in &first {
         if covers(c, c) {
             try_set(vec![c], &mut found, &mut checks);
         }
     }
     let mut over_budget = false;
     if found.is_empty() {
-        'pairs: for (i, &x) in filled.iter().enumerate() {
-            for &y in &filled[i + 1..] {
-                if !covers(x, y) {
+        'pairs: for &x in &first {
+            for &y in &filled {
+                // Each pair once: when both are in the first identity, in index order.
+                if y == x || (y < x && first.contains(&y)) || !covers(x, y) {
                     continue;
                 }
                 if checks >= max_checks {
