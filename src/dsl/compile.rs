@@ -128,6 +128,8 @@ struct Compiler {
     tables: Vec<TableDef>,
     table_names: HashMap<String, usize>,
     rule_codes: HashMap<String, (RuleFileId, Span)>,
+    /// The rule with a bare `localise` (the one that reports localisation), once seen.
+    localise_reporter: Option<(String, RuleFileId, Span)>,
 }
 
 /// Variables in scope while compiling one rule.
@@ -395,6 +397,24 @@ impl Compiler {
         // The reporting rule (bare `localise`) checks nothing itself: its findings come from
         // the identities of the other rules.
         let reports_localisation = localise == Some(LocaliseRole::Report);
+        if let Some(field) = decl.localise.as_ref().filter(|_| reports_localisation) {
+            if let Some((code, first_file, first_span)) = &self.localise_reporter {
+                self.errors.push(
+                    RuleError::new(
+                        file,
+                        field.span,
+                        format!(
+                            "rule `{}` reports localisation, but `{code}` already does",
+                            decl.code.text
+                        ),
+                    )
+                    .with_label(*first_file, *first_span, "reported here first")
+                    .with_help("a pack has one reporting rule (bare `localise`); mark identity rules with `localise TABLE`"),
+                );
+            } else {
+                self.localise_reporter = Some((decl.code.text.clone(), file, field.span));
+            }
+        }
         if !reports_localisation && !decl.body.iter().any(contains_expect) {
             self.errors.push(
                 RuleError::new(

@@ -354,9 +354,17 @@ impl Builder {
                     if rule.localise.is_some() {
                         return Err(duplicate("localise"));
                     }
+                    let table = field.into_inner().next().map(|t| self.name(t));
+                    // The field's span runs on over the whitespace pest tried before the
+                    // optional table name: end it at the last word.
+                    let end = table
+                        .as_ref()
+                        .map_or(span.start as usize + "localise".len(), |t| {
+                            t.span.end as usize
+                        });
                     rule.localise = Some(super::ast::Localise {
-                        table: field.into_inner().next().map(|t| self.name(t)),
-                        span,
+                        table,
+                        span: Span::new(span.start as usize, end),
                     });
                 }
                 _ => rule.body.push(self.statement(field)?),
