@@ -38,6 +38,10 @@ pub const MAX_CHECKS: usize = 20_000;
 pub const TOTAL_WEIGHT: f64 = 0.9;
 /// The weight of changing any other cell.
 pub const PART_WEIGHT: f64 = 1.0;
+/// Tables with a cell beyond this magnitude are not localised: no count in a report comes
+/// near it, and keeping every sum far below `Decimal`'s 28 digits means the search's
+/// arithmetic cannot overflow, whatever a hostile file holds.
+pub const MAX_CELL_VALUE: i64 = 1_000_000_000_000;
 /// Equally good corrections listed at most, when the minimum is not unique.
 const MAX_LISTED: usize = 4;
 /// A pair whose first cell is not pinned by its identities: values tried for it at most.
@@ -288,6 +292,15 @@ pub(crate) fn locate(
         .filter_map(|t| {
             let of_table: Vec<&Identity> = identities.iter().filter(|i| i.table == t).collect();
             if of_table.iter().all(|i| i.status != Status::Fails) {
+                return None;
+            }
+            let limit = Decimal::from(MAX_CELL_VALUE);
+            let huge = |i: &&Identity| {
+                i.cells
+                    .iter()
+                    .any(|c| c.value.is_some_and(|v| v.abs() > limit))
+            };
+            if of_table.iter().any(huge) {
                 return None;
             }
             locate_table(&pack.tables[t].name, reporter, &of_table)
@@ -852,6 +865,33 @@ mod tests {
             found.finding.notes
         );
         assert_eq!(found.explains.len(), 2);
+    }
+
+    #[test]
+    fn huge_values_are_left_alone_not_a_panic() {
+        let huge = |v: Decimal, at: u32, left: bool| {
+            IdentityCell::filled(
+                &Term {
+                    label: "大数".to_owned(),
+                    value: v,
+                    span: Span::new(at as usize, at as usize + 1),
+                    negated: false,
+                    unit: None,
+                },
+                left,
+            )
+        };
+        let mut ids = vec![Identity::new(
+            0,
+            "T402",
+            Status::Fails,
+            vec![huge(Decimal::MAX, 1, true)],
+            vec![huge(Decimal::MAX, 2, false), huge(Decimal::MAX, 3, false)],
+        )];
+        ids[0].finding = Some((Span::new(1, 2), "x".to_owned()));
+        let packs = crate::lint::builtin_packs();
+        let pack = packs.iter().find(|p| p.name == "gov-2021").expect("pack");
+        assert!(locate(pack, &reporter(), &ids).is_empty());
     }
 
     #[test]
