@@ -404,7 +404,9 @@ impl System {
                 [] if !range.contains(Decimal::ZERO) => return None,
                 [] => {}
                 [(pos, a)] => domains[*pos] = domains[*pos].intersect(range.divide(*a)),
-                [(_, a), (_, b)] => pairs.push((*a, *b, range)),
+                // Coefficients by position in `changed`, whatever the identity's order.
+                [(p, a), (_, b)] if *p == 0 => pairs.push((*a, *b, range)),
+                [(_, a), (_, b)] => pairs.push((*b, *a, range)),
                 _ => return None,
             }
         }
@@ -413,33 +415,54 @@ impl System {
         }
         if !pairs.is_empty() {
             // Two changed cells in one identity: pin one and derive the other.
-            let derive = |x: Decimal, d1: Range| {
-                pairs.iter().fold(d1, |d, &(a, b, range)| {
-                    d.intersect(range.shift(-x * Decimal::from(a)).divide(b))
+            let derive = |pinned: usize, value: Decimal, other: Range| {
+                pairs.iter().fold(other, |d, &(a0, a1, range)| {
+                    let (a_pinned, a_other) = if pinned == 0 { (a0, a1) } else { (a1, a0) };
+                    d.intersect(
+                        range
+                            .shift(-value * Decimal::from(a_pinned))
+                            .divide(a_other),
+                    )
                 })
             };
             if let Some(x) = domains[0].single() {
-                domains[1] = derive(x, domains[1]);
+                domains[1] = derive(0, x, domains[1]);
+            } else if let Some(y) = domains[1].single() {
+                domains[0] = derive(1, y, domains[0]);
             } else if let (Some(lo), Some(hi)) = (domains[0].lo, domains[0].hi)
                 && hi - lo < Decimal::from(MAX_ENUMERATED)
             {
                 let mut feasible = Vec::new();
                 let mut x = lo;
                 while x <= hi {
-                    let d1 = derive(x, domains[1]);
+                    let d1 = derive(0, x, domains[1]);
                     if !d1.is_empty() {
                         feasible.push((x, d1));
                     }
                     x += Decimal::ONE;
                 }
-                match feasible.as_slice() {
-                    [] => return None,
-                    [(x, d1)] => {
-                        domains[0] = Range::point(*x);
-                        domains[1] = *d1;
-                    }
-                    _ => {}
-                }
+                let (Some(first), Some(last)) = (feasible.first(), feasible.last()) else {
+                    return None;
+                };
+                // The hull of what is feasible (exact when one value is).
+                let hull = |pick: fn(&Range) -> Option<Decimal>,
+                            widest: fn(Decimal, Decimal) -> Decimal| {
+                    feasible
+                        .iter()
+                        .map(|(_, d)| pick(d))
+                        .try_fold(None, |acc: Option<Decimal>, v| {
+                            v.map(|v| Some(acc.map_or(v, |a| widest(a, v))))
+                        })
+                        .flatten()
+                };
+                domains[1] = Range {
+                    lo: hull(|d| d.lo, Decimal::min),
+                    hi: hull(|d| d.hi, Decimal::max),
+                };
+                domains[0] = Range {
+                    lo: Some(first.0),
+                    hi: Some(last.0),
+                };
             } else {
                 // Unbounded: the identity must at least be reachable by the two ranges.
                 for &(a, b, range) in &pairs {
@@ -892,6 +915,43 @@ mod tests {
         let packs = crate::lint::builtin_packs();
         let pack = packs.iter().find(|p| p.name == "gov-2021").expect("pack");
         assert!(locate(pack, &reporter(), &ids).is_empty());
+    }
+
+    #[test]
+    fn two_cells_in_one_identity_take_their_own_coefficients() {
+        // 总计 10 = 甲 3 + 乙 4 + 丙 5, and 合计 9 = 甲 + 丁 5: 甲 must be 4, so 总计 13.
+        let mut first = Identity::new(
+            0,
+            "T303",
+            Status::Fails,
+            vec![cell("总计", Some(10), 1, true)],
+            vec![
+                cell("甲", Some(3), 2, false),
+                cell("乙", Some(4), 3, false),
+                cell("丙", Some(5), 4, false),
+            ],
+        );
+        first.finding = Some((Span::new(1, 2), "x".to_owned()));
+        let second = Identity::new(
+            0,
+            "T301",
+            Status::Fails,
+            vec![cell("合计", Some(9), 5, true)],
+            vec![cell("甲", Some(3), 2, false), cell("丁", Some(5), 6, false)],
+        );
+        let refs = [&first, &second];
+        let system = System::new(&refs);
+        // Cells in order: 总计 0, 甲 1, 乙 2, 丙 3, 合计 4, 丁 5; 甲 first in the set.
+        let values = system
+            .solve(&[1, 0])
+            .expect("甲 and 总计 together fix both");
+        assert_eq!(values[0].single(), Some(Decimal::from(4)));
+        assert_eq!(values[1].single(), Some(Decimal::from(13)));
+        let values = system
+            .solve(&[0, 1])
+            .expect("the same, the other way round");
+        assert_eq!(values[0].single(), Some(Decimal::from(13)));
+        assert_eq!(values[1].single(), Some(Decimal::from(4)));
     }
 
     #[test]
