@@ -18,7 +18,7 @@ use std::sync::{Condvar, Mutex, mpsc};
 /// Extensions of files linted when a folder is walked. Files named explicitly are linted
 /// whatever their extension.
 pub const REPORT_EXTENSIONS: &[&str] = &[
-    "txt", "md", "markdown", "html", "htm", "shtml", "docx", "json",
+    "txt", "md", "markdown", "html", "htm", "shtml", "docx", "json", "pdf",
 ];
 
 /// How many finished-or-running files each worker may be ahead of the output.

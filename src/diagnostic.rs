@@ -104,6 +104,33 @@ pub struct Finding {
     pub explains: Vec<usize>,
 }
 
+/// The code of the finding that the report year could not be found (not a rule: it is decided
+/// before any pack runs).
+pub const YEAR_UNKNOWN_CODE: &str = "Y001";
+/// The name that goes with [`YEAR_UNKNOWN_CODE`].
+pub const YEAR_UNKNOWN_NAME: &str = "report-year-unknown";
+
+/// The finding that no report year was found in the title, statistics period or publication
+/// date, so `pack` was used by default. Points at the title when there is one, else at the
+/// start of the file.
+#[must_use]
+pub fn year_unknown(pack: &str, title: Option<Span>) -> Finding {
+    Finding {
+        code: YEAR_UNKNOWN_CODE.to_owned(),
+        name: YEAR_UNKNOWN_NAME.to_owned(),
+        severity: Severity::Warning,
+        outcome: Outcome::Fail,
+        message: format!(
+            "未能从标题、统计期限或发布日期确定报告年度，已按 {pack} 规则包检查；可用 --year 指定"
+        ),
+        span: title.unwrap_or_default(),
+        labels: Vec::new(),
+        notes: Vec::new(),
+        help: Some("在标题中写明年度（如“2023年政府信息公开工作年度报告”），或运行时用 --year 指定报告年度".to_owned()),
+        basis: None,
+    }
+}
+
 /// Static facts about a rule, for outputs that describe rules (SARIF, `explain`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleInfo {

@@ -35,7 +35,7 @@ pub struct ReadOptions {
 /// A file read into the model, with the source its spans point into.
 #[derive(Debug)]
 pub struct Loaded {
-    /// The decoded text (for DOCX: the document's XML).
+    /// The decoded text (for DOCX: the document's XML; for PDF: the extracted text).
     pub source: Source,
     /// The model.
     pub document: Document,
@@ -85,12 +85,17 @@ pub fn load(name: &str, bytes: &[u8], options: ReadOptions) -> Result<Loaded, Re
         let document = build(InputFormat::Docx, blocks, Vec::new());
         return Ok(Loaded { source, document });
     }
+    if format == InputFormat::Pdf {
+        let (source, blocks) = read::pdf::read(name, bytes)?;
+        let document = build(InputFormat::Pdf, blocks, Vec::new());
+        return Ok(Loaded { source, document });
+    }
     let source = Source::decode(name, bytes, options.encoding)?;
     let (blocks, problems) = match format {
         InputFormat::Text | InputFormat::Markdown => (read::lines::read(&source.text), Vec::new()),
         InputFormat::Html => read::html::read(&source.text),
         InputFormat::Json => (read::json::read(&source.text)?, Vec::new()),
-        InputFormat::Docx => unreachable!("handled above"),
+        InputFormat::Docx | InputFormat::Pdf => unreachable!("handled above"),
     };
     let document = build(format, blocks, problems);
     Ok(Loaded { source, document })
@@ -106,6 +111,7 @@ pub fn format_from_extension(name: &str) -> Option<InputFormat> {
         "html" | "htm" | "shtml" | "xhtml" => InputFormat::Html,
         "docx" => InputFormat::Docx,
         "json" => InputFormat::Json,
+        "pdf" => InputFormat::Pdf,
         _ => return None,
     })
 }
@@ -114,6 +120,9 @@ pub fn format_from_extension(name: &str) -> Option<InputFormat> {
 fn sniff(bytes: &[u8]) -> InputFormat {
     if bytes.starts_with(b"PK\x03\x04") {
         return InputFormat::Docx;
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return InputFormat::Pdf;
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let trimmed = head.trim_start_matches('\u{feff}').trim_start();

@@ -10,19 +10,17 @@ mod eval;
 pub mod localise;
 pub mod recognise;
 pub mod value;
+pub mod year;
 
 use crate::diagnostic::Finding;
 use crate::document::Document;
 use crate::dsl::program::Pack;
 
-/// The report year: the title's, else the statistics period's.
+/// The report year: the title's, else the statistics period's, else the year before an
+/// early-in-the-year publication date ([`year::find`] says where it was found).
 #[must_use]
 pub fn report_year(document: &Document) -> Option<i32> {
-    document
-        .title
-        .as_ref()
-        .and_then(|t| t.year)
-        .or_else(|| recognise::statistics_period(document).map(|(start, _, _)| start.year))
+    year::find(document).map(|y| y.year)
 }
 
 /// Runs every rule of `pack` on `document`.

@@ -18,6 +18,8 @@ pub struct View {
     pub encoding: &'static str,
     /// Title, if found.
     pub title: Option<TitleView>,
+    /// The report year used to choose the pack, if found, and where it was read.
+    pub report_year: Option<YearView>,
     /// Paragraphs before the first section.
     pub preamble_paragraphs: usize,
     /// Numbered headings.
@@ -37,6 +39,17 @@ pub struct TitleView {
     pub agency: Option<String>,
     /// Report year.
     pub year: Option<i32>,
+    /// Where.
+    pub at: LineCol,
+}
+
+/// The report year and its source.
+#[derive(Debug, Serialize)]
+pub struct YearView {
+    /// The year.
+    pub year: i32,
+    /// `title`, `statistics-period` or `publication-date`.
+    pub source: crate::engine::year::YearSource,
     /// Where.
     pub at: LineCol,
 }
@@ -122,6 +135,11 @@ pub fn view(loaded: &Loaded) -> View {
             agency: t.agency.clone(),
             year: t.year,
             at: source.line_col(t.span.start as usize),
+        }),
+        report_year: crate::engine::year::find(document).map(|y| YearView {
+            year: y.year,
+            source: y.source,
+            at: source.line_col(y.span.start as usize),
         }),
         preamble_paragraphs: document
             .preamble_blocks()
@@ -216,6 +234,18 @@ pub fn render_tree(view: &View) -> String {
         }
         None => out.push_str("title: not found\n"),
     }
+    match &view.report_year {
+        Some(y) => {
+            let _ = writeln!(
+                out,
+                "report year: {} (from the {} at {})",
+                y.year,
+                y.source.name(),
+                y.at
+            );
+        }
+        None => out.push_str("report year: not found\n"),
+    }
     let _ = writeln!(out, "preamble: {} paragraph(s)", view.preamble_paragraphs);
     for s in &view.sections {
         let indent = "  ".repeat(usize::from(s.level));
@@ -263,6 +293,26 @@ pub fn render_tree(view: &View) -> String {
     }
     for p in &view.problems {
         let _ = writeln!(out, "problem {}: {}", p.at, p.message);
+    }
+    out
+}
+
+/// The source text with 1-based line numbers, as `FILE:LINE:COL` in findings counts them.
+/// Tabs (between table cells) are printed as they are: a tab counts as one column.
+#[must_use]
+pub fn render_text(source: &Source) -> String {
+    let lines = source.line_starts().len();
+    let width = lines.to_string().len();
+    let mut out = String::with_capacity(source.text.len() + lines * (width + 3));
+    for index in 0..lines {
+        let Some(range) = source.line_text_range(index) else {
+            break;
+        };
+        let line = &source.text[range];
+        if index + 1 == lines && line.is_empty() {
+            break;
+        }
+        let _ = writeln!(out, "{:>width$} | {}", index + 1, line);
     }
     out
 }

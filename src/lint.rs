@@ -51,13 +51,22 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         Some(name) => packs::by_name(&packs, name),
         None => packs::choose(&packs, year),
     };
-    let findings = pack.map_or_else(Vec::new, |pack| match &options.only {
+    let mut findings = pack.map_or_else(Vec::new, |pack| match &options.only {
         Some(codes) => {
             let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
             engine::evaluate_rules(pack, &loaded.document, year, &codes)
         }
         None => engine::evaluate(pack, &loaded.document, year),
     });
+    if year.is_none() && options.only.is_none() {
+        findings.insert(
+            0,
+            crate::diagnostic::year_unknown(
+                pack.map_or("?", |p| p.name.as_str()),
+                loaded.document.title.as_ref().map(|t| t.span),
+            ),
+        );
+    }
     FileReport {
         path: path.to_owned(),
         format: Some(loaded.document.format),

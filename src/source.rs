@@ -85,7 +85,12 @@ impl fmt::Display for LineCol {
 /// would hide every heading.
 #[must_use]
 pub fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
+    line_starts_in_bytes(text.as_bytes())
+}
+
+/// [`line_starts`] of undecoded bytes in an encoding whose line ends are the single bytes CR
+/// and LF, never part of another character (UTF-8, GB18030).
+fn line_starts_in_bytes(bytes: &[u8]) -> Vec<usize> {
     std::iter::once(0)
         .chain(
             memchr_line_ends(bytes)
@@ -121,6 +126,8 @@ pub struct Source {
     line_starts: Vec<usize>,
     /// For each line, the byte offset of its start in the original file.
     original_line_starts: Vec<usize>,
+    /// Length of the original file in bytes.
+    original_len: usize,
     /// Characters before every [`CHAR_CHECKPOINT`]-th byte, built on first use, so a column
     /// on a megabyte-long line (Word XML, one-line HTML pages) costs a short count, not a scan
     /// of the line.
@@ -147,7 +154,18 @@ impl Source {
         forced: Option<Encoding>,
     ) -> Result<Self, DecodeError> {
         let (text, encoding) = decode(bytes, forced)?;
-        Ok(Self::new(name.into(), text, encoding))
+        let mut source = Self::new(name.into(), text, encoding);
+        source.original_len = bytes.len();
+        if encoding == Encoding::Gb18030 {
+            // GB18030 decoding is not one-to-one (a lone 0x80 reads as €, which encodes as two
+            // bytes), so re-encoding can overshoot. Line ends are single bytes that never occur
+            // inside a GB18030 character: take line starts from the bytes themselves.
+            let starts = line_starts_in_bytes(bytes);
+            if starts.len() == source.line_starts.len() {
+                source.original_line_starts = starts;
+            }
+        }
+        Ok(source)
     }
 
     fn new(name: String, text: String, encoding: Encoding) -> Self {
@@ -169,12 +187,15 @@ impl Source {
                 starts
             }
         };
+        let original_len = original_line_starts.last().copied().unwrap_or(0)
+            + encoding.encoded_len(&text[line_starts.last().copied().unwrap_or(0)..]);
         Self {
             name,
             text,
             encoding,
             line_starts,
             original_line_starts,
+            original_len,
             char_checkpoints: std::sync::OnceLock::new(),
         }
     }
@@ -258,7 +279,13 @@ impl Source {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_index(offset);
         let start = self.line_starts[line];
-        self.original_line_starts[line] + self.encoding.encoded_len(&self.text[start..offset])
+        let line_end = self
+            .original_line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.original_len);
+        (self.original_line_starts[line] + self.encoding.encoded_len(&self.text[start..offset]))
+            .min(line_end)
     }
 
     /// The text a span covers.
@@ -349,6 +376,20 @@ mod line_tests {
         );
         let mid = text.char_indices().nth(10_001).unwrap().0;
         assert_eq!(source.line_col(mid).column, 10_001 - 3 + 1);
+    }
+
+    #[test]
+    fn gb18030_offsets_stay_inside_the_file() {
+        // Found by fuzzing: 0x80 decodes to € in GB18030, and € encodes as two bytes, so
+        // offsets computed by re-encoding ran past the end of the file.
+        let mut bytes = b"\x80\x80\x80".to_vec();
+        let (gb, _, _) = encoding_rs::GB18030.encode("一、总体情况\n二、主动公开\n");
+        bytes.extend_from_slice(&gb);
+        let source = Source::decode("r.txt", &bytes, Some(Encoding::Gb18030)).unwrap();
+        assert!(source.original_offset(source.text.len()) <= bytes.len());
+        let second = source.text.find("二").unwrap();
+        let expected = bytes.len() - gb.len() + gb.iter().position(|&b| b == b'\n').unwrap() + 1;
+        assert_eq!(source.original_offset(second), expected);
     }
 
     #[test]

@@ -281,7 +281,7 @@ fn exclude_globs_and_gitignore_are_respected() {
     std::fs::copy(common::seed(), d.join("drafts/old.txt")).unwrap();
     std::fs::create_dir(d.join(".hidden")).unwrap();
     std::fs::copy(common::seed(), d.join(".hidden/x.txt")).unwrap();
-    std::fs::write(d.join("notes.pdf"), b"%PDF").unwrap();
+    std::fs::write(d.join("notes.odt"), b"PK").unwrap();
     std::fs::write(
         d.join("regulint.toml"),
         "exclude = [\"drafts/**\", \"broken.txt\"]\n",

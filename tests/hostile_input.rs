@@ -347,3 +347,39 @@ fn inspect_of_many_paragraphs_on_one_line_is_linear() {
         );
     });
 }
+
+/// Table numbers whose sum passes rust_decimal's range (about 7.9·10²⁸) panicked the engine
+/// ("Addition overflowed") and lost the file's findings. Now the identity is not assessable
+/// with a reason, and the other rules of the file still run.
+#[test]
+fn overflowing_sums_are_findings_not_panics() {
+    let text = String::from_utf8(common::clean_seed()).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    lines[89] = lines[89]
+        .split('\t')
+        .map(|_| "50000000000000000000000000000")
+        .collect::<Vec<_>>()
+        .join("\t");
+    let report = regulint::lint::lint_bytes(
+        "r.txt",
+        lines.join("\n").as_bytes(),
+        &regulint::lint::LintOptions::default(),
+    );
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let t402: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "T402")
+        .collect();
+    assert!(!t402.is_empty(), "table 4 totals are reported");
+    assert!(
+        t402.iter()
+            .any(|f| f.message.contains("数值过大")
+                || f.notes.iter().any(|n| n.contains("数值过大"))),
+        "{t402:#?}"
+    );
+    assert!(
+        report.findings.iter().any(|f| f.code == "T305"),
+        "other rules ran"
+    );
+}

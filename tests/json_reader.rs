@@ -66,7 +66,7 @@ fn seed_as_json_reads_like_the_seed_text() {
     assert_eq!(t3["columns"].as_array().map(Vec::len), Some(7));
     assert_eq!(
         json.document.title.as_ref().map(|t| t.text.as_str()),
-        Some("石家庄市商务局2020 年政府信息公开工作年度报告")
+        Some("石家庄市商务局2020年政府信息公开工作年度报告")
     );
 }
 

@@ -229,6 +229,11 @@ pub struct InspectArgs {
     #[arg(long, value_enum, default_value_t = InspectFormat::Tree)]
     pub format: InspectFormat,
 
+    /// Print the text that spans and `FILE:LINE:COL` refer to, with line numbers (for a PDF:
+    /// the extracted text with page marks; for DOCX: `word/document.xml`).
+    #[arg(long)]
+    pub text: bool,
+
     /// Read the file in this encoding instead of detecting it.
     #[arg(long, value_name = "ENC")]
     pub encoding: Option<Encoding>,
@@ -245,9 +250,10 @@ fn parse_input_format(text: &str) -> Result<InputFormat, String> {
         "html" | "htm" => InputFormat::Html,
         "docx" => InputFormat::Docx,
         "json" => InputFormat::Json,
+        "pdf" => InputFormat::Pdf,
         other => {
             return Err(format!(
-                "unknown input format `{other}`; expected text, markdown, html, docx or json"
+                "unknown input format `{other}`; expected text, markdown, html, docx, json or pdf"
             ));
         }
     })

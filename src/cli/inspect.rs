@@ -18,8 +18,13 @@ pub(super) fn run(args: &InspectArgs) -> anyhow::Result<ExitStatus> {
     };
     let loaded =
         document::load(&name, &bytes, options).with_context(|| format!("cannot read {name}"))?;
-    let view = crate::inspect::view(&loaded);
     let mut out = std::io::stdout().lock();
+    if args.text {
+        out.write_all(crate::inspect::render_text(&loaded.source).as_bytes())?;
+        out.flush()?;
+        return Ok(ExitStatus::Success);
+    }
+    let view = crate::inspect::view(&loaded);
     match args.format {
         InspectFormat::Tree => out.write_all(crate::inspect::render_tree(&view).as_bytes())?,
         InspectFormat::Json => {

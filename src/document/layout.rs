@@ -20,8 +20,24 @@
 //!    know the table's shape read its values by position.
 
 use super::model::{Band, Cell, Column, Problem, ProblemKind, RawTable, Row, RowKind, TableKind};
+use super::structure::{is_band_caption, is_table_row_label};
 use super::value::CellValue;
 use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static RUN_TOGETHER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*[\p{Han}）)”])(\d[\d,.]*)$").expect("valid pattern"));
+
+/// Where the digits start in a label whose values ran into it (`行政许可550` → 12): text
+/// ending in a Chinese character or closing bracket, then digits with no space between.
+#[must_use]
+pub fn run_together(text: &str) -> Option<usize> {
+    let caps = RUN_TOGETHER.captures(text.trim())?;
+    let label = caps.get(1)?.as_str();
+    (label.chars().filter(|c| !c.is_ascii()).count() >= 2 && !label.ends_with(['年', '月', '日']))
+        .then(|| label.len() + (text.len() - text.trim_start().len()))
+}
 
 /// Bounds the grid so that a hostile `colspan="65535"` cannot allocate without limit.
 const MAX_COLUMNS: usize = 256;
@@ -58,9 +74,10 @@ pub fn layout(table: &RawTable) -> Layout {
             malformed: false,
         })
         .collect();
+    let mut problems = Vec::new();
+    mark_run_together(&mut rows, &mut problems);
     let band_rows = classify(&mut rows, table.kind);
     let mut bands = Vec::new();
-    let mut problems = Vec::new();
     for (band_index, members) in band_rows.into_iter().enumerate() {
         for &r in &members {
             rows[r].band = band_index;
@@ -149,12 +166,64 @@ fn starts_with_number(text: &str) -> bool {
             .starts_with(['（', '(', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
 }
 
+/// Rows without values whose last text is a label with digits run into it (`规章000`): the
+/// row is data with no values, flagged malformed, and a problem is recorded. Only in a table
+/// with other data rows, or when the label part is a statistics-table row label, so that a
+/// heading such as `附表1` is left alone.
+fn mark_run_together(rows: &mut [Row], problems: &mut Vec<Problem>) {
+    let table_has_data = rows.iter().any(has_data);
+    for row in rows.iter_mut() {
+        if has_data(row) {
+            continue;
+        }
+        let Some((i, cell)) = text_cells(row).filter(|(_, c)| !c.merged).last() else {
+            continue;
+        };
+        let Some(cut) = run_together(&cell.text) else {
+            continue;
+        };
+        let label = cell.text[..cut].trim().to_owned();
+        if !(table_has_data || is_table_row_label(&label)) {
+            continue;
+        }
+        let span = cell.span;
+        row.kind = RowKind::Data;
+        row.malformed = true;
+        row.label = label;
+        row.label_span = Some(span);
+        row.values = Vec::new();
+        problems.push(Problem {
+            kind: ProblemKind::ValuesRunTogether,
+            message: format!(
+                "「{}」的数值与行名连在一起，无法分辨各栏数值",
+                row.cells[i].text
+            ),
+            span: row.span,
+        });
+    }
+}
+
+/// Whether a row is an empty skeleton row: no values, and its first text is a row label of a
+/// statistics table (`规章`, `（一）予以公开`). Printed tables without numbers are tables with
+/// blank cells, not headers.
+fn is_skeleton_row(row: &Row) -> bool {
+    text_cells(row)
+        .find(|(_, c)| !c.merged)
+        .is_some_and(|(_, c)| is_table_row_label(&c.text) && !is_band_caption(&c.text))
+}
+
 /// Assigns row kinds and groups rows into bands.
 fn classify(rows: &mut [Row], kind: TableKind) -> Vec<Vec<usize>> {
     let mut bands: Vec<Vec<usize>> = vec![Vec::new()];
     let mut seen_data = false;
     for (r, row) in rows.iter_mut().enumerate() {
-        if has_data(row) {
+        if row.kind == RowKind::Data {
+            // Marked before (values run into the label).
+            seen_data = true;
+            bands.last_mut().expect("at least one band").push(r);
+            continue;
+        }
+        if has_data(row) || is_skeleton_row(row) {
             row.kind = RowKind::Data;
             seen_data = true;
             bands.last_mut().expect("at least one band").push(r);
@@ -212,6 +281,10 @@ fn lay_out_band(
     // Label cells of each data row: everything up to its last text cell.
     for &r in &data {
         let row = &mut rows[r];
+        if row.malformed && row.label_span.is_some() {
+            // Labelled already (values run into the label).
+            continue;
+        }
         let last_text = text_cells(row).map(|(i, _)| i).last();
         let label_cells: Vec<&Cell> = match last_text {
             Some(last) => row.cells[..=last]

@@ -24,6 +24,8 @@ pub enum InputFormat {
     Docx,
     /// Structured statistics in regulint's JSON schema.
     Json,
+    /// A text PDF; spans point into the extracted text.
+    Pdf,
 }
 
 impl InputFormat {
@@ -36,6 +38,7 @@ impl InputFormat {
             Self::Html => "html",
             Self::Docx => "docx",
             Self::Json => "json",
+            Self::Pdf => "pdf",
         }
     }
 }
@@ -74,6 +77,9 @@ pub enum TableKind {
     TabSeparated,
     /// Markdown pipe table: first row is the header.
     Pipe,
+    /// Rows the text reader rebuilt from cells aligned with spaces (`pdftotext -layout`) or
+    /// written one per line: a value's column comes from its position or order.
+    Aligned,
     /// HTML or Word table with explicit `rowspan`/`colspan`/`gridSpan`/`vMerge`.
     Markup,
 }
@@ -298,6 +304,9 @@ pub struct Problem {
 pub enum ProblemKind {
     /// A data row with more values than the table has columns.
     RowShape,
+    /// A row whose values ran into its label (`规章000`, `行政许可550`): the digits cannot be
+    /// split into values without guessing, so the row has none.
+    ValuesRunTogether,
     /// Markup nested deeper than regulint follows.
     TooDeep,
     /// A part of the file was left out (too large, unsupported).

@@ -5,6 +5,7 @@ pub mod docx;
 pub mod html;
 pub mod json;
 pub mod lines;
+pub mod pdf;
 
 /// The paragraph texts of raw blocks (for the readers' tests).
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! Reports number their parts `一、` (level 1), `（一）` (level 2) and `1.`/`1、` (level 3).
 //! Readers do not decide what a heading is: every reader hands over paragraphs, and this module
 //! recognises headings the same way for all formats. Table rows such as
-//! `四、结转下年度继续办理` never reach it, because they are table cells, not paragraphs.
+//! `四、结转下年度继续办理` are table cells, not headings; when an extractor leaves one as a
+//! loose line, [`is_table_row_label`] keeps it from opening a section.
 
 use super::mapped::MappedText;
 use super::model::{Block, Section, SectionId, Title};
@@ -35,7 +36,7 @@ static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
 static LEVEL3: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,2})\s*[、.．]\s*([^\d\s].*)$").expect("valid pattern"));
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年").expect("valid pattern")
+    Regex::new(r"([0-9０-９]{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年").expect("valid pattern")
 });
 
 /// Recognises a numbered heading line. Markdown `#` and `**` around it are ignored.
@@ -83,6 +84,112 @@ pub fn looks_like_heading(text: &str) -> Option<Heading> {
     })
 }
 
+/// Row labels and captions of the format's statistics tables (both formats), as label keys
+/// without their item number. A line holding one of them is a table row left loose by an
+/// extractor, never a section heading.
+const TABLE_ROW_LABELS: &[&str] = &[
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "本年度办理结果",
+    "结转下年度继续办理",
+    "予以公开",
+    "部分公开",
+    "不予公开",
+    "无法提供",
+    "不予处理",
+    "其他处理",
+    "总计",
+    "属于国家秘密",
+    "其他法律行政法规禁止公开",
+    "危及\"三安全一稳定\"",
+    "保护第三方合法权益",
+    "属于三类内部事务信息",
+    "属于四类过程性信息",
+    "属于行政执法案卷",
+    "属于行政查询事项",
+    "本机关不掌握相关政府信息",
+    "没有现成信息需要另行制作",
+    "补正后申请内容仍不明确",
+    "信访举报投诉类申请",
+    "重复申请",
+    "要求提供公开出版物",
+    "无正当理由大量反复申请",
+    "要求行政机关确认或重新出具已获取信息",
+    "申请人无正当理由逾期不补正",
+    "申请人逾期未按收费通知要求缴纳费用",
+];
+
+/// Row labels of table 2 (both formats), written without an item number.
+const TABLE2_ROW_LABELS: &[&str] = &[
+    "规章",
+    "规范性文件",
+    "行政规范性文件",
+    "行政许可",
+    "其他对外管理服务事项",
+    "行政处罚",
+    "行政强制",
+    "行政事业性收费",
+    "政府集中采购",
+];
+
+static TABLE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^第[一二三四五六七八九十]+条第[(（][一二三四五六七八九十]+[)）]项$")
+        .expect("valid pattern")
+});
+
+/// Column headings of the format's tables that stand first in a header line.
+const HEADER_STARTS: &[&str] = &["信息内容", "申请人情况", "行政复议"];
+
+/// Whether a line is a header line of a statistics table (`信息内容 本年处理决定数量`): it starts
+/// with the format's first column heading and holds no number.
+#[must_use]
+pub fn is_column_heading(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    HEADER_STARTS.iter().any(|h| compact.starts_with(h))
+        && !compact.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Whether a text is a table-2 band caption such as `第二十条第（一）项`.
+#[must_use]
+pub fn is_band_caption(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    TABLE_CAPTION.is_match(&compact)
+}
+
+/// Whether a line is a row label or band caption of a statistics table (`三、本年度办理结果`,
+/// `（四）无法提供`, `1.属于国家秘密`, `行政许可`, `第二十条第（一）项`), in any spacing. Such a
+/// line, when an extractor leaves it outside its table, is still a table row.
+#[must_use]
+pub fn is_table_row_label(text: &str) -> bool {
+    // The longest label of the format, with its number and a note, is under 80 characters.
+    if text.len() > 80 * 4 || text.chars().count() > 80 {
+        return false;
+    }
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '#' && *c != '*')
+        .collect();
+    if compact.is_empty() {
+        return false;
+    }
+    let key = super::normalize::label_key(&compact);
+    if TABLE_CAPTION.is_match(&compact) || TABLE2_ROW_LABELS.contains(&key.as_str()) {
+        return true;
+    }
+    // The item number is required for the table-3 labels: a bare `总计` is a column heading.
+    let Some(heading) = looks_like_heading(&compact) else {
+        return false;
+    };
+    let title = super::normalize::label_key(&heading.title);
+    // The label itself, the label with a note after it, or the first part of a label wrapped
+    // over two lines (`5.要求行政机关确认或重新出具` / `已获取信息`).
+    TABLE_ROW_LABELS.iter().any(|label| {
+        title == *label
+            || (label.chars().count() >= 4 && title.starts_with(label))
+            || (title.chars().count() >= 6 && label.starts_with(title.as_str()))
+    })
+}
+
 /// Builds sections from the blocks' headings; fills each paragraph's `section`.
 pub fn sections(blocks: &mut [Block]) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
@@ -92,7 +199,9 @@ pub fn sections(blocks: &mut [Block]) -> Vec<Section> {
     let mut top_depth: Option<usize> = None;
     for index in 0..blocks.len() {
         let heading = match &blocks[index] {
-            Block::Paragraph { text, .. } => looks_like_heading(&text.text).map(|h| (h, text)),
+            Block::Paragraph { text, .. } => looks_like_heading(&text.text)
+                .filter(|_| !is_table_row_label(&text.text))
+                .map(|h| (h, text)),
             Block::Table { .. } => None,
         };
         if let Some((mut heading, text)) = heading {
@@ -140,66 +249,152 @@ pub fn sections(blocks: &mut [Block]) -> Vec<Section> {
     sections
 }
 
-/// Finds the title among the first paragraphs: the one naming 年度报告, joined with the
-/// organ's name on the line before it when the title line starts with the year.
+/// Finds the title among the first paragraphs: the one naming 年度报告 (or the start of a
+/// paragraph up to 年度报告, when the title line ran into the body), joined with the line
+/// before it when the title is split over two lines (`洪泽区人民政府` / `2023 年政府信息公开工作
+/// 年度报告`, or `某局2023年` / `政府信息公开工作年度报告`).
 #[must_use]
 pub fn title(blocks: &[Block], first_section_block: usize) -> Option<Title> {
     let paragraphs: Vec<(usize, &MappedText)> = blocks[..first_section_block.min(blocks.len())]
         .iter()
         .enumerate()
-        .take(8)
+        .take(12)
         .filter_map(|(i, b)| match b {
             Block::Paragraph { text, .. } => Some((i, text)),
             Block::Table { .. } => None,
         })
         .collect();
-    let position = paragraphs.iter().position(|(_, t)| {
-        t.text.contains("年度报告") && t.text.chars().count() <= 80 && !t.text.contains('。')
-    })?;
+    let (position, title_end) = paragraphs
+        .iter()
+        .enumerate()
+        .find_map(|(p, (_, t))| title_prefix(&t.text).map(|end| (p, end)))?;
     let (_, line) = paragraphs[position];
-    let clean = |s: &str| {
-        s.trim_matches(|c: char| c == '#' || c == '*' || c.is_whitespace())
-            .to_owned()
-    };
-    let mut text = clean(&line.text);
-    let mut span = line.span()?;
-    let starts_with_year = YEAR.find(&text).is_some_and(|m| m.start() == 0);
-    let agency_missing = starts_with_year
-        && YEAR
-            .find(&text)
-            .is_some_and(|m| text[m.end()..].trim_start().starts_with("政府信息公开"));
-    if agency_missing && position > 0 {
+    let lead = line.text.len() - line.text.trim_start_matches(is_decoration).len();
+    let mut text = tidy(&line.text[lead..title_end]);
+    let mut span = line.span_of(lead, title_end).or_else(|| line.span())?;
+    let year_found = year_in(&text);
+    let agency_missing = year_found.is_some_and(|(_, start, end)| {
+        start == 0
+            && text[end..]
+                .trim_start()
+                .starts_with(['政', '信', '工', '年'])
+    });
+    let missing = year_found.is_none() || agency_missing;
+    if missing && position > 0 {
         let (_, before) = paragraphs[position - 1];
-        let name = clean(&before.text);
-        if !name.is_empty() && name.chars().count() <= 30 && !name.contains('。') {
+        let name = tidy(&before.text);
+        let fits = !name.is_empty()
+            && name.chars().count() <= 30
+            && !name.contains(['。', '>', '|', '：', ':'])
+            && looks_like_heading(&name).is_none()
+            && (year_found.is_some() || year_in(&name).is_some());
+        if fits {
             text = format!("{name}{text}");
             span = before.span().map_or(span, |s| s.cover(span));
         }
     }
-    let year_match = YEAR.captures(&text);
-    let year = year_match.as_ref().and_then(|c| {
-        let y = &c[1];
-        y.parse::<i32>()
-            .ok()
-            .or_else(|| chinese_number(y).and_then(|n| i32::try_from(n).ok()))
-    });
-    let agency = year_match.and_then(|c| {
-        let whole = c.get(0).expect("group 0");
-        let before = text[..whole.start()].trim();
-        let after = text[whole.end()..]
-            .split("政府信息公开")
-            .next()
-            .unwrap_or("")
-            .trim();
-        let name = if before.is_empty() { after } else { before };
-        (!name.is_empty()).then(|| name.trim_end_matches(['（', '(']).to_owned())
-    });
+    let year = year_in(&text).map(|(y, _, _)| y);
+    let agency = agency_of(&text);
     Some(Title {
         text,
         span,
         agency,
         year,
     })
+}
+
+fn is_decoration(c: char) -> bool {
+    c == '#' || c == '*' || c.is_whitespace()
+}
+
+/// The byte end of a title at the start of `text`: up to 年度报告 (and a bracketed note after
+/// it, `（2023年度）`), when that part is short and not a sentence. Text after it is not the
+/// title: a site suffix (`_某县人民政府`) or the body that ran into the title line.
+fn title_prefix(text: &str) -> Option<usize> {
+    let trimmed = text.trim_end_matches(is_decoration);
+    let at = trimmed
+        .find("年度报告")
+        .or_else(|| trimmed.find("工作报告"))?;
+    let mut end = at + "年度报告".len();
+    let head = &trimmed[..end];
+    // A sentence that mentions the report (`根据《条例》，编制本年度报告`) is not its title.
+    if head.contains(['。', '；', '！', '，', ',', '《']) || head.chars().count() > 60 {
+        return None;
+    }
+    let rest = &trimmed[end..];
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = rest.strip_prefix(open)
+            && let Some(close_at) = inner.find(close)
+            && close_at < 40
+        {
+            end += open.len_utf8() + close_at + close.len_utf8();
+            break;
+        }
+    }
+    Some(end)
+}
+
+/// Whitespace and Markdown decoration trimmed; spaces between Chinese characters and digits,
+/// which extractors insert (`2023 年`), removed.
+fn tidy(text: &str) -> String {
+    let t = text.trim_matches(is_decoration);
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = String::with_capacity(t.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let before = out.chars().next_back();
+            let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            let wide = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii() || c.is_ascii_digit());
+            if wide(before.as_ref()) && wide(after) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The report year named in a title: `2023年`, `2023 年度`, `二〇二三年`, `二零二三年`,
+/// full-width `２０２３年`. Returns the year and the byte range of the match in `text`.
+#[must_use]
+pub fn year_in(text: &str) -> Option<(i32, usize, usize)> {
+    for caps in YEAR.captures_iter(text) {
+        let whole = caps.get(0).expect("group 0");
+        let digits: String = caps[1]
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                c => c,
+            })
+            .collect();
+        let year = digits
+            .parse::<i32>()
+            .ok()
+            .or_else(|| chinese_number(&digits).and_then(|n| i32::try_from(n).ok()));
+        if let Some(y) = year.filter(|y| (2000..=2100).contains(y)) {
+            return Some((y, whole.start(), whole.end()));
+        }
+    }
+    None
+}
+
+/// The organ's name in a title: the text before the year, else the text between the year and
+/// 政府信息公开.
+fn agency_of(text: &str) -> Option<String> {
+    let (_, start, end) = year_in(text)?;
+    let before = text[..start].trim();
+    let after = text[end..]
+        .trim_start_matches('度')
+        .split("政府信息公开")
+        .next()
+        .unwrap_or("")
+        .trim();
+    let name = if before.is_empty() { after } else { before };
+    let name = name
+        .trim_start_matches("关于")
+        .trim_end_matches(['（', '('])
+        .trim();
+    (!name.is_empty() && name.chars().count() <= 40).then(|| name.to_owned())
 }
 
 #[cfg(test)]
@@ -254,5 +449,61 @@ mod tests {
         let text = "## 一、总体情况";
         let h = looks_like_heading(text).unwrap();
         assert_eq!(&text[h.range.0..h.range.1], "一、总体情况");
+    }
+
+    #[test]
+    fn table_rows_and_captions_are_recognised() {
+        for row in [
+            "一、本年新收政府信息公开申请数量",
+            "三 、本 年 度办 理 结果",
+            "三、本年度办理结果",
+            "（四）无法提供",
+            "(七) 总计",
+            "四、结转下年度继续办理",
+            "5.要求行政机关确认或重新出具",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "行政许可",
+            "第二十条第（一）项",
+        ] {
+            assert!(is_table_row_label(row), "{row}");
+        }
+        for heading in [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "（一）主动公开情况",
+            "总计",
+            "2023 年，市商务局紧紧围绕",
+        ] {
+            assert!(!is_table_row_label(heading), "{heading}");
+        }
+        assert!(is_band_caption("第二十条第（五）项"));
+        assert!(is_column_heading("信息内容 本年处理决定数量"));
+        assert!(!is_column_heading("信息内容 2023"));
+    }
+
+    #[test]
+    fn years_in_titles() {
+        let year = |t: &str| year_in(t).map(|(y, _, _)| y);
+        assert_eq!(year("某局2023年政府信息公开工作年度报告"), Some(2023));
+        assert_eq!(year("某局 2020 年政府信息公开"), Some(2020));
+        assert_eq!(year("某局2023年度政府信息公开"), Some(2023));
+        assert_eq!(year("某局二〇二三年政府信息公开"), Some(2023));
+        assert_eq!(year("某局二零二二年度"), Some(2022));
+        assert_eq!(year("某局２０２４年"), Some(2024));
+        assert_eq!(year("共1136条信息，0000年"), None);
+        assert_eq!(
+            tidy("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告"),
+            "沐阳县人民政府2025年政府信息公开工作年度报告"
+        );
+    }
+
+    #[test]
+    fn title_prefix_of_a_paragraph_that_ran_on() {
+        let text = "某局2022年政府信息公开工作年度报告根据条例编制本报告。";
+        let end = title_prefix(text).unwrap();
+        assert_eq!(&text[..end], "某局2022年政府信息公开工作年度报告");
+        assert!(title_prefix("本报告由办公室编制。本年度报告如下").is_none());
+        assert!(title_prefix("根据《条例》要求，编制本年度报告").is_none());
     }
 }

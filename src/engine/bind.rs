@@ -392,8 +392,12 @@ fn bind_sequence(candidates: &[usize], document: &Document) -> BoundTable {
         let table = &document.tables[t];
         for row in table.rows.iter().filter(|r| r.kind == RowKind::Data) {
             let mut values = row.values.clone();
-            // Trailing empty fields are export artefacts in text; in markup they are cells.
-            if table.kind == crate::document::TableKind::Markup {
+            // Trailing empty fields are export artefacts in tab-separated text; in markup, and
+            // in rows the text reader rebuilt by position, they are cells.
+            if matches!(
+                table.kind,
+                crate::document::TableKind::Markup | crate::document::TableKind::Aligned
+            ) {
                 values.retain(|&i| !row.cells[i].merged);
             } else {
                 while values

@@ -65,6 +65,8 @@ pub enum Builtin {
     AnnouncedParts,
     /// `unit(number)`
     Unit,
+    /// `reader_problems(kind)`
+    ReaderProblems,
 }
 
 impl Builtin {
@@ -99,6 +101,7 @@ impl Builtin {
         Self::HeadingsWithin,
         Self::AnnouncedParts,
         Self::Unit,
+        Self::ReaderProblems,
     ];
 
     /// The name used in rule files.
@@ -134,6 +137,7 @@ impl Builtin {
             Self::HeadingsWithin => "headings_within",
             Self::AnnouncedParts => "announced_parts",
             Self::Unit => "unit",
+            Self::ReaderProblems => "reader_problems",
         }
     }
 
@@ -197,6 +201,9 @@ impl Builtin {
             Self::HeadingsWithin => "headings_within(section) -> list of matches",
             Self::AnnouncedParts => "announced_parts() -> match | none",
             Self::Unit => "unit(number) -> string | none",
+            Self::ReaderProblems => {
+                "reader_problems(\"values-run-together\" | \"row-shape\" | \"too-deep\" | \"truncated\") -> list of matches"
+            }
         }
     }
 
@@ -277,6 +284,9 @@ impl Builtin {
             Self::Unit => {
                 "The unit written in a cell with its number (`20044679 元` → `元`), or `none`."
             }
+            Self::ReaderProblems => {
+                "What the reader could not make sense of, of one kind: `values-run-together` (a table row whose values ran into its label, `行政许可550`), `row-shape` (more values than columns), `too-deep`, `truncated`. Each match's text is the reader's description, its span the row or element."
+            }
         }
     }
 
@@ -317,6 +327,7 @@ impl Builtin {
             Self::HeadingsWithin => ("count(headings_within(总体情况))", "0"),
             Self::AnnouncedParts => ("announced_parts()", "无"),
             Self::Unit => ("unit(表二[政府集中采购, 采购总金额])", "元"),
+            Self::ReaderProblems => ("count(reader_problems(\"values-run-together\"))", "0"),
         }
     }
 }

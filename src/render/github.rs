@@ -36,7 +36,7 @@ impl Emitter for Github {
             };
             let mut message = finding.message.clone();
             if finding.outcome == Outcome::NotAssessable {
-                message.push_str("\n无法核验（not assessable）");
+                message.push_str("\n无法核验");
             }
             for note in &finding.notes {
                 message.push('\n');

@@ -73,7 +73,7 @@ fn to_diagnostic_mapped(finding: &Finding, map: &dyn Fn(Span) -> Range<usize>) -
         .map(|n| visible(n).into_owned())
         .collect();
     if finding.outcome == Outcome::NotAssessable {
-        notes.insert(0, "无法核验（not assessable）".to_owned());
+        notes.insert(0, "无法核验".to_owned());
     }
     if let Some(help) = &finding.help {
         notes.push(format!("help: {}", visible(help)));

@@ -115,7 +115,7 @@ fn describe(report: &FileReport, finding: &Finding) -> String {
     }
     let _ = write!(out, "{}: {}", finding.severity, finding.message);
     if finding.outcome == Outcome::NotAssessable {
-        out.push_str(" (无法核验, not assessable)");
+        out.push_str("（无法核验）");
     }
     for note in &finding.notes {
         let _ = write!(out, "\n  = {note}");

@@ -73,7 +73,7 @@ impl Sarif {
         let artifact = self.artifact(&report.path);
         let mut text = finding.message.clone();
         if finding.outcome == Outcome::NotAssessable {
-            text.push_str("\n无法核验（not assessable）");
+            text.push_str("\n无法核验");
         }
         for note in &finding.notes {
             text.push('\n');

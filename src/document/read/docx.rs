@@ -10,13 +10,28 @@
 //! - `w:p` → a paragraph: the text of its `w:t` runs, `w:tab` as a tab, `w:br`/`w:cr` as
 //!   nothing (Chinese text is not separated by spaces; a title broken over two lines joins).
 //!   Headings are ordinary paragraphs: structure is inferred later from `一、`/`（一）`.
+//!   Zero-width characters (U+200B/C/D, U+2060, U+FEFF) pasted from web pages are dropped.
 //! - `w:tbl` → a [`TableKind::Markup`] table. `w:gridSpan` is the colspan; a vertical merge
 //!   (`w:vMerge` restart … continue) becomes a rowspan on the restarting cell, and the
-//!   continuation cells are dropped (the layout step expands merged cells again). A cell's
+//!   continuation cells are dropped (the layout step expands merged cells again). Columns at
+//!   the right edge that hold no text in any row are dropped, as in HTML. A cell's
 //!   text is its paragraphs joined without separator. A table nested in a cell is flattened
 //!   into that cell's text.
 //! - Deleted or moved-away revision text (`w:del`, `w:moveFrom`) and the VML fallback of
-//!   drawings (`mc:Fallback`, which repeats text boxes) are skipped.
+//!   drawings (`mc:Fallback`, which repeats text boxes) are skipped, and so is the record of
+//!   changed paragraph properties (`w:pPrChange`).
+//! - Automatic numbering: a paragraph numbered by a Word list (`w:numPr` in its properties, or
+//!   in its paragraph style, `basedOn` followed) gets the number Word prints in front of its
+//!   text (`一、`, `（二）`, `3.`), computed from `word/numbering.xml` as Word counts: one
+//!   counter per level of each abstract list, a deeper level restarting after a shallower item,
+//!   `w:startOverride` applied on a list instance's first paragraph; `w:lvlText` with its
+//!   `%1`…`%9`, `w:numFmt` (decimal, Chinese counting and legal, 甲乙丙, circled and
+//!   parenthesised digits, letters, roman, full-width), `w:isLgl`, and `w:suff` (a tab, a space
+//!   or nothing after the number). Reports number their headings this way, and without the
+//!   number a heading is not recognised. The number maps to the paragraph's `w:pPr`. Limits:
+//!   bullets print nothing; `w:lvlRestart`, `w:numStyleLink` and numbering set in the
+//!   document defaults are not followed; a numbering or styles part that is missing, too large
+//!   or broken leaves paragraphs unnumbered rather than refusing the document.
 //!
 //! Hostile input is refused with [`ReadError::Malformed`], never a panic: the decompressed
 //! XML is bounded ([`MAX_DOCUMENT_XML_BYTES`], against zip bombs) and so is element nesting
@@ -42,6 +57,10 @@ pub const MAX_DEPTH: usize = 256;
 
 /// The part holding the document body.
 const MAIN_PART: &str = "word/document.xml";
+/// List definitions of automatic numbering.
+const NUMBERING_PART: &str = "word/numbering.xml";
+/// Paragraph styles, which may carry numbering.
+const STYLES_PART: &str = "word/styles.xml";
 
 const W_MAIN: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const W_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
@@ -104,8 +123,442 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<(Source, Vec<RawBlock>), ReadErr
         DecodeError::Empty => malformed(format!("{MAIN_PART} is empty")),
         other => malformed(format!("{MAIN_PART} is not valid text: {other}")),
     })?;
-    let blocks = parse(&source)?;
+    let numbering = Numbering::from_parts(
+        optional_part(bytes, NUMBERING_PART).as_deref(),
+        optional_part(bytes, STYLES_PART).as_deref(),
+    );
+    let blocks = parse(&source, numbering)?;
     Ok((source, blocks))
+}
+
+/// A part other than the main one, if present, readable, bounded and UTF-8; `None` otherwise
+/// (such parts only add to what the main part says).
+fn optional_part(bytes: &[u8], name: &str) -> Option<String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let entry = archive.by_name(name).ok()?;
+    if entry.encrypted() || entry.size() > MAX_DOCUMENT_XML_BYTES {
+        return None;
+    }
+    let mut xml = Vec::new();
+    entry
+        .take(MAX_DOCUMENT_XML_BYTES + 1)
+        .read_to_end(&mut xml)
+        .ok()?;
+    if xml.len() as u64 > MAX_DOCUMENT_XML_BYTES {
+        return None;
+    }
+    String::from_utf8(xml).ok()
+}
+
+/// Levels a Word list has.
+const LIST_LEVELS: usize = 9;
+
+/// One level of an abstract list.
+#[derive(Clone, Debug, Default)]
+struct ListLevel {
+    start: Option<i64>,
+    format: String,
+    text: Option<String>,
+    suffix: Option<String>,
+    legal: bool,
+    style: Option<String>,
+}
+
+/// A list instance (`w:num`): its abstract list and start overrides by level.
+#[derive(Clone, Debug, Default)]
+struct ListInstance {
+    abstract_id: String,
+    start_overrides: Vec<(usize, i64)>,
+}
+
+/// Word's automatic numbering: definitions, style links, and the counters while reading.
+#[derive(Debug, Default)]
+struct Numbering {
+    abstracts: HashMap<String, Vec<ListLevel>>,
+    instances: HashMap<String, ListInstance>,
+    /// Paragraph style → (numId, ilvl) after `basedOn`.
+    styles: HashMap<String, (Option<String>, Option<usize>)>,
+    /// Abstract list → the last number printed at each level (`None`: not started).
+    counters: HashMap<String, [Option<i64>; LIST_LEVELS]>,
+    /// List instances whose start overrides were applied.
+    started: Vec<String>,
+}
+
+/// The numbering a paragraph's own properties ask for.
+#[derive(Clone, Debug, Default)]
+struct ParagraphNumbering {
+    style: Option<String>,
+    level: Option<usize>,
+    instance: Option<String>,
+    /// Inside `w:numPr` (where `w:ilvl`/`w:numId` belong).
+    in_num_pr: bool,
+}
+
+/// The value of attribute `name` (any prefix) of an element.
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| a.value.into_owned())
+}
+
+fn level_index(value: Option<String>) -> Option<usize> {
+    value
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&l| l < LIST_LEVELS)
+}
+
+impl Numbering {
+    fn from_parts(numbering: Option<&str>, styles: Option<&str>) -> Self {
+        let mut this = Self::default();
+        if let Some(xml) = numbering {
+            if this.read_numbering(xml).is_err() {
+                this.abstracts.clear();
+                this.instances.clear();
+            }
+        }
+        if let Some(xml) = styles {
+            let mut own = HashMap::new();
+            let mut based_on = HashMap::new();
+            if read_styles(xml, &mut own, &mut based_on).is_ok() {
+                for id in own.keys().chain(based_on.keys()) {
+                    if let Some(found) = style_numbering(id, &own, &based_on) {
+                        this.styles.insert(id.clone(), found);
+                    }
+                }
+            }
+        }
+        this
+    }
+
+    fn read_numbering(&mut self, xml: &str) -> Result<(), quick_xml::Error> {
+        let mut reader = NsReader::from_str(xml);
+        let mut abstract_id: Option<String> = None;
+        let mut level: Option<usize> = None;
+        let mut instance: Option<String> = None;
+        let mut override_level: Option<usize> = None;
+        loop {
+            let (ns, event) = reader.read_resolved_event()?;
+            let word = matches!(ns, ResolveResult::Bound(ns) if matches!(ns.0, W_MAIN | W_STRICT));
+            match event {
+                Event::Start(e) | Event::Empty(e) if word => {
+                    let local = e.local_name();
+                    match local.as_ref() {
+                        "abstractNum" => {
+                            abstract_id = attr(&e, "abstractNumId");
+                            if let Some(id) = &abstract_id {
+                                self.abstracts
+                                    .insert(id.clone(), vec![ListLevel::default(); LIST_LEVELS]);
+                            }
+                        }
+                        "lvl" => level = level_index(attr(&e, "ilvl")),
+                        "num" => {
+                            instance = attr(&e, "numId");
+                            if let Some(id) = &instance {
+                                self.instances.insert(id.clone(), ListInstance::default());
+                            }
+                        }
+                        "lvlOverride" => override_level = level_index(attr(&e, "ilvl")),
+                        "abstractNumId" => {
+                            if let (Some(id), Some(value)) = (&instance, val(&e)) {
+                                if let Some(i) = self.instances.get_mut(id) {
+                                    i.abstract_id = value;
+                                }
+                            }
+                        }
+                        "startOverride" => {
+                            let start = val(&e).and_then(|v| v.trim().parse::<i64>().ok());
+                            if let (Some(id), Some(l), Some(start)) =
+                                (&instance, override_level, start)
+                            {
+                                if let Some(i) = self.instances.get_mut(id) {
+                                    i.start_overrides.push((l, start));
+                                }
+                            }
+                        }
+                        name => {
+                            let target = match (&abstract_id, level, &instance) {
+                                (Some(id), Some(l), None) => {
+                                    self.abstracts.get_mut(id).and_then(|v| v.get_mut(l))
+                                }
+                                _ => None,
+                            };
+                            if let Some(target) = target {
+                                match name {
+                                    "start" => {
+                                        target.start =
+                                            val(&e).and_then(|v| v.trim().parse::<i64>().ok());
+                                    }
+                                    "numFmt" => target.format = val(&e).unwrap_or_default(),
+                                    "lvlText" => target.text = val(&e),
+                                    "suff" => target.suffix = val(&e),
+                                    "isLgl" => {
+                                        target.legal =
+                                            val(&e).is_none_or(|v| v != "0" && v != "false");
+                                    }
+                                    "pStyle" => target.style = val(&e),
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                }
+                Event::End(e) if word => match e.local_name().as_ref() {
+                    "abstractNum" => abstract_id = None,
+                    "lvl" => level = None,
+                    "num" => instance = None,
+                    "lvlOverride" => override_level = None,
+                    _ => {}
+                },
+                Event::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    /// The number Word prints before a paragraph with these properties, counting it.
+    fn label(&mut self, paragraph: &ParagraphNumbering) -> Option<String> {
+        let from_style = paragraph
+            .style
+            .as_ref()
+            .and_then(|s| self.styles.get(s))
+            .cloned()
+            .unwrap_or_default();
+        let instance_id = paragraph.instance.clone().or(from_style.0)?;
+        let instance = self.instances.get(&instance_id)?.clone();
+        let levels = self.abstracts.get(&instance.abstract_id)?;
+        let level = paragraph
+            .level
+            .or(from_style.1)
+            .or_else(|| {
+                let style = paragraph.style.as_ref()?;
+                levels.iter().position(|l| l.style.as_ref() == Some(style))
+            })
+            .unwrap_or(0);
+        let definition = levels.get(level)?.clone();
+        let counters = self
+            .counters
+            .entry(instance.abstract_id.clone())
+            .or_insert([None; LIST_LEVELS]);
+        if !self.started.contains(&instance_id) {
+            self.started.push(instance_id);
+            for &(l, start) in &instance.start_overrides {
+                counters[l] = Some(start - 1);
+            }
+        }
+        let current = counters[level].map_or(definition.start.unwrap_or(1), |c| c + 1);
+        counters[level] = Some(current);
+        for deeper in counters.iter_mut().skip(level + 1) {
+            *deeper = None;
+        }
+        if definition.format == "bullet" || definition.format == "none" {
+            return None;
+        }
+        let pattern = definition.text.as_deref()?;
+        let mut label = String::new();
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            let referenced = (c == '%')
+                .then(|| chars.peek().and_then(|d| d.to_digit(10)))
+                .flatten()
+                .and_then(|d| usize::try_from(d).ok())
+                .filter(|d| (1..=LIST_LEVELS).contains(d));
+            let Some(d) = referenced else {
+                label.push(c);
+                continue;
+            };
+            chars.next();
+            let shown = &levels[d - 1];
+            let value = counters[d - 1].unwrap_or(shown.start.unwrap_or(1));
+            let format = if definition.legal {
+                "decimal"
+            } else {
+                shown.format.as_str()
+            };
+            label.push_str(&format_number(value, format));
+        }
+        label.push_str(match definition.suffix.as_deref() {
+            Some("nothing") => "",
+            Some("space") => " ",
+            _ => "\t",
+        });
+        Some(label)
+    }
+}
+
+/// Reads each paragraph style's own numbering and its `basedOn`.
+fn read_styles(
+    xml: &str,
+    own: &mut HashMap<String, (Option<String>, Option<usize>)>,
+    based_on: &mut HashMap<String, String>,
+) -> Result<(), quick_xml::Error> {
+    let mut reader = NsReader::from_str(xml);
+    let mut style: Option<String> = None;
+    loop {
+        let (ns, event) = reader.read_resolved_event()?;
+        let word = matches!(ns, ResolveResult::Bound(ns) if matches!(ns.0, W_MAIN | W_STRICT));
+        match event {
+            Event::Start(e) | Event::Empty(e) if word => {
+                let Some(id) = &style else {
+                    if e.local_name().as_ref() == "style"
+                        && attr(&e, "type").as_deref() == Some("paragraph")
+                    {
+                        style = attr(&e, "styleId");
+                    }
+                    continue;
+                };
+                match e.local_name().as_ref() {
+                    "basedOn" => {
+                        if let Some(parent) = val(&e) {
+                            based_on.insert(id.clone(), parent);
+                        }
+                    }
+                    "numId" => own.entry(id.clone()).or_default().0 = val(&e),
+                    "ilvl" => own.entry(id.clone()).or_default().1 = level_index(val(&e)),
+                    _ => {}
+                }
+            }
+            Event::End(e) if word && e.local_name().as_ref() == "style" => style = None,
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+/// A style's numbering, its own or inherited through `basedOn` (a chain of at most 16).
+fn style_numbering(
+    id: &str,
+    own: &HashMap<String, (Option<String>, Option<usize>)>,
+    based_on: &HashMap<String, String>,
+) -> Option<(Option<String>, Option<usize>)> {
+    let mut current = id;
+    for _ in 0..16 {
+        if let Some(found) = own.get(current) {
+            if found.0.is_some() {
+                return Some(found.clone());
+            }
+        }
+        current = based_on.get(current)?;
+    }
+    None
+}
+
+/// A list number in a `w:numFmt` format; formats not known here, and values outside a
+/// format's range, are written in decimal.
+fn format_number(value: i64, format: &str) -> String {
+    const CIRCLED: &str = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
+    const PARENTHESISED: &str = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇";
+    const STEMS: &str = "甲乙丙丁戊己庚辛壬癸";
+    let nth = |set: &str, limit: i64| {
+        (1..=limit)
+            .contains(&value)
+            .then(|| set.chars().nth(usize::try_from(value - 1).unwrap_or(0)))
+            .flatten()
+            .map(String::from)
+    };
+    let shown = match format {
+        "chineseCounting" | "taiwaneseCounting" => {
+            chinese_number(value, "〇一二三四五六七八九", "十百千", true)
+        }
+        "chineseCountingThousand" | "taiwaneseCountingThousand" => {
+            chinese_number(value, "零一二三四五六七八九", "十百千", true)
+        }
+        "chineseLegalSimplified" => chinese_number(value, "零壹贰叁肆伍陆柒捌玖", "拾佰仟", false),
+        "ideographTraditional" => nth(STEMS, 10),
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => nth(CIRCLED, 20),
+        "decimalEnclosedParen" => nth(PARENTHESISED, 20),
+        "decimalZero" if (0..10).contains(&value) => Some(format!("0{value}")),
+        "decimalFullWidth" | "decimalFullWidth2" => Some(
+            value
+                .to_string()
+                .chars()
+                .map(|c| match c.to_digit(10) {
+                    Some(d) => char::from_u32(0xFF10 + d).unwrap_or(c),
+                    None => c,
+                })
+                .collect(),
+        ),
+        "lowerLetter" | "upperLetter" if value >= 1 => {
+            // Word repeats the letter: a … z, aa … zz.
+            let index = u8::try_from((value - 1) % 26).unwrap_or(0);
+            let times = usize::try_from((value - 1) / 26 + 1).unwrap_or(1).min(64);
+            let letter = char::from(b'a' + index);
+            let letters = letter.to_string().repeat(times);
+            Some(if format == "upperLetter" {
+                letters.to_uppercase()
+            } else {
+                letters
+            })
+        }
+        "lowerRoman" | "upperRoman" => roman(value).map(|r| {
+            if format == "lowerRoman" {
+                r.to_lowercase()
+            } else {
+                r
+            }
+        }),
+        _ => None,
+    };
+    shown.unwrap_or_else(|| value.to_string())
+}
+
+/// 1–9999 in Chinese numerals (`十一`, `二十`, `一百零五`); `None` outside.
+fn chinese_number(value: i64, digits: &str, units: &str, short_ten: bool) -> Option<String> {
+    if !(1..=9999).contains(&value) {
+        return None;
+    }
+    let digits: Vec<char> = digits.chars().collect();
+    let units: Vec<char> = units.chars().collect();
+    let places = [value / 1000, value / 100 % 10, value / 10 % 10, value % 10];
+    let mut out = String::new();
+    let mut pending_zero = false;
+    for (i, &d) in places.iter().enumerate() {
+        if d == 0 {
+            pending_zero = !out.is_empty();
+            continue;
+        }
+        if pending_zero {
+            out.push(digits[0]);
+            pending_zero = false;
+        }
+        out.push(digits[usize::try_from(d).ok()?]);
+        if i < 3 {
+            out.push(units[2 - i]);
+        }
+    }
+    if short_ten && (10..20).contains(&value) {
+        out.remove(0);
+    }
+    Some(out)
+}
+
+/// 1–3999 in roman numerals.
+fn roman(mut value: i64) -> Option<String> {
+    if !(1..4000).contains(&value) {
+        return None;
+    }
+    let mut out = String::new();
+    for (n, s) in [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ] {
+        while value >= n {
+            out.push_str(s);
+            value -= n;
+        }
+    }
+    Some(out)
 }
 
 fn malformed(message: impl Into<String>) -> ReadError {
@@ -231,6 +684,10 @@ enum Tag {
     Table,
     Row,
     Cell,
+    /// A paragraph's properties (`w:pPr`), where its numbering is set.
+    ParagraphProperties,
+    /// A paragraph's list numbering (`w:numPr`).
+    NumberingProperties,
     /// Anything else in the WordprocessingML namespace or elsewhere.
     Other,
 }
@@ -247,9 +704,13 @@ struct Parser<'a> {
     /// Number of open tables; only the outermost one has structure.
     table_depth: usize,
     table: Option<TableState>,
+    /// Automatic numbering.
+    numbering: Numbering,
+    /// The numbering asked for by each open paragraph's properties.
+    paragraph_numbering: Vec<ParagraphNumbering>,
 }
 
-fn parse(source: &Source) -> Result<Vec<RawBlock>, ReadError> {
+fn parse(source: &Source, numbering: Numbering) -> Result<Vec<RawBlock>, ReadError> {
     let text = source.text.as_str();
     let mut reader = NsReader::from_str(text);
     // Keep the check of end-tag names; entities arrive as separate events.
@@ -262,6 +723,8 @@ fn parse(source: &Source) -> Result<Vec<RawBlock>, ReadError> {
         paragraphs: Vec::new(),
         table_depth: 0,
         table: None,
+        numbering,
+        paragraph_numbering: Vec::new(),
     };
     loop {
         let before = offset(reader.buffer_position());
@@ -358,6 +821,8 @@ fn classify(ns: Ns, e: &BytesStart<'_>) -> Tag {
         "tbl" => Tag::Table,
         "tr" => Tag::Row,
         "tc" => Tag::Cell,
+        "pPr" => Tag::ParagraphProperties,
+        "numPr" => Tag::NumberingProperties,
         _ => Tag::Other,
     }
 }
@@ -391,14 +856,32 @@ impl Parser<'_> {
         let local = e.local_name();
         let local: &str = local.as_ref();
         let in_word = ns == Ns::Word;
-        if (in_word && matches!(local, "del" | "moveFrom"))
+        if (in_word && matches!(local, "del" | "moveFrom" | "pPrChange"))
             || (ns == Ns::Compatibility && local == "Fallback")
         {
             self.skip_from = Some(self.stack.len());
             return Ok(());
         }
         match tag {
-            Tag::Paragraph => self.paragraphs.push(MappedText::default()),
+            Tag::Paragraph => {
+                self.paragraphs.push(MappedText::default());
+                self.paragraph_numbering.push(ParagraphNumbering::default());
+            }
+            Tag::NumberingProperties if self.in_paragraph_properties() => {
+                if let Some(n) = self.paragraph_numbering.last_mut() {
+                    n.in_num_pr = true;
+                }
+            }
+            Tag::Other if in_word && self.in_paragraph_properties() => {
+                if let Some(n) = self.paragraph_numbering.last_mut() {
+                    match local {
+                        "pStyle" => n.style = val(e),
+                        "ilvl" if n.in_num_pr => n.level = level_index(val(e)),
+                        "numId" if n.in_num_pr => n.instance = val(e),
+                        _ => {}
+                    }
+                }
+            }
             Tag::Table => {
                 self.table_depth += 1;
                 if self.table_depth == 1 {
@@ -484,6 +967,21 @@ impl Parser<'_> {
         }
     }
 
+    /// Whether the innermost paragraph's own `w:pPr` is open (not a run's or a table's).
+    fn in_paragraph_properties(&self) -> bool {
+        let mut open = self.stack.iter().rev();
+        for tag in open.by_ref() {
+            match tag {
+                Tag::ParagraphProperties => {
+                    return open.next() == Some(&Tag::Paragraph);
+                }
+                Tag::NumberingProperties | Tag::Other => {}
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// Whether a run is open (inside the innermost paragraph).
     fn in_run(&self) -> bool {
         self.stack.iter().rev().skip(1).any(|t| *t == Tag::Run)
@@ -501,7 +999,23 @@ impl Parser<'_> {
             return;
         }
         match tag {
+            Tag::ParagraphProperties if self.stack.last() == Some(&Tag::Paragraph) => {
+                // Properties come first in a paragraph: its list number goes in front.
+                let Some(asked) = self.paragraph_numbering.last() else {
+                    return;
+                };
+                if asked.instance.as_deref() == Some("0") {
+                    return; // numbering switched off for this paragraph
+                }
+                let asked = asked.clone();
+                if let Some(label) = self.numbering.label(&asked) {
+                    if let Some(p) = self.paragraphs.last_mut() {
+                        p.push_mapped(&label, Span::new(end, end));
+                    }
+                }
+            }
             Tag::Paragraph => {
+                self.paragraph_numbering.pop();
                 let Some(paragraph) = self.paragraphs.pop() else {
                     return;
                 };
@@ -520,11 +1034,13 @@ impl Parser<'_> {
                 self.table_depth = self.table_depth.saturating_sub(1);
                 if self.table_depth == 0 {
                     if let Some(table) = self.table.take() {
-                        self.blocks.push(RawBlock::Table(RawTable {
+                        let mut raw = RawTable {
                             span: Span::new(table.start, end),
                             rows: table.rows,
                             kind: TableKind::Markup,
-                        }));
+                        };
+                        super::html::drop_empty_trailing_columns(&mut raw);
+                        self.blocks.push(RawBlock::Table(raw));
                     }
                 }
             }
@@ -594,8 +1110,20 @@ impl Parser<'_> {
             return;
         };
         match decoded {
+            Some(text) if text.chars().all(super::html::is_zero_width) => {}
             Some(text) => paragraph.push_mapped(text, Span::new(start, end)),
-            None => paragraph.push_verbatim(&self.text[start..end], start),
+            None => {
+                // Zero-width characters (pasted from web pages) are read as nothing.
+                let raw = &self.text[start..end];
+                let mut from = 0;
+                for (at, c) in raw.char_indices() {
+                    if super::html::is_zero_width(c) {
+                        paragraph.push_verbatim(&raw[from..at], start + from);
+                        from = at + c.len_utf8();
+                    }
+                }
+                paragraph.push_verbatim(&raw[from..], start + from);
+            }
         }
     }
 }
@@ -614,4 +1142,170 @@ fn join_cell_text(cell: &mut String, paragraph: &str) {
         cell.push(' ');
     }
     cell.push_str(paragraph);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+    fn package(parts: &[(&str, String)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, xml) in parts {
+            writer.start_file(*name, options).expect("start part");
+            writer.write_all(xml.as_bytes()).expect("write part");
+        }
+        writer.finish().expect("finish").into_inner()
+    }
+
+    fn paragraphs(bytes: &[u8]) -> Vec<String> {
+        let (_, blocks) = read("t.docx", bytes).expect("readable");
+        blocks
+            .into_iter()
+            .filter_map(|b| match b {
+                RawBlock::Paragraph(p) => Some(p.text),
+                RawBlock::Table(_) => None,
+            })
+            .collect()
+    }
+
+    fn numbered(ppr: &str, text: &str) -> String {
+        format!("<w:p><w:pPr>{ppr}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>")
+    }
+
+    fn direct(level: u8, num: u8) -> String {
+        format!("<w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{num}\"/></w:numPr>")
+    }
+
+    const NUMBERING: &str = "<w:abstractNum w:abstractNumId=\"7\">\
+        <w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/>\
+        <w:suff w:val=\"nothing\"/><w:lvlText w:val=\"%1、\"/></w:lvl>\
+        <w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/>\
+        <w:suff w:val=\"nothing\"/><w:lvlText w:val=\"（%2）\"/></w:lvl>\
+        <w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>\
+        <w:lvlText w:val=\"%1.%3\"/><w:isLgl/></w:lvl></w:abstractNum>\
+        <w:num w:numId=\"1\"><w:abstractNumId w:val=\"7\"/></w:num>\
+        <w:num w:numId=\"2\"><w:abstractNumId w:val=\"7\"/>\
+        <w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"5\"/></w:lvlOverride></w:num>";
+
+    const STYLES: &str = "<w:style w:type=\"paragraph\" w:styleId=\"H1\"><w:pPr><w:numPr>\
+        <w:numId w:val=\"1\"/></w:numPr></w:pPr></w:style>\
+        <w:style w:type=\"paragraph\" w:styleId=\"MyHeading\"><w:basedOn w:val=\"H1\"/></w:style>";
+
+    fn report(body: &str) -> Vec<u8> {
+        package(&[
+            (
+                "word/document.xml",
+                format!("<w:document {W}><w:body>{body}</w:body></w:document>"),
+            ),
+            (
+                "word/numbering.xml",
+                format!("<w:numbering {W}>{NUMBERING}</w:numbering>"),
+            ),
+            (
+                "word/styles.xml",
+                format!("<w:styles {W}>{STYLES}</w:styles>"),
+            ),
+        ])
+    }
+
+    #[test]
+    fn list_numbers_are_printed_as_word_counts_them() {
+        let body = [
+            numbered("<w:pStyle w:val=\"H1\"/>", "总体情况"),
+            numbered(&direct(1, 1), "主动公开"),
+            numbered(&direct(1, 1), "依申请公开"),
+            // Level 3 shows level 1 too, in decimal (`w:isLgl`), then a tab.
+            numbered(&direct(2, 1), "子项"),
+            // Through a style based on the numbered style; level 1 restarts.
+            numbered("<w:pStyle w:val=\"MyHeading\"/>", "主动公开政府信息情况"),
+            numbered(&direct(1, 1), "规章"),
+            // Numbering switched off, and a changed-properties record that must not count.
+            numbered(
+                "<w:pStyle w:val=\"H1\"/><w:numPr><w:numId w:val=\"0\"/></w:numPr>",
+                "不编号",
+            ),
+            numbered(
+                &format!(
+                    "<w:pPrChange w:id=\"1\"><w:pPr>{}</w:pPr></w:pPrChange>",
+                    direct(0, 1)
+                ),
+                "正文",
+            ),
+            // A second instance of the same list starting at 5.
+            numbered(&direct(0, 2), "其他需要报告的事项"),
+        ]
+        .concat();
+        assert_eq!(
+            paragraphs(&report(&body)),
+            [
+                "一、总体情况",
+                "（一）主动公开",
+                "（二）依申请公开",
+                "1.1\t子项",
+                "二、主动公开政府信息情况",
+                "（一）规章",
+                "不编号",
+                "正文",
+                "五、其他需要报告的事项",
+            ]
+        );
+    }
+
+    #[test]
+    fn numbering_without_definitions_or_with_broken_ones_is_left_out() {
+        let body = numbered(&direct(0, 1), "总体情况");
+        let document = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
+        let missing = package(&[("word/document.xml", document.clone())]);
+        assert_eq!(paragraphs(&missing), ["总体情况"]);
+        let broken = package(&[
+            ("word/document.xml", document),
+            (
+                "word/numbering.xml",
+                format!("<w:numbering {W}><w:abstractNum>"),
+            ),
+        ]);
+        assert_eq!(paragraphs(&broken), ["总体情况"]);
+    }
+
+    #[test]
+    fn zero_width_characters_are_dropped() {
+        let body = "<w:p><w:r><w:t>\u{200b}一、总体情况</w:t></w:r></w:p>\
+                    <w:p><w:r><w:t>收到2\u{feff}6件</w:t></w:r></w:p>";
+        let bytes = package(&[(
+            "word/document.xml",
+            format!("<w:document {W}><w:body>{body}</w:body></w:document>"),
+        )]);
+        assert_eq!(paragraphs(&bytes), ["一、总体情况", "收到26件"]);
+    }
+
+    #[test]
+    fn list_number_formats() {
+        let cases = [
+            (1, "chineseCounting", "一"),
+            (10, "chineseCounting", "十"),
+            (11, "chineseCounting", "十一"),
+            (20, "chineseCounting", "二十"),
+            (105, "chineseCountingThousand", "一百零五"),
+            (110, "chineseCounting", "一百一十"),
+            (11, "chineseLegalSimplified", "壹拾壹"),
+            (3, "ideographTraditional", "丙"),
+            (3, "decimalEnclosedCircle", "③"),
+            (2, "decimalEnclosedParen", "⑵"),
+            (27, "lowerLetter", "aa"),
+            (2, "upperLetter", "B"),
+            (4, "upperRoman", "IV"),
+            (9, "lowerRoman", "ix"),
+            (7, "decimalZero", "07"),
+            (12, "decimalFullWidth", "１２"),
+            (21, "decimalEnclosedCircle", "21"),
+            (3, "someFutureFormat", "3"),
+        ];
+        for (value, format, want) in cases {
+            assert_eq!(format_number(value, format), want, "{value} as {format}");
+        }
+    }
 }

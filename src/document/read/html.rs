@@ -24,7 +24,10 @@
 //! `<p>`; `<li>`, `<dd>`/`<dt>`, headings, cells and rows close their open predecessor; a cell
 //! outside a row gets an implied row; an end tag closes the innermost open element of its name
 //! but never reaches out of a table cell; `<html>`, `<body>` tags are dropped. `head`, `script`,
-//! `style`, `noscript`, form controls, `svg`/`math`, `iframe` are skipped whole. The tree is a
+//! `style`, `noscript`, form controls, `svg`/`math`, `iframe` are skipped whole. An element
+//! hidden by the `hidden` attribute or an inline `display:none`/`visibility:hidden` stays in the
+//! tree (so that its missing end tag is implied as for any element) and is skipped when read,
+//! a hidden row or cell included; hiding by a style sheet rule is not seen. The tree is a
 //! flat event list (open/close/text/break) with nodes pointing into it, so walking a subtree is
 //! a slice walk.
 //!
@@ -35,14 +38,19 @@
 //!   element ends the paragraph before it and starts a new one. Whitespace collapses as in a
 //!   browser: a run becomes one space, and a run containing a line break (or a `<br>`) between
 //!   two CJK characters disappears. `&nbsp;` becomes a space that does not collapse; spaces at
-//!   either end of a paragraph are dropped. Lines of a paragraph split by `<br>` stay one
-//!   paragraph unless one of them is a numbered heading, which then stands alone.
+//!   either end of a paragraph are dropped. Zero-width characters (U+200B/C/D, U+2060, U+FEFF,
+//!   as text or as references), which editors leave as fillers, are dropped. Lines of a paragraph split by `<br>` stay one
+//!   paragraph unless one of them is a numbered heading or a title line (a short line naming a
+//!   年度报告), which then stands alone: pasted-text pages write the whole report as lines. (A
+//!   title broken over two lines is joined again where the title is found, as in text.)
 //! - A `<table>` is a data table unless it is a layout table: a single cell, a table inside one
 //!   of its cells, a heading inside a cell, or a cell holding a long run of paragraphs. A layout
 //!   table's cells are read as ordinary block content. A data table becomes a
 //!   [`TableKind::Markup`] [`RawTable`]: one row per `<tr>` with cells, cell text joined across
 //!   its paragraphs (block boundaries collapse like line breaks), `colspan`/`rowspan` clamped to
-//!   1..=256, each cell spanning its whole `<td>…</td>` element.
+//!   1..=256, each cell spanning its whole `<td>…</td>` element. Columns at the right edge
+//!   that hold no text in any row (an Excel paste's extra column) are dropped, so that their
+//!   blank cells are not read as values.
 //!
 //! # Where the report is
 //!
@@ -101,6 +109,14 @@ pub fn read(text: &str) -> (Vec<RawBlock>, Vec<Problem>) {
     reader.flush(&mut inline);
     if root != ROOT {
         reader.rescue_title(root);
+    }
+    let has_title = reader
+        .blocks
+        .iter()
+        .take(12)
+        .any(|b| matches!(b, RawBlock::Paragraph(p) if is_title_like(&p.text)));
+    if !has_title && let Some(title) = head_title(text) {
+        reader.blocks.insert(0, RawBlock::Paragraph(title));
     }
     let Reader {
         blocks,
@@ -220,6 +236,29 @@ fn is_head_content(name: &str) -> bool {
     )
 }
 
+static HEAD_TITLES: std::sync::LazyLock<[regex::Regex; 3]> = std::sync::LazyLock::new(|| {
+    [
+        r#"(?is)<meta\s[^>]*?name\s*=\s*["']?(?:ArticleTitle|title)["']?[^>]*?content\s*=\s*["']([^"'<>]+)["']"#,
+        r#"(?is)<meta\s[^>]*?content\s*=\s*["']([^"'<>]+)["'][^>]*?name\s*=\s*["']?(?:ArticleTitle|title)["']?"#,
+        r"(?is)<title[^>]*>([^<]+)</title>",
+    ]
+    .map(|p| regex::Regex::new(p).expect("valid pattern"))
+});
+
+/// The page's title from `<meta name="ArticleTitle">` or `<title>`, for pages whose body does
+/// not repeat it. Only a title naming a 年度报告 and written without character references (so
+/// that its text is verbatim in the source).
+fn head_title(src: &str) -> Option<MappedText> {
+    HEAD_TITLES.iter().find_map(|re| {
+        let m = re.captures(src)?.get(1)?;
+        let text = m.as_str();
+        let lead = text.len() - text.trim_start().len();
+        let trimmed = text.trim();
+        (text.contains("年度报告") && !text.contains('&') && trimmed.chars().count() <= 120)
+            .then(|| MappedText::verbatim(trimmed, m.start() + lead))
+    })
+}
+
 /// A short line naming a 年度报告, as a title is.
 fn is_title_like(text: &str) -> bool {
     text.contains("年度报告") && text.chars().count() <= 80 && !text.contains('。')
@@ -299,6 +338,32 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x3FFFF)
 }
 
+/// Characters that show nothing: rich-text editors leave a zero-width space (U+200B) as a
+/// filler in inline elements, and a stray U+FEFF or word joiner joins pasted text. Read as
+/// nothing, so that `<strong>\u{200b}一、总体情况</strong>` is still a heading.
+pub(super) fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
+}
+
+/// Whether an element is hidden from readers of the page: the `hidden` attribute, or an
+/// inline style with `display:none` (Word's hidden text: `display:none;mso-hide:all`) or
+/// `visibility:hidden`. Pages hide metadata, share widgets and, against copying, stray
+/// characters inside the text; a browser shows none of it.
+fn is_hidden(hidden_attribute: bool, style: Option<&[u8]>) -> bool {
+    hidden_attribute
+        || style.is_some_and(|style| {
+            let style: String = String::from_utf8_lossy(style)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            style.contains("display:none") || style.contains("visibility:hidden")
+        })
+}
+
 /// The HTML "rules for parsing non-negative integers", clamped to 1..=[`MAX_SPAN`]; a missing
 /// or zero value is 1.
 fn parse_span(value: Option<&[u8]>) -> u16 {
@@ -349,6 +414,8 @@ struct Node {
     content: bool,
     /// Named like a menu, navigation bar or footer.
     chrome: bool,
+    /// Hidden from readers of the page ([`is_hidden`]).
+    hidden: bool,
     /// Non-whitespace text bytes inside (running count while open).
     text: usize,
 }
@@ -397,6 +464,7 @@ impl Tree {
                 rowspan: 1,
                 content: false,
                 chrome: false,
+                hidden: false,
                 text: 0,
             }],
             events: vec![Event::Open(ROOT)],
@@ -476,6 +544,7 @@ impl Tree {
                             || name == "article"
                             || names.split_whitespace().any(is_content_token),
                         chrome: names.split_whitespace().any(is_chrome_token),
+                        hidden: is_hidden(attr("hidden").is_some(), attr("style")),
                     };
                     b.start_tag(&name, span, tag.self_closing, attrs);
                 }
@@ -593,6 +662,7 @@ struct Attrs {
     rowspan: u16,
     content: bool,
     chrome: bool,
+    hidden: bool,
 }
 
 impl Builder {
@@ -672,6 +742,7 @@ impl Builder {
             rowspan: attrs.rowspan,
             content: attrs.content,
             chrome: attrs.chrome,
+            hidden: attrs.hidden,
             text: self.text_total,
         });
         self.events.push(Event::Open(id));
@@ -779,6 +850,7 @@ impl Builder {
                 rowspan: 1,
                 content: false,
                 chrome: false,
+                hidden: false,
             };
             return self.open("tr", span, &row).is_some();
         }
@@ -918,13 +990,20 @@ impl Inline {
                 '&' => {
                     if let Some((len, decoded)) = entity(&raw[i..]) {
                         self.verbatim(start + run, start + i);
-                        let span = Span::new(start + i, start + i + len);
-                        self.atoms.push(Atom::Hard(decoded, span));
+                        if !decoded.chars().all(is_zero_width) {
+                            let span = Span::new(start + i, start + i + len);
+                            self.atoms.push(Atom::Hard(decoded, span));
+                        }
                         i += len;
                         run = i;
                     } else {
                         i += 1;
                     }
+                }
+                c if is_zero_width(c) => {
+                    self.verbatim(start + run, start + i);
+                    i += c.len_utf8();
+                    run = i;
                 }
                 _ => i += c.len_utf8(),
             }
@@ -953,7 +1032,7 @@ impl Inline {
         let mut line_start = 0;
         for &brk in breaks.iter().chain(std::iter::once(&atoms.len())) {
             let line = finish(&atoms[line_start..brk], src);
-            if looks_like_heading(&line.text).is_some() {
+            if looks_like_heading(&line.text).is_some() || is_title_like(&line.text) {
                 out.push(finish(&atoms[group_start..line_start], src));
                 out.push(line);
                 group_start = brk;
@@ -1131,7 +1210,18 @@ impl<'a> Reader<'a> {
 
     fn skipped(&self, id: usize) -> bool {
         let n = self.node(id);
-        &*n.name == "nav" || (n.chrome && n.text < 500 && !n.content)
+        n.hidden || &*n.name == "nav" || (n.chrome && n.text < 500 && !n.content)
+    }
+
+    /// Whether `node` or an element between it and `table` is hidden (a hidden row or cell).
+    fn hidden_in_table(&self, mut node: usize, table: usize) -> bool {
+        while node != table && node != ROOT {
+            if self.node(node).hidden {
+                return true;
+            }
+            node = self.node(node).parent;
+        }
+        false
     }
 
     fn flush(&mut self, inline: &mut Inline) {
@@ -1201,6 +1291,7 @@ impl<'a> Reader<'a> {
             .tree
             .descendants(id)
             .filter(|&d| self.node(d).table == Some(id) && is_cell(&self.node(d).name))
+            .filter(|&d| !self.hidden_in_table(d, id))
             .collect();
         if self.is_layout(id, &cells) {
             self.flow(id, inline);
@@ -1311,7 +1402,66 @@ impl<'a> Reader<'a> {
                 rowspan,
             });
         }
+        drop_empty_trailing_columns(&mut raw);
         raw
+    }
+}
+
+/// Widest grid followed when looking for empty columns (as wide as layout expands a table).
+const MAX_GRID_COLUMNS: usize = 256;
+
+/// Drops the columns at the right edge of a table that hold no text in any row.
+///
+/// Tables pasted from Excel, and hand-edited CMS tables, often carry one empty column beyond
+/// the last heading; its blank cells would otherwise be read as blank values (table 4 read as
+/// 16 values for 15 columns). A column with a heading or any value is kept, and so is a table
+/// that is empty throughout. Shared with the DOCX reader.
+pub(super) fn drop_empty_trailing_columns(table: &mut RawTable) {
+    // Place cells on the grid as `layout` expands them: (row, cell, first column, colspan).
+    let mut occupied: Vec<Vec<bool>> = vec![Vec::new(); table.rows.len()];
+    let mut placed = Vec::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        let mut c = 0;
+        for (i, cell) in row.cells.iter().enumerate() {
+            while occupied[r].get(c).copied().unwrap_or(false) {
+                c += 1;
+            }
+            if c >= MAX_GRID_COLUMNS {
+                return; // wider than layout reads: leave it as it is
+            }
+            let colspan = usize::from(cell.colspan.max(1)).min(MAX_GRID_COLUMNS - c);
+            let rowspan = usize::from(cell.rowspan.max(1)).min(table.rows.len() - r);
+            for covered in &mut occupied[r..r + rowspan] {
+                if covered.len() < c + colspan {
+                    covered.resize(c + colspan, false);
+                }
+                covered[c..c + colspan].fill(true);
+            }
+            placed.push((r, i, c, colspan));
+            c += colspan;
+        }
+    }
+    let width = placed.iter().map(|&(_, _, c, n)| c + n).max().unwrap_or(0);
+    let mut has_text = vec![false; width];
+    for &(r, i, c, n) in &placed {
+        if !table.rows[r].cells[i].text.trim().is_empty() {
+            has_text[c..c + n].fill(true);
+        }
+    }
+    let Some(kept) = has_text.iter().rposition(|&t| t).map(|last| last + 1) else {
+        return;
+    };
+    if kept == width {
+        return;
+    }
+    // Cells wholly right of the kept columns go (each is the last of its row); cells reaching
+    // into them are narrowed.
+    for &(r, i, c, n) in placed.iter().rev() {
+        if c >= kept {
+            table.rows[r].cells.remove(i);
+        } else if c + n > kept {
+            table.rows[r].cells[i].colspan = u16::try_from(kept - c).unwrap_or(u16::MAX);
+        }
     }
 }
 
@@ -1376,12 +1526,21 @@ mod tests {
         assert_eq!(
             paragraphs(&blocks),
             [
-                // As a browser shows it: a break between CJK and a digit is a space.
-                "某某局 2019年政府信息公开工作年度报告",
+                "某某局",
+                "2019年政府信息公开工作年度报告",
                 "一、总体情况",
                 "2019年，本局认真贯彻。继续推进。"
             ]
         );
+        // The title's two lines are one title again, as in a text export.
+        let loaded = crate::document::load(
+            "report.html",
+            html.as_bytes(),
+            crate::document::ReadOptions::default(),
+        )
+        .expect("readable");
+        let title = loaded.document.title.expect("a title");
+        assert_eq!(title.text, "某某局2019年政府信息公开工作年度报告");
     }
 
     #[test]
@@ -1426,6 +1585,108 @@ mod tests {
         // Unclosed cells end where the next one starts.
         assert_eq!(&html[table.rows[1].cells[0].span.range()], "<td>规章");
         assert!(html[table.rows[1].span.range()].starts_with("<tr><td>规章"));
+    }
+
+    #[test]
+    fn empty_columns_right_of_the_last_heading_are_dropped() {
+        // Pasted from Excel: one empty column too many, and a heading spanning into it.
+        let html = "<table><tr><td colspan=3>行政复议</td><td></td></tr>\
+                    <tr><td>结果维持</td><td>总计</td><td colspan=2></td></tr>\
+                    <tr><td x:num>0</td><td x:num>1</td><td>&nbsp;</td><td> </td></tr></table>";
+        let (blocks, _) = read(html);
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        let shape: Vec<Vec<(&str, u16)>> = table
+            .rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| (c.text.as_str(), c.colspan))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                vec![("行政复议", 3)],
+                vec![("结果维持", 1), ("总计", 1), ("", 1)],
+                vec![("0", 1), ("1", 1), ("", 1)],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_line_among_br_lines_stands_alone() {
+        let html = "<div>正文<br>&nbsp;&nbsp;某某局2023年政府信息公开工作年度报告<br>\
+                    &nbsp;&nbsp;本报告依据条例编制<br>特此报告<br>一、总体情况<br>正文</div>";
+        let (blocks, _) = read(html);
+        assert_eq!(
+            paragraphs(&blocks),
+            [
+                "正文",
+                "某某局2023年政府信息公开工作年度报告",
+                "本报告依据条例编制特此报告",
+                "一、总体情况",
+                "正文"
+            ]
+        );
+    }
+
+    #[test]
+    fn zero_width_fillers_are_dropped() {
+        let html = "<p><strong>\u{200b}一、总体情况</strong></p><p>收到申请2&#8203;6件\u{feff}</p>";
+        let (blocks, _) = read(html);
+        assert_eq!(paragraphs(&blocks), ["一、总体情况", "收到申请26件"]);
+        let RawBlock::Paragraph(p) = &blocks[1] else {
+            panic!("{blocks:?}");
+        };
+        // The text still maps into the markup around the dropped characters.
+        let digits = p
+            .span_of("收到申请".len(), "收到申请26".len())
+            .expect("mapped");
+        assert_eq!(&html[digits.range()], "2&#8203;6");
+    }
+
+    #[test]
+    fn hidden_text_is_not_read() {
+        let html = "<div style=\"display:none\">分享到：微信 2019</div>\
+                    <p>本机关共收到<span style=\"DISPLAY: none\">78</span>申请12件\
+                    <span style='display:none;mso-hide:all'>（草稿）</span></p>\
+                    <p hidden>隐藏<p>其后<b style=\"visibility:hidden\">9</b>可见</p>\
+                    <section hidden><p>不可见</p></section><p>尾</p>\
+                    <table><tr><td>规章</td><td style=\"display:none\">7</td><td>0</td></tr>\
+                    <tr style=\"display:none\"><td>隐藏行</td><td>1</td></tr></table>";
+        let (blocks, _) = read(html);
+        // The hidden `<p>` left open ends where the next one starts, as any `<p>`.
+        assert_eq!(
+            paragraphs(&blocks),
+            ["本机关共收到申请12件", "其后可见", "尾"]
+        );
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        let texts: Vec<Vec<&str>> = table
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(texts, [vec!["规章", "0"]]);
+    }
+
+    #[test]
+    fn a_blank_column_under_a_heading_is_kept() {
+        let html = "<table><tr><td>结果维持</td><td>总计</td></tr>\
+                    <tr><td>0</td><td></td></tr></table>";
+        let (blocks, _) = read(html);
+        let found = tables(&blocks);
+        let [table] = found.as_slice() else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(table.rows[1].cells.len(), 2);
     }
 
     #[test]

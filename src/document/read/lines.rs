@@ -5,13 +5,21 @@
 //! So one reader handles both; the format only changes what is reported.
 //!
 //! - A run of lines containing tabs (blank lines allowed inside) is a tab-separated table.
-//! - A run of lines starting with `|` is a pipe table; `|---|` lines are dropped.
+//! - A run of lines starting with `|` is a pipe table; `|---|` lines are dropped. Rows written
+//!   without the leading `|` (`a | b | c`) are pipe rows too when two or more follow each other.
+//! - One cell per line, with `|` or blank lines between cells or `x |` per line, is a table
+//!   whose rows are rebuilt from the cells ([`cells`]).
+//! - Cells separated by runs of spaces and aligned in columns (`pdftotext -layout`) form a
+//!   table read by display column ([`aligned`]).
 //! - Other non-blank lines form paragraphs. A line joins the previous one when that line was
 //!   hard-wrapped: long, and not ending a sentence. Heading-like lines stand alone.
 
+mod aligned;
+mod cells;
+
 use super::super::mapped::MappedText;
 use super::super::model::{RawBlock, RawCell, RawRow, RawTable, TableKind};
-use super::super::structure::looks_like_heading;
+use super::super::structure::{is_table_row_label, looks_like_heading};
 use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -39,18 +47,68 @@ impl Line<'_> {
     fn is_pipe(&self) -> bool {
         self.text.trim_start().starts_with('|')
     }
+
+    /// A pipe row without the leading `|`: `a | b | c` or `a | b |` (two cells or more).
+    fn is_bare_pipe(&self) -> bool {
+        let t = self.text.trim();
+        if t.starts_with('|') || !t.contains('|') {
+            return false;
+        }
+        let inner = t.strip_suffix('|').unwrap_or(t);
+        inner.contains('|') || !t.ends_with('|') || is_separator(self)
+    }
 }
 
 /// Reads text or Markdown into raw blocks.
 #[must_use]
 pub fn read(text: &str) -> Vec<RawBlock> {
     let lines = split_lines(text);
+    let mut taken = vec![false; lines.len()];
+    let mut regions: Vec<(usize, usize, bool)> = Vec::new();
+    for (start, end) in cells::regions(&lines) {
+        if lines[start..end].iter().any(|l| l.is_tabbed()) {
+            continue;
+        }
+        taken[start..end].iter_mut().for_each(|t| *t = true);
+        regions.push((start, end, false));
+    }
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_tabbed() || line.is_pipe() || line.is_bare_pipe() {
+            taken[i] = true;
+        }
+    }
+    for (start, end) in aligned::regions(&lines, &taken) {
+        regions.push((start, end, true));
+    }
+    regions.sort_unstable();
     let mut blocks = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
-        if line.is_blank() {
+        if let Some(&(_, end, spaced)) = regions.iter().find(|r| r.0 == i) {
+            let (table, loose) = if spaced {
+                (aligned::table(&lines[i..end]), Vec::new())
+            } else {
+                cells::table(&lines[i..end])
+            };
+            if !table.rows.is_empty() {
+                blocks.push(RawBlock::Table(table));
+            }
+            blocks.extend(loose.into_iter().map(RawBlock::Paragraph));
+            i = end;
+        } else if line.is_blank() {
             i += 1;
+        } else if line.is_bare_pipe()
+            && lines
+                .get(i + 1)
+                .is_some_and(|next| next.is_bare_pipe() || next.is_pipe())
+        {
+            let end = lines[i..]
+                .iter()
+                .position(|l| !(l.is_pipe() || l.is_bare_pipe()))
+                .map_or(lines.len(), |n| i + n);
+            blocks.extend(pipe_tables(&lines[i..end]).into_iter().map(RawBlock::Table));
+            i = end;
         } else if line.is_tabbed() {
             let end = run_end(&lines, i, |l| l.is_tabbed());
             blocks.push(RawBlock::Table(tab_table(&lines[i..end])));
@@ -127,6 +185,9 @@ fn joins_previous(previous: Line<'_>, line: Line<'_>) -> bool {
     if looks_like_heading(prev).is_some() || looks_like_heading(line.text).is_some() {
         return false;
     }
+    if is_table_row_label(prev) || is_table_row_label(line.text) {
+        return false;
+    }
     if line.text.trim_start().starts_with('#') || is_page_footer(line.text) {
         return false;
     }
@@ -134,10 +195,23 @@ fn joins_previous(previous: Line<'_>, line: Line<'_>) -> bool {
     prev.chars().count() >= 20 && !ends_sentence
 }
 
-/// Page footers left by PDF extraction, e.g. `— 1 —`.
+static PAGE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
+        .expect("valid pattern")
+});
+
+static BROWSER_PAGE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\s|(?:file|https?)://\S+\s+\d{1,3}/\d{1,3}$)")
+        .expect("valid pattern")
+});
+
+/// Page footers left by PDF extraction: `— 1 —`, `-3-`, `- 3 -`, `第 3 页`, `3/5`; and the
+/// header and footer a browser prints on each page (`11/30/26, 7:38 AM  title`,
+/// `https://…  4/9`).
 fn is_page_footer(text: &str) -> bool {
     let t = text.trim();
-    t.starts_with('—') && t.ends_with('—') && t.chars().filter(char::is_ascii_digit).count() > 0
+    let dashed = t.starts_with('—') && t.ends_with('—') && t.chars().any(|c| c.is_ascii_digit());
+    dashed || PAGE_FOOTER.is_match(t) || BROWSER_PAGE_LINE.is_match(t)
 }
 
 fn tab_table(lines: &[Line<'_>]) -> RawTable {
@@ -182,6 +256,14 @@ fn loose_row(text: &str) -> Option<Vec<(usize, usize)>> {
     let caps = LOOSE_ROW.captures(text)?;
     let label = caps.get(1)?;
     let numbers = caps.get(2)?;
+    if label.end() == numbers.start() {
+        // `行政许可550`: the values ran into the label. Keep it as one cell; the layout records
+        // the problem instead of guessing where the label ends.
+        return Some(vec![(
+            label.start(),
+            numbers.start() + numbers.as_str().trim_end().len(),
+        )]);
+    }
     let mut ranges = vec![(label.start(), label.end())];
     let mut offset = numbers.start();
     for piece in numbers.as_str().split_whitespace() {
@@ -231,7 +313,7 @@ fn field_cell(field: &str, offset: usize, line_end: usize) -> RawCell {
 
 fn is_separator(line: &Line<'_>) -> bool {
     let t = line.text.trim();
-    t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    t.contains('|') && t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
 }
 
 /// Splits a run of pipe lines into tables: a row followed by a `|---|` line starts a table.
@@ -262,7 +344,11 @@ fn pipe_tables(lines: &[Line<'_>]) -> Vec<RawTable> {
 
 fn pipe_row(line: &Line<'_>) -> RawRow {
     let text = line.text;
-    let inner_start = text.find('|').map_or(0, |p| p + 1);
+    let inner_start = if line.is_pipe() {
+        text.find('|').map_or(0, |p| p + 1)
+    } else {
+        0
+    };
     let inner_end = text
         .trim_end()
         .strip_suffix('|')
@@ -356,5 +442,86 @@ mod tests {
         let three = &second.rows[1].cells[1];
         assert_eq!(three.text, "3");
         assert_eq!(&text[three.span.range()], "3");
+    }
+
+    fn tables(blocks: &[RawBlock]) -> Vec<&RawTable> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                RawBlock::Table(t) => Some(t),
+                RawBlock::Paragraph(_) => None,
+            })
+            .collect()
+    }
+
+    fn texts(row: &RawRow) -> Vec<&str> {
+        row.cells.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn pipe_rows_without_the_leading_bar() {
+        let text = "信息内容 | 本年制发件数 | 本年废止件数\n---|---|---\n规章 | 0 | 4\n";
+        let blocks = read(text);
+        let tables = tables(&blocks);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(texts(&tables[0].rows[1]), ["规章", "0", "4"]);
+        let four = &tables[0].rows[1].cells[2];
+        assert_eq!(&text[four.span.range()], "4");
+        // One bar in prose is not a table.
+        assert!(tables_of("上海市科委 | 2024 年深入贯彻。\n").is_empty());
+    }
+
+    fn tables_of(text: &str) -> Vec<RawTable> {
+        read(text)
+            .into_iter()
+            .filter_map(|b| match b {
+                RawBlock::Table(t) => Some(t),
+                RawBlock::Paragraph(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_cell_per_line_with_trailing_bars() {
+        let text = "信息内容 |\n本年制发件数 |\n本年废止件数 |\n规章 |\n0 |\n |\n行政规范性文件 |\n2 |\n5 |\n";
+        let tables = tables_of(text);
+        assert_eq!(tables.len(), 1);
+        let rows: Vec<Vec<&str>> = tables[0].rows.iter().map(texts).collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["信息内容", "本年制发件数", "本年废止件数"],
+                vec!["规章", "0", ""],
+                vec!["行政规范性文件", "2", "5"],
+            ]
+        );
+    }
+
+    #[test]
+    fn page_footers() {
+        for footer in [
+            "— 3 —",
+            "-3-",
+            "- 12 -",
+            "第 3 页",
+            "第3页，共5页",
+            "3/5",
+            "11/30/26, 7:38 AM  某局年度报告",
+            "https://www.example.gov.cn/a.html  4/9",
+        ] {
+            assert!(is_page_footer(footer), "{footer}");
+        }
+        for text in ["2023年", "规章 0 0 0", "-", "一、总体情况"] {
+            assert!(!is_page_footer(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn run_together_loose_line_is_one_cell() {
+        assert_eq!(
+            loose_row("行政许可550"),
+            Some(vec![(0, "行政许可550".len())])
+        );
+        assert_eq!(loose_row("行政许可 550").map(|r| r.len()), Some(2));
     }
 }

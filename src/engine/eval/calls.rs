@@ -276,6 +276,24 @@ impl RuleRun<'_, '_> {
             Builtin::BreakdownsExceeding => {
                 self.matches_in(&args[0], recognise::breakdowns_exceeding)
             }
+            Builtin::ReaderProblems => match &args[0] {
+                Value::Str(kind) => Value::List(
+                    doc.problems
+                        .iter()
+                        .filter(|p| {
+                            serde_json::to_value(p.kind)
+                                .is_ok_and(|v| v.as_str() == Some(kind.as_str()))
+                        })
+                        .map(|p| {
+                            Value::Match(Match {
+                                text: p.message.clone(),
+                                span: p.span,
+                            })
+                        })
+                        .collect(),
+                ),
+                other => Value::Missing(vec![self.type_gap("a problem kind", other)]),
+            },
             Builtin::MissingRows => match &args[0] {
                 Value::Table(t) => {
                     let bound = ctx.table(*t);
