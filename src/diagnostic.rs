@@ -128,6 +128,7 @@ pub fn year_unknown(pack: &str, title: Option<Span>) -> Finding {
         notes: Vec::new(),
         help: Some("在标题中写明年度（如“2023年政府信息公开工作年度报告”），或运行时用 --year 指定报告年度".to_owned()),
         basis: None,
+        explains: Vec::new(),
     }
 }
 

@@ -121,3 +121,39 @@ fn html_shows_it_like_any_finding() {
         "the L001 finding is listed"
     );
 }
+
+/// The real PDF `huaian-hongze-district-gov-2023.pdf`: table 4 reads 行政复议 10 1 0 0 总计 0
+/// and 复议后起诉 5 0 0 0 总计 0. No part can shrink to make those totals hold, so the two 总计
+/// cells are the fix, 0 → 11 and 0 → 5, and the finding explains both T402 findings.
+#[test]
+fn the_real_hongze_pdf_gets_its_two_totals_back() {
+    let bytes = std::fs::read(common::corpus().join("real/huaian-hongze-district-gov-2023.pdf"))
+        .expect("the corpus PDF");
+    let report = lint_bytes("hongze-2023.pdf", &bytes, &LintOptions::default());
+    assert!(report.error.is_none(), "{:?}", report.error);
+    let located: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "L001")
+        .collect();
+    assert_eq!(located.len(), 1, "{located:#?}");
+    let located = located[0];
+    assert!(
+        located
+            .notes
+            .iter()
+            .any(|n| n == "复议总计：现为 0，应为 11")
+            && located
+                .notes
+                .iter()
+                .any(|n| n == "复诉总计：现为 0，应为 5"),
+        "{:?}",
+        located.notes
+    );
+    let explained: Vec<&str> = located
+        .explains
+        .iter()
+        .map(|&i| report.findings[i].code.as_str())
+        .collect();
+    assert_eq!(explained, ["T402", "T402"]);
+}
