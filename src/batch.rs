@@ -137,6 +137,9 @@ pub struct Collected {
     pub missing: Vec<(PathBuf, io::Error)>,
     /// Report files a folder walk passed over, and why (named in the summary).
     pub skipped: Vec<Skipped>,
+    /// Files named explicitly that the configuration's `exclude` covers: they are linted
+    /// (naming a file is asking for it), and the caller says so.
+    pub named_but_excluded: Vec<PathBuf>,
 }
 
 /// A file with a report extension that a folder walk did not lint.
@@ -182,7 +185,10 @@ pub fn collect(paths: &[PathBuf], exclude: Option<&Exclude>, walk: Walk) -> Coll
         if !metadata.is_dir() {
             if !metadata.is_file() {
                 collected.inputs.push(single(path));
-            } else if !excluded(path) {
+            } else {
+                if excluded(path) {
+                    collected.named_but_excluded.push(path.clone());
+                }
                 collected.inputs.push(Input::File(path.clone()));
             }
             continue;

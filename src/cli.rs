@@ -5,6 +5,7 @@ pub mod args;
 mod inspect;
 mod lint;
 mod rules;
+mod skip;
 
 pub use args::{Args, Command};
 

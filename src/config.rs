@@ -6,12 +6,30 @@
 //! ignore = ["T305"]             # never these
 //! exclude = ["drafts/**"]       # globs, relative to this file's folder, or file names
 //!
+//! extend-select = ["C"]         # added to `select` (and to the command line's --select)
+//! extend-ignore = ["T306"]      # added to `ignore`
+//!
 //! [severity]                    # per-rule severity overrides
 //! T301 = "warning"
+//!
+//! [[override]]                  # settings for some files (globs as for `exclude`)
+//! files = ["district/**"]
+//! ignore = ["P005"]             # also select, extend-select, extend-ignore, [override.severity]
+//!
+//! [[waiver]]                    # accept a known finding, with a reason and an end date
+//! file = "reports/huaian-*.txt" # a glob, or `agency = "…"` (the organ named in the title)
+//! code = "T402"                 # a code or prefix
+//! fingerprint = "T402/…"        # optional: only this finding (see `--format json`)
+//! reason = "表四按原件照录，已函告发布单位更正"
+//! expires = 2026-06-30          # required: a waiver is a decision to revisit
 //! ```
 //!
 //! Unknown keys and bad values are errors that point into the file (exit 2). Command-line
-//! flags override the file.
+//! `--select`/`--ignore` replace the file's lists, `--extend-select`/`--extend-ignore` add to
+//! them (as in ruff); overrides apply after both. A waiver that cannot be used (no reason or
+//! expiry date, a bad glob) is reported with its line and left out; the run goes on. A waiver
+//! past its date waives nothing and becomes a `W001` warning in each file it would apply to.
+//! A waiver that matched no finding is reported as stale after the run.
 
 use crate::batch::Exclude;
 use crate::diagnostic::{FileReport, Severity};
@@ -45,6 +63,266 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     /// Paths to leave out.
     pub exclude: Option<Exclude>,
+    /// Codes added to the selection.
+    pub extend_select: Vec<String>,
+    /// Codes added to the ignored ones.
+    pub extend_ignore: Vec<String>,
+    /// Per-file settings, in file order.
+    pub overrides: Vec<Override>,
+    /// Usable waivers.
+    pub waivers: Vec<Waiver>,
+    /// Problems that do not stop the run (unusable or expired waivers), each located.
+    pub problems: Vec<ConfigError>,
+    /// Every rule code or prefix the file names, with where (checked against the packs).
+    pub codes: Vec<(String, Range<usize>)>,
+    /// The file's text, for located messages after loading.
+    pub text: String,
+}
+
+/// Settings for the files that match some globs.
+#[derive(Debug, Clone)]
+pub struct Override {
+    files: Exclude,
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    extend_select: Vec<String>,
+    extend_ignore: Vec<String>,
+    severity: BTreeMap<String, Severity>,
+}
+
+/// A calendar date, for waiver expiry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day, 1–31.
+    pub day: u32,
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Date {
+    /// Today in UTC, from the system clock.
+    #[must_use]
+    pub fn today() -> Self {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self::from_days(i64::try_from(seconds / 86_400).unwrap_or(0))
+    }
+
+    /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+    #[must_use]
+    pub fn from_days(days: i64) -> Self {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Self {
+            year: i32::try_from(year).unwrap_or(i32::MAX),
+            month: u32::try_from(month).unwrap_or(1),
+            day: u32::try_from(day).unwrap_or(1),
+        }
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.trim().splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Self { year, month, day })
+    }
+}
+
+/// The finding an expired waiver becomes in a file it would apply to.
+fn waiver_expired(
+    waiver: &Waiver,
+    first: &crate::diagnostic::Finding,
+) -> crate::diagnostic::Finding {
+    use crate::diagnostic::{Finding, Outcome, Triage};
+    Finding {
+        code: WAIVER_EXPIRED_CODE.to_owned(),
+        name: "waiver-expired".to_owned(),
+        severity: Severity::Warning,
+        outcome: Outcome::Fail,
+        message: format!(
+            "{} 的豁免已于 {} 到期（{}），相关问题重新报告：{}",
+            waiver.code, waiver.expires, waiver.at, waiver.reason
+        ),
+        span: first.span,
+        labels: Vec::new(),
+        notes: Vec::new(),
+        help: Some("修改报告后删除该豁免，或确有必要时更新 expires 续期".to_owned()),
+        basis: None,
+        explains: Vec::new(),
+        triage: Triage {
+            fingerprint: crate::fingerprint::of(
+                WAIVER_EXPIRED_CODE,
+                &format!("{}|{}", waiver.code, first.triage.fingerprint),
+            ),
+            known: None,
+        },
+    }
+}
+
+/// A waiver: findings of `code` in the matching files are accepted until `expires`.
+#[derive(Debug)]
+pub struct Waiver {
+    /// `file:line` of the `[[waiver]]` entry.
+    pub at: String,
+    span: Range<usize>,
+    files: Option<Exclude>,
+    agency: Option<String>,
+    code: String,
+    fingerprint: Option<String>,
+    reason: String,
+    expires: Date,
+    /// Where `expires` is, when the date is past: the waiver then waives nothing and each
+    /// file it would apply to gets a [`WAIVER_EXPIRED_CODE`] finding instead.
+    expired_at: Option<Range<usize>>,
+    /// Findings it waived (or, expired, files it turned into a finding).
+    used: std::sync::atomic::AtomicUsize,
+    /// Linted files its `file`/`agency` matched.
+    files_seen: std::sync::atomic::AtomicUsize,
+}
+
+/// The code of the finding an expired waiver becomes.
+pub const WAIVER_EXPIRED_CODE: &str = "W001";
+
+impl Clone for Waiver {
+    fn clone(&self) -> Self {
+        Self {
+            at: self.at.clone(),
+            span: self.span.clone(),
+            files: self.files.clone(),
+            agency: self.agency.clone(),
+            code: self.code.clone(),
+            fingerprint: self.fingerprint.clone(),
+            reason: self.reason.clone(),
+            expires: self.expires,
+            expired_at: self.expired_at.clone(),
+            used: std::sync::atomic::AtomicUsize::new(
+                self.used.load(std::sync::atomic::Ordering::Relaxed),
+            ),
+            files_seen: std::sync::atomic::AtomicUsize::new(
+                self.files_seen.load(std::sync::atomic::Ordering::Relaxed),
+            ),
+        }
+    }
+}
+
+impl Waiver {
+    /// Whether the waiver is about this file (by `file` or `agency`), whatever its findings.
+    fn applies_to(&self, report: &FileReport) -> bool {
+        let file_ok = self
+            .files
+            .as_ref()
+            .is_none_or(|files| files.matches(Path::new(&report.path)));
+        let agency_ok = self.agency.as_ref().is_none_or(|agency| {
+            report
+                .agency
+                .as_deref()
+                .is_some_and(|named| named.contains(agency.as_str()))
+        });
+        file_ok && agency_ok
+    }
+
+    fn matches(&self, report: &FileReport, finding: &crate::diagnostic::Finding) -> bool {
+        self.applies_to(report)
+            && finding.code.starts_with(self.code.as_str())
+            && self
+                .fingerprint
+                .as_ref()
+                .is_none_or(|f| *f == finding.triage.fingerprint)
+    }
+}
+
+impl Config {
+    /// Marks the findings that a waiver accepts as known (the first matching waiver wins).
+    pub fn apply_waivers(&self, report: &mut FileReport) {
+        if self.waivers.is_empty() {
+            return;
+        }
+        for waiver in &self.waivers {
+            if waiver.applies_to(report) {
+                waiver
+                    .files_seen
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        let mut findings = std::mem::take(&mut report.findings);
+        for finding in &mut findings {
+            if finding.triage.known.is_some() {
+                continue;
+            }
+            if let Some(waiver) = self
+                .waivers
+                .iter()
+                .find(|w| w.expired_at.is_none() && w.matches(report, finding))
+            {
+                waiver
+                    .used
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                finding.triage.known = Some(crate::diagnostic::Known::Waiver {
+                    reason: waiver.reason.clone(),
+                    at: waiver.at.clone(),
+                    expires: Some(waiver.expires.to_string()),
+                });
+            }
+        }
+        // An expired waiver becomes a finding of its own, once per file, at the first finding
+        // it would have waived.
+        let mut expired = Vec::new();
+        for waiver in self.waivers.iter().filter(|w| w.expired_at.is_some()) {
+            let Some(first) = findings
+                .iter()
+                .find(|f| f.triage.known.is_none() && waiver.matches(report, f))
+            else {
+                continue;
+            };
+            waiver
+                .used
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            expired.push(waiver_expired(waiver, first));
+        }
+        findings.extend(expired);
+        report.findings = findings;
+    }
+
+    /// The waivers that matched no finding in this run, as located warnings.
+    #[must_use]
+    pub fn stale_waivers(&self) -> Vec<ConfigError> {
+        let Some(path) = &self.path else {
+            return Vec::new();
+        };
+        self.waivers
+            .iter()
+            .filter(|w| {
+                w.expired_at.is_none() && w.used.load(std::sync::atomic::Ordering::Relaxed) == 0
+            })
+            .map(|w| {
+                let message = if w.files_seen.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+                    "stale waiver: no file of this run matches its `file`/`agency` (renamed, or not linted this time?) / 此豁免未匹配本次检查的任何文件"
+                } else {
+                    "stale waiver: it matched no finding in this run (fixed?); remove it / 此豁免未匹配任何问题，请删除"
+                };
+                ConfigError::warning(path, &self.text, message, Some(w.span.clone()))
+            })
+            .collect()
+    }
 }
 
 /// The file as written. Every field is optional; unknown keys are refused.
@@ -57,10 +335,46 @@ struct RawConfig {
     #[serde(default)]
     severity: BTreeMap<String, Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
+    #[serde(rename = "extend-select")]
+    extend_select: Option<Vec<Spanned<String>>>,
+    #[serde(rename = "extend-ignore")]
+    extend_ignore: Option<Vec<Spanned<String>>>,
+    #[serde(default, rename = "override")]
+    overrides: Vec<Spanned<RawOverride>>,
+    #[serde(default)]
+    waiver: Vec<Spanned<RawWaiver>>,
+}
+
+/// One `[[override]]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Vec<Spanned<String>>,
+    select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    #[serde(rename = "extend-select")]
+    extend_select: Option<Vec<Spanned<String>>>,
+    #[serde(rename = "extend-ignore")]
+    extend_ignore: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    severity: BTreeMap<String, Spanned<String>>,
+}
+
+/// One `[[waiver]]` as written: every field optional here, so that a waiver missing one is
+/// reported and left out while the rest of the configuration is used.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    file: Option<Spanned<String>>,
+    agency: Option<Spanned<String>>,
+    code: Option<Spanned<String>>,
+    fingerprint: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
+    expires: Option<Spanned<toml::Value>>,
 }
 
 /// A configuration file that could not be used, with the place in it that is wrong.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ConfigError {
     /// The file.
     pub path: PathBuf,
@@ -70,6 +384,8 @@ pub struct ConfigError {
     pub message: String,
     /// Where, as a byte range into `text`.
     pub span: Option<Range<usize>>,
+    /// A warning: the run goes on.
+    pub warning: bool,
 }
 
 impl fmt::Display for ConfigError {
@@ -87,6 +403,32 @@ impl ConfigError {
             text: text.to_owned(),
             message: message.into(),
             span,
+            warning: false,
+        }
+    }
+
+    /// An error at a byte range of a configuration file.
+    #[must_use]
+    pub fn at_span(
+        path: &Path,
+        text: &str,
+        message: impl Into<String>,
+        span: Range<usize>,
+    ) -> Self {
+        Self::at(path, text, message, Some(span))
+    }
+
+    /// A problem that does not stop the run.
+    #[must_use]
+    pub fn warning(
+        path: &Path,
+        text: &str,
+        message: impl Into<String>,
+        span: Option<Range<usize>>,
+    ) -> Self {
+        Self {
+            warning: true,
+            ..Self::at(path, text, message, span)
         }
     }
 
@@ -96,8 +438,12 @@ impl ConfigError {
     /// When writing fails.
     pub fn render(&self, out: &mut dyn WriteColor) -> std::io::Result<()> {
         let file = SimpleFile::new(self.path.display().to_string(), self.text.as_str());
-        let mut diagnostic = Diagnostic::error()
-            .with_message(format!("invalid configuration in {}", self.path.display()));
+        let mut diagnostic = if self.warning {
+            Diagnostic::warning().with_message(format!("in configuration {}", self.path.display()))
+        } else {
+            Diagnostic::error()
+                .with_message(format!("invalid configuration in {}", self.path.display()))
+        };
         match &self.span {
             Some(span) => {
                 diagnostic = diagnostic.with_labels(vec![
@@ -144,72 +490,256 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let span = e.span().or(Some(0..text.len().min(1)));
         ConfigError::at(path, text, e.message().trim_end(), span)
     })?;
-    let codes = |list: Option<Vec<Spanned<String>>>| -> Result<Option<Vec<String>>, ConfigError> {
-        list.map(|list| {
-            list.into_iter()
-                .map(|code| {
-                    check_code(code.get_ref()).map_err(|message| {
-                        ConfigError::at(path, text, message, Some(code.span()))
-                    })?;
-                    Ok(code.into_inner())
-                })
-                .collect()
-        })
-        .transpose()
-    };
-    let mut severity = BTreeMap::new();
-    for (code, level) in raw.severity {
-        // Keys carry no span of their own here; point at the value, which is on the same line.
-        check_code(&code)
-            .map_err(|message| ConfigError::at(path, text, message, Some(level.span())))?;
-        let parsed: Severity = level
-            .get_ref()
-            .parse()
-            .map_err(|message: String| ConfigError::at(path, text, message, Some(level.span())))?;
-        severity.insert(code, parsed);
+    let mut named_codes: Vec<(String, Range<usize>)> = Vec::new();
+    let mut codes =
+        |list: Option<Vec<Spanned<String>>>| -> Result<Option<Vec<String>>, ConfigError> {
+            list.map(|list| {
+                list.into_iter()
+                    .map(|code| {
+                        check_code(code.get_ref()).map_err(|message| {
+                            ConfigError::at(path, text, message, Some(code.span()))
+                        })?;
+                        named_codes.push((code.get_ref().clone(), code.span()));
+                        Ok(code.into_inner())
+                    })
+                    .collect()
+            })
+            .transpose()
+        };
+    let select = codes(raw.select)?;
+    let ignore = codes(raw.ignore)?;
+    let extend_select = codes(raw.extend_select)?.unwrap_or_default();
+    let extend_ignore = codes(raw.extend_ignore)?.unwrap_or_default();
+    let mut raw_overrides = Vec::new();
+    for item in raw.overrides {
+        let span = item.span();
+        let item = item.into_inner();
+        raw_overrides.push((
+            span,
+            item.files,
+            codes(item.select)?,
+            codes(item.ignore)?,
+            codes(item.extend_select)?.unwrap_or_default(),
+            codes(item.extend_ignore)?.unwrap_or_default(),
+            item.severity,
+        ));
     }
+    let severity = severities(path, text, raw.severity, &mut named_codes)?;
     let root = path
         .parent()
         .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_owned()))
         .unwrap_or_default();
     let exclude = match raw.exclude {
         None => None,
-        Some(globs) => {
-            // The whole list, for errors that no single glob causes (the set too large).
-            let list = globs
-                .first()
-                .zip(globs.last())
-                .map(|(first, last)| first.span().start..last.span().end);
-            let mut set = GlobSetBuilder::new();
-            for glob in globs {
-                let compiled = Glob::new(glob.get_ref()).map_err(|e| {
-                    ConfigError::at(
+        Some(globs) => Some(globs_of(path, text, &root, globs)?),
+    };
+    let mut overrides = Vec::new();
+    for (span, files, select, ignore, extend_select, extend_ignore, severity) in raw_overrides {
+        if files.is_empty() {
+            return Err(ConfigError::at(
+                path,
+                text,
+                "an [[override]] needs `files = [\"glob\", …]`",
+                Some(span),
+            ));
+        }
+        overrides.push(Override {
+            files: globs_of(path, text, &root, files)?,
+            select,
+            ignore,
+            extend_select,
+            extend_ignore,
+            severity: severities(path, text, severity, &mut named_codes)?,
+        });
+    }
+    let mut problems = Vec::new();
+    let mut waivers = Vec::new();
+    let today = Date::today();
+    for item in raw.waiver {
+        match waiver(path, text, &root, item, today, &mut named_codes) {
+            Ok(waiver) => {
+                if let Some(span) = &waiver.expired_at {
+                    problems.push(ConfigError::warning(
                         path,
                         text,
-                        format!("invalid glob: {}", e.kind()),
-                        Some(glob.span()),
-                    )
-                })?;
-                set.add(compiled);
+                        format!(
+                            "waiver expired on {}: its findings are reported again, each file with a {WAIVER_EXPIRED_CODE} finding; renew it with a new date or fix the report / 豁免已于 {} 到期",
+                            waiver.expires, waiver.expires
+                        ),
+                        Some(span.clone()),
+                    ));
+                }
+                waivers.push(waiver);
             }
-            let set = set.build().map_err(|e| {
-                ConfigError::at(
-                    path,
-                    text,
-                    format!("the exclude globs cannot be compiled together: {e}; use fewer or simpler globs"),
-                    list.clone(),
-                )
-            })?;
-            Some(Exclude::new(root, set))
+            Err(problem) => problems.push(problem),
         }
-    };
+    }
     Ok(Config {
         path: Some(path.to_owned()),
         pack: raw.pack.map(Spanned::into_inner),
-        select: codes(raw.select)?,
-        ignore: codes(raw.ignore)?,
+        select,
+        ignore,
         severity,
         exclude,
+        extend_select,
+        extend_ignore,
+        overrides,
+        waivers,
+        problems,
+        codes: named_codes,
+        text: text.to_owned(),
+    })
+}
+
+/// A `[severity]` table, checked.
+fn severities(
+    path: &Path,
+    text: &str,
+    raw: BTreeMap<String, Spanned<String>>,
+    named: &mut Vec<(String, Range<usize>)>,
+) -> Result<BTreeMap<String, Severity>, ConfigError> {
+    let mut severity = BTreeMap::new();
+    for (code, level) in raw {
+        // Keys carry no span of their own here; point at the value, which is on the same line.
+        check_code(&code)
+            .map_err(|message| ConfigError::at(path, text, message, Some(level.span())))?;
+        named.push((code.clone(), level.span()));
+        let parsed: Severity = level
+            .get_ref()
+            .parse()
+            .map_err(|message: String| ConfigError::at(path, text, message, Some(level.span())))?;
+        severity.insert(code, parsed);
+    }
+    Ok(severity)
+}
+
+/// Globs matched like `exclude`: against paths relative to the configuration's folder, and
+/// against file names.
+fn globs_of(
+    path: &Path,
+    text: &str,
+    root: &Path,
+    globs: Vec<Spanned<String>>,
+) -> Result<Exclude, ConfigError> {
+    // The whole list, for errors that no single glob causes (the set too large).
+    let list = globs
+        .first()
+        .zip(globs.last())
+        .map(|(first, last)| first.span().start..last.span().end);
+    let mut set = GlobSetBuilder::new();
+    for glob in globs {
+        let compiled = Glob::new(glob.get_ref()).map_err(|e| {
+            ConfigError::at(
+                path,
+                text,
+                format!("invalid glob: {}", e.kind()),
+                Some(glob.span()),
+            )
+        })?;
+        set.add(compiled);
+    }
+    let set = set.build().map_err(|e| {
+        ConfigError::at(
+            path,
+            text,
+            format!("the globs cannot be compiled together: {e}; use fewer or simpler globs"),
+            list.clone(),
+        )
+    })?;
+    Ok(Exclude::new(root.to_owned(), set))
+}
+
+/// A usable waiver, or the located reason it cannot be used.
+fn waiver(
+    path: &Path,
+    text: &str,
+    root: &Path,
+    item: Spanned<RawWaiver>,
+    today: Date,
+    named: &mut Vec<(String, Range<usize>)>,
+) -> Result<Waiver, ConfigError> {
+    let span = item.span();
+    // Point at the `[[waiver]]` header line, which is what people look for.
+    let mut end = (span.start + "[[waiver]]".len()).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let header = text[..end]
+        .rfind("[[waiver]]")
+        .map_or(span.clone(), |at| at..at + "[[waiver]]".len());
+    let line = text[..header.start].matches('\n').count() + 1;
+    let problem = |message: String, at: Option<Range<usize>>| {
+        ConfigError::warning(
+            path,
+            text,
+            format!("{message}; the waiver is not used"),
+            Some(at.unwrap_or_else(|| header.clone())),
+        )
+    };
+    let raw = item.into_inner();
+    let Some(reason) = raw.reason.filter(|r| !r.get_ref().trim().is_empty()) else {
+        return Err(problem(
+            "waiver without a `reason` (say why the finding is accepted) / 豁免必须写明理由 reason"
+                .to_owned(),
+            None,
+        ));
+    };
+    let Some(code) = raw.code else {
+        return Err(problem(
+            "waiver without a `code` (the rule code or prefix it accepts) / 豁免必须写明规则编号 code".to_owned(),
+            None,
+        ));
+    };
+    check_code(code.get_ref()).map_err(|m| problem(m, Some(code.span())))?;
+    named.push((code.get_ref().clone(), code.span()));
+    if raw.file.is_none() && raw.agency.is_none() {
+        return Err(problem(
+            "waiver without `file` or `agency` (to accept a rule everywhere, use `ignore`) / 豁免须指定 file 或 agency".to_owned(),
+            None,
+        ));
+    }
+    let Some(expires) = raw.expires else {
+        return Err(problem(
+            "waiver without `expires = YYYY-MM-DD` (a waiver is a decision to revisit) / 豁免必须写明到期日 expires".to_owned(),
+            None,
+        ));
+    };
+    let date = match expires.get_ref() {
+        toml::Value::String(s) => Date::parse(s),
+        toml::Value::Datetime(d) => d.date.map(|d| Date {
+            year: i32::from(d.year),
+            month: u32::from(d.month),
+            day: u32::from(d.day),
+        }),
+        _ => None,
+    };
+    let Some(date) = date else {
+        return Err(problem(
+            "`expires` is not a date; write it as 2026-12-31".to_owned(),
+            Some(expires.span()),
+        ));
+    };
+    let expired_at = (date < today).then(|| expires.span());
+    let files = match raw.file {
+        Some(glob) => Some(globs_of(path, text, root, vec![glob]).map_err(|mut e| {
+            e.warning = true;
+            e.message.push_str("; the waiver is not used");
+            e
+        })?),
+        None => None,
+    };
+    Ok(Waiver {
+        at: format!("{}:{line}", crate::batch::display(path)),
+        span: header,
+        files,
+        agency: raw.agency.map(Spanned::into_inner),
+        code: code.into_inner(),
+        fingerprint: raw.fingerprint.map(Spanned::into_inner),
+        reason: reason.into_inner(),
+        expires: date,
+        expired_at,
+        used: std::sync::atomic::AtomicUsize::new(0),
+        files_seen: std::sync::atomic::AtomicUsize::new(0),
     })
 }
 
@@ -239,9 +769,44 @@ pub struct Policy {
     pub ignore: Vec<String>,
     /// Severity overrides by exact code.
     pub severity: BTreeMap<String, Severity>,
+    /// Per-file settings applied on top, in order.
+    pub overrides: Vec<Override>,
 }
 
 impl Policy {
+    /// The policy for one file: this one with every matching override applied.
+    #[must_use]
+    pub fn for_path(&self, path: &str) -> std::borrow::Cow<'_, Self> {
+        let matching: Vec<&Override> = self
+            .overrides
+            .iter()
+            .filter(|o| o.files.matches(Path::new(path)))
+            .collect();
+        if matching.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut policy = Self {
+            overrides: Vec::new(),
+            ..self.clone()
+        };
+        for o in matching {
+            if let Some(select) = &o.select {
+                policy.select.clone_from(select);
+            }
+            if let Some(ignore) = &o.ignore {
+                policy.ignore.clone_from(ignore);
+            }
+            if !policy.select.is_empty() {
+                policy.select.extend(o.extend_select.iter().cloned());
+            }
+            policy.ignore.extend(o.extend_ignore.iter().cloned());
+            policy
+                .severity
+                .extend(o.severity.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+        std::borrow::Cow::Owned(policy)
+    }
+
     /// Whether findings of rule `code` are reported.
     #[must_use]
     pub fn enabled(&self, code: &str) -> bool {
@@ -249,11 +814,13 @@ impl Policy {
         (self.select.is_empty() || matches(&self.select)) && !matches(&self.ignore)
     }
 
-    /// Drops findings of rules not enabled and applies severity overrides.
+    /// Drops findings of rules not enabled and applies severity overrides (the file's
+    /// overrides included).
     pub fn apply(&self, report: &mut FileReport) {
-        report.retain_findings(|f| self.enabled(&f.code));
+        let policy = self.for_path(&report.path);
+        report.retain_findings(|f| policy.enabled(&f.code));
         for finding in &mut report.findings {
-            if let Some(&severity) = self.severity.get(&finding.code) {
+            if let Some(&severity) = policy.severity.get(&finding.code) {
                 finding.severity = severity;
             }
         }

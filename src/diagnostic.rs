@@ -102,6 +102,45 @@ pub struct Finding {
     /// The findings of the same file this one explains (their positions in the file's sorted
     /// findings): a localisation (`L001`) lists the failing identities its correction repairs.
     pub explains: Vec<usize>,
+    /// Its fingerprint and whether it was accepted before this run (filled after evaluation).
+    pub triage: Triage,
+}
+
+/// What is known about a finding beyond the rule's verdict: its stable fingerprint, and
+/// whether a baseline or a waiver already accepts it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Triage {
+    /// Rule code plus a hash of the finding's evidence (table, row and column labels, or the
+    /// sentence), never of line numbers: see [`crate::fingerprint`]. Empty until assigned.
+    pub fingerprint: String,
+    /// Set when the finding was accepted before this run; it is then reported as known and
+    /// does not fail the run.
+    pub known: Option<Known>,
+}
+
+/// Why a finding is already accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "lowercase")]
+pub enum Known {
+    /// Its fingerprint is in the `--baseline` file.
+    Baseline,
+    /// A `[[waiver]]` of the configuration accepts it.
+    Waiver {
+        /// The waiver's reason, as written.
+        reason: String,
+        /// Where the waiver is, `file:line`.
+        at: String,
+        /// The date it expires, `YYYY-MM-DD`, if any.
+        expires: Option<String>,
+    },
+}
+
+impl Finding {
+    /// Whether a baseline or a waiver already accepts the finding.
+    #[must_use]
+    pub fn is_known(&self) -> bool {
+        self.triage.known.is_some()
+    }
 }
 
 /// The code of the finding that the report year could not be found (not a rule: it is decided
@@ -129,6 +168,7 @@ pub fn year_unknown(pack: &str, title: Option<Span>) -> Finding {
         help: Some("在标题中写明年度（如“2023年政府信息公开工作年度报告”），或运行时用 --year 指定报告年度".to_owned()),
         basis: None,
         explains: Vec::new(),
+        triage: Triage::default(),
     }
 }
 
@@ -170,6 +210,14 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Why the file could not be read, if it could not.
     pub error: Option<String>,
+    /// The organ that published the report, when the title names it.
+    pub agency: Option<String>,
+    /// What the reader understood (for renderers that draw the tables); `None` when
+    /// unreadable.
+    pub document: Option<std::sync::Arc<crate::document::Document>>,
+    /// Set when the file was recognised as not being a report (a README, regulint's own
+    /// output): why. Such a file is listed in [`Summary::skipped`], not linted.
+    pub not_a_report: Option<String>,
 }
 
 impl FileReport {
@@ -209,13 +257,36 @@ impl FileReport {
             year: None,
             findings: Vec::new(),
             error: Some(error.to_string()),
+            agency: None,
+            document: None,
+            not_a_report: None,
         }
     }
 
-    /// The highest severity among findings.
+    /// A file recognised as not being a report, with the reason.
+    #[must_use]
+    pub fn not_a_report(path: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            error: None,
+            not_a_report: Some(reason.into()),
+            ..Self::unreadable(path, "")
+        }
+    }
+
+    /// The highest severity among findings not already known (baseline or waiver).
     #[must_use]
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        self.findings
+            .iter()
+            .filter(|f| !f.is_known())
+            .map(|f| f.severity)
+            .max()
+    }
+
+    /// How many findings a baseline or a waiver already accepts.
+    #[must_use]
+    pub fn count_known(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_known()).count()
     }
 }
 
@@ -233,12 +304,12 @@ impl FileReport {
         }
     }
 
-    /// How many findings have the given severity.
+    /// How many findings not already known have the given severity.
     #[must_use]
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == severity)
+            .filter(|f| f.severity == severity && !f.is_known())
             .count()
     }
 }
@@ -295,6 +366,9 @@ pub struct Summary {
     pub with_warnings: usize,
     /// Files that could not be read.
     pub unreadable: usize,
+    /// Findings a baseline or waiver already accepts (not counted in the other totals).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub known: usize,
     /// Findings per rule code.
     pub findings_by_rule: BTreeMap<String, usize>,
     /// Findings per severity.
@@ -317,6 +391,10 @@ impl Summary {
             FileStatus::Unreadable => self.unreadable += 1,
         }
         for finding in &report.findings {
+            if finding.is_known() {
+                self.known += 1;
+                continue;
+            }
             *self
                 .findings_by_rule
                 .entry(finding.code.clone())
@@ -339,4 +417,9 @@ impl Summary {
             || (threshold <= Severity::Warning && counts.warning > 0)
             || (threshold <= Severity::Info && counts.info > 0)
     }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -8,6 +8,7 @@
 //! rule text ──dsl::parse──▶ AST ──dsl::compile──▶ Program ┘
 //! ```
 
+pub mod baseline;
 pub mod batch;
 pub mod cli;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod dsl;
 pub mod engine;
 pub mod escape;
 pub mod explain;
+pub mod fingerprint;
 pub mod inspect;
 pub mod lint;
 pub mod packs;

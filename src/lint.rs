@@ -71,6 +71,12 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
             ),
         );
     }
+    crate::fingerprint::assign(&loaded.document, &loaded.source, &mut findings);
+    let agency = loaded
+        .document
+        .title
+        .as_ref()
+        .and_then(|t| t.agency.clone());
     FileReport {
         path: path.to_owned(),
         format: Some(loaded.document.format),
@@ -80,5 +86,8 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         source: Some(loaded.source),
         findings,
         error: None,
+        agency,
+        document: Some(Arc::new(loaded.document)),
+        not_a_report: None,
     }
 }

@@ -192,12 +192,7 @@ fn merged_cells_become_spans_and_nested_tables_flatten() {
     let texts: Vec<Vec<(&str, bool)>> = table
         .rows
         .iter()
-        .map(|r| {
-            r.cells
-                .iter()
-                .map(|c| (c.text.as_str(), c.merged))
-                .collect()
-        })
+        .map(|r| r.cells.iter().map(|c| (&*c.text, c.merged)).collect())
         .collect();
     assert_eq!(
         texts,
@@ -220,7 +215,7 @@ fn a_continuation_without_restart_is_an_ordinary_cell() {
     let cells: Vec<&str> = loaded.document.tables[0].rows[0]
         .cells
         .iter()
-        .map(|c| c.text.as_str())
+        .map(|c| &*c.text)
         .collect();
     assert_eq!(cells, ["孤", "3"]);
 }

@@ -383,3 +383,43 @@ fn overflowing_sums_are_findings_not_panics() {
         "other rules ran"
     );
 }
+
+/// A 61 KB DOCX whose one `gridSpan=256` cell holds a long text was expanded by copying the
+/// text into every grid position (8 GiB); vertical merges likewise. Copies now share the text.
+#[test]
+fn merged_cells_share_their_text() {
+    let long = "长".repeat(300_000);
+    let row = |cells: &str| format!("<w:tr>{cells}</w:tr>");
+    let cell = |props: &str, text: &str| {
+        format!("<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+    };
+    let mut rows = row(&cell(
+        "<w:gridSpan w:val=\"256\"/><w:vMerge w:val=\"restart\"/>",
+        &long,
+    ));
+    for _ in 0..40 {
+        rows.push_str(&row(&cell("<w:gridSpan w:val=\"256\"/><w:vMerge/>", "")));
+    }
+    let xml = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:tbl>{rows}</w:tbl></w:body></w:document>"
+    );
+    let bytes = support::docx_with(&xml);
+    assert!(bytes.len() < 200 * 1024, "{}", bytes.len());
+    completes_within(30, || {
+        let loaded =
+            regulint::document::load("r.docx", &bytes, Default::default()).expect("readable");
+        let table = &loaded.document.tables[0];
+        let first = &table.rows[0].cells[0].text;
+        assert_eq!(first.len(), long.len());
+        let positions: usize = table.rows.iter().map(|r| r.cells.len()).sum();
+        assert!(positions >= 256 * 41, "{positions}");
+        // Every grid position holds the same allocation, not a copy.
+        for row in &table.rows {
+            for cell in &row.cells {
+                assert!(std::sync::Arc::ptr_eq(first, &cell.text));
+            }
+        }
+        let report = regulint::lint::lint_bytes("r.docx", &bytes, &Default::default());
+        assert!(report.error.is_none(), "{:?}", report.error);
+    });
+}

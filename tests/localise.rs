@@ -116,10 +116,14 @@ fn sarif_relates_the_explained_findings() {
 fn html_shows_it_like_any_finding() {
     let report = report();
     let html = render(&mut regulint::render::html::Html::default(), &report);
-    assert!(
-        html.contains("L001 likely-mistyped-cell：表三「新收·自然人」很可能填写有误：改为 705 后"),
-        "the L001 finding is listed"
-    );
+    // Listed with its code, name and message, like the T301 and T303 it explains.
+    for needle in [
+        "L001</b> likely-mistyped-cell：表三「新收·自然人」很可能填写有误：改为 705 后",
+        "T301</b> table3-column-unbalanced：",
+        "T303</b> table3-row-total-mismatch：",
+    ] {
+        assert!(html.contains(needle), "{needle} not listed");
+    }
 }
 
 /// The real PDF `huaian-hongze-district-gov-2023.pdf`: table 4 reads 行政复议 10 1 0 0 总计 0

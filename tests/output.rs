@@ -43,6 +43,10 @@ fn reports() -> Vec<FileReport> {
             help: Some("核对总计列".into()),
             basis: Some("国办公开办函〔2019〕60号".into()),
             explains: Vec::new(),
+            triage: regulint::diagnostic::Triage {
+                fingerprint: "T301/0123456789abcdef".into(),
+                known: None,
+            },
         },
     );
     let clean = lint_bytes(
@@ -172,16 +176,20 @@ fn byte_offsets_are_in_the_original_file() {
 fn html_audit_page() {
     let html = render(&mut regulint::render::html::Html::default());
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
-    // One section per file, and a summary row linking to each.
+    // One inert details block per file, and one overview row per file in the embedded JSON.
     let reports = reports();
-    assert_eq!(html.matches("<section id=").count(), reports.len());
+    assert_eq!(
+        html.matches("<script type=\"text/html\" id=\"d").count(),
+        reports.len()
+    );
     for (i, report) in reports.iter().enumerate() {
-        let link = format!("<a href=\"#f{}\">{}</a>", i + 1, report.path);
-        assert!(html.contains(&link), "no summary link {link}");
+        let row = format!("\"id\":{},\"path\":\"{}\"", i + 1, report.path);
+        assert!(html.contains(&row), "no overview row {row}");
     }
-    // The seed's table-4 row is marked, tabs and all, inside an escaped excerpt.
-    assert!(html.contains("<mark>0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0</mark>"));
-    assert!(html.contains("error T401 table4-value-count：表四应有 15 个数值，实际有 16 个"));
+    // The seed's table-4 error, and its table drawn with the failing row's first cell marked.
+    assert!(html.contains("error T401</b> table4-value-count：表四应有 15 个数值，实际有 16 个"));
+    assert!(html.contains("<table class=\"grid\">"));
+    assert!(html.contains("<td class=\"fail v\""));
     // The unreadable file is named with its reason; user text is escaped.
     assert!(html.contains("E0001 无法读取：the file looks binary"));
     assert!(!html.contains("<check>"), "message text must be escaped");

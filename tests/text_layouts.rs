@@ -129,7 +129,7 @@ fn row_values(document: &Document, label: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("no row labelled {label}"));
     row.values
         .iter()
-        .map(|&i| row.cells[i].text.clone())
+        .map(|&i| row.cells[i].text.to_string())
         .filter(|v| !v.is_empty())
         .collect()
 }

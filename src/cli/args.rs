@@ -20,7 +20,7 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint report files or folders of reports.
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// Show what the reader understood of one report: sections, tables, cells.
     Inspect(InspectArgs),
     /// List the rule packs and their rules.
@@ -127,6 +127,29 @@ impl FailOn {
     }
 }
 
+/// The lowest severity shown (`--min-severity`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Everything (the default).
+    Info,
+}
+
+impl MinSeverity {
+    /// As a severity.
+    #[must_use]
+    pub fn severity(self) -> Severity {
+        match self {
+            Self::Error => Severity::Error,
+            Self::Warning => Severity::Warning,
+            Self::Info => Severity::Info,
+        }
+    }
+}
+
 /// `regulint lint`.
 #[derive(Debug, ClapArgs)]
 pub struct LintArgs {
@@ -146,15 +169,58 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
-    /// Report only rules whose code starts with one of these (e.g. T3,D001). Overrides
+    /// Exit with status 0 even when there are findings (2 still means regulint could not do
+    /// its job).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Leave out findings below this severity, in every output format; they do not count for
+    /// the exit status either.
+    #[arg(long, value_enum, value_name = "LEVEL", conflicts_with = "errors_only")]
+    pub min_severity: Option<MinSeverity>,
+
+    /// Errors only: the same as `--min-severity error` (what `eslint --quiet` does).
+    #[arg(long, short = 'E')]
+    pub errors_only: bool,
+
+    /// Human output: show every result that could not be assessed (blank cells in a sum)
+    /// instead of one line per report.
+    #[arg(long)]
+    pub show_unassessed: bool,
+
+    /// Human output: show the findings a baseline or waiver accepts instead of one line per
+    /// report.
+    #[arg(long)]
+    pub show_known: bool,
+
+    /// Report the findings whose fingerprints are in this baseline file as known: they are
+    /// shown folded and do not fail the run (see `--write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write every finding of this run to a baseline file (JSON, documented in
+    /// docs/output.md), then exit 0 unless regulint could not do its job.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only rules whose code starts with one of these (e.g. T3,D001). Replaces
     /// `select` in regulint.toml.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub select: Option<Vec<String>>,
 
-    /// Never report rules whose code starts with one of these. Overrides `ignore` in
+    /// Never report rules whose code starts with one of these. Replaces `ignore` in
     /// regulint.toml.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
+
+    /// Add these codes (prefixes) to the selection of regulint.toml instead of replacing it.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Add these codes (prefixes) to the ignored ones of regulint.toml instead of replacing
+    /// them.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub extend_ignore: Vec<String>,
 
     /// Do not respect .gitignore, .ignore and git exclude files when walking folders.
     #[arg(long)]
@@ -176,7 +242,9 @@ pub struct LintArgs {
     #[arg(long)]
     pub summary: bool,
 
-    /// Print findings only: no closing summary and no progress bar.
+    /// Print findings only: no closing summary, no progress bar, no encoding notes (the
+    /// one-line notes for folded results stay). To leave out warnings and infos, use
+    /// `--min-severity` or `-E`.
     #[arg(long, short)]
     pub quiet: bool,
 

@@ -2,10 +2,12 @@
 //! the exit status.
 
 use super::ExitStatus;
-use super::args::{ColorWhen, Format, LintArgs};
-use crate::batch::{self, Input, Run};
+use super::args::{ColorWhen, Format, LintArgs, MinSeverity};
+use super::skip;
+use crate::baseline::{self, Baseline};
+use crate::batch::{self, Input, Run, Skipped};
 use crate::config::{self, Config, ConfigError, Policy};
-use crate::diagnostic::{FileReport, RuleInfo, Summary};
+use crate::diagnostic::{FileReport, RuleInfo, Severity, Summary};
 use crate::document::ReadOptions;
 use crate::lint::{LintOptions, lint_bytes};
 use crate::render::human::{Human, SummaryTable};
@@ -14,32 +16,91 @@ use anyhow::Context as _;
 use codespan_reporting::term::termcolor::{
     Ansi, BufferedStandardStream, ColorChoice, NoColor, StandardStream, WriteColor,
 };
+use std::collections::HashSet;
 use std::io::{BufWriter, IsTerminal as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
+    let mut stderr = StandardStream::stderr(stderr_colour(args.color));
     let config = match configuration(args) {
         Ok(config) => config,
         Err(error) => {
-            let mut stderr = StandardStream::stderr(stderr_colour(args.color));
             error.render(&mut stderr)?;
             return Ok(ExitStatus::Error);
         }
     };
-    for code in args.select.iter().chain(&args.ignore).flatten() {
-        if let Err(message) = config::check_code(code) {
-            eprintln!("regulint: error: {message}");
-            return Ok(ExitStatus::Error);
-        }
+    let cli_codes = args
+        .select
+        .iter()
+        .chain(&args.ignore)
+        .flatten()
+        .chain(&args.extend_select)
+        .chain(&args.extend_ignore);
+    let min_severity = if args.errors_only {
+        Severity::Error
+    } else {
+        args.min_severity
+            .map_or(Severity::Info, MinSeverity::severity)
+    };
+    if min_severity > args.fail_on.threshold() {
+        eprintln!(
+            "regulint: error: --fail-on {} cannot fail on findings that --min-severity {} leaves out; drop one of them / --fail-on 与 --min-severity 互相矛盾，请去掉其中一个",
+            args.fail_on.threshold(),
+            min_severity
+        );
+        return Ok(ExitStatus::Error);
     }
     if args.summary && args.format != Format::Human {
         eprintln!("regulint: error: --summary prints a table; it cannot be combined with --format");
+        return Ok(ExitStatus::Error);
+    }
+    if let Some(path) = &args.output
+        && let Some(message) = output_mismatch(path, args.format)
+    {
+        eprintln!("regulint: error: {message}");
         return Ok(ExitStatus::Error);
     }
     let packs = match load_packs(&args.rules) {
         Ok(packs) => packs,
         Err(status) => return Ok(status),
     };
+    // The packs' codes, and the findings regulint itself makes.
+    let all_codes: Vec<&str> = packs
+        .iter()
+        .flat_map(|p| p.rules.iter().map(|r| r.code.as_str()))
+        .chain([
+            crate::diagnostic::YEAR_UNKNOWN_CODE,
+            config::WAIVER_EXPIRED_CODE,
+        ])
+        .collect();
+    for code in cli_codes {
+        if let Err(message) = config::check_code(code) {
+            let hint =
+                crate::dsl::error::suggest(&code.to_ascii_uppercase(), all_codes.iter().copied())
+                    .map(|c| format!("; did you mean `{c}`? / 是否应为 `{c}`？"))
+                    .unwrap_or_default();
+            eprintln!("regulint: error: {message}{hint}");
+            return Ok(ExitStatus::Error);
+        }
+        if let Some(message) = unknown_code(code, &all_codes) {
+            eprintln!("regulint: error: {message}");
+            return Ok(ExitStatus::Error);
+        }
+    }
+    for (code, span) in &config.codes {
+        if let Some(message) = unknown_code(code, &all_codes)
+            && let Some(path) = &config.path
+        {
+            ConfigError::at_span(path, &config.text, message, span.clone()).render(&mut stderr)?;
+            return Ok(ExitStatus::Error);
+        }
+    }
+    if let Some(year) = args.year
+        && let Some(message) = year_outside_packs(year, &packs)
+    {
+        eprintln!("regulint: error: {message}");
+        return Ok(ExitStatus::Error);
+    }
     let pack = args.pack.clone().or(config.pack.clone());
     if let Some(name) = &pack
         && crate::packs::by_name(&packs, name).is_none()
@@ -51,11 +112,30 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         );
         return Ok(ExitStatus::Error);
     }
-    let policy = Policy {
-        select: args.select.clone().or(config.select).unwrap_or_default(),
-        ignore: args.ignore.clone().or(config.ignore).unwrap_or_default(),
-        severity: config.severity,
+    // Problems that do not stop the run: unusable waivers.
+    for problem in &config.problems {
+        problem.render(&mut stderr)?;
+    }
+    // A baseline that cannot be used is reported, and the run goes on without it (exit 2 at
+    // the end, so that CI notices).
+    let mut tool_error = false;
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => match Baseline::load(path) {
+            Ok(baseline) => {
+                for problem in &baseline.problems {
+                    eprintln!("regulint: warning: {problem}");
+                }
+                Some(baseline)
+            }
+            Err(problem) => {
+                eprintln!("regulint: error: {problem}; the run goes on without the baseline");
+                tool_error = true;
+                None
+            }
+        },
     };
+    let policy = policy(args, &config);
 
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -66,9 +146,23 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         no_ignore: args.no_ignore,
         hidden: args.hidden,
     };
-    let collected = batch::collect(&paths, config.exclude.as_ref(), walk);
+    let mut collected = batch::collect(&paths, config.exclude.as_ref(), walk);
     for (path, error) in &collected.missing {
         eprintln!("regulint: error: {}: {error}", batch::display(path));
+    }
+    for path in &collected.named_but_excluded {
+        eprintln!(
+            "regulint: note: {} is excluded by the configuration, but linted because it was named / 该文件被配置排除，但因在命令行中指定而仍予检查",
+            batch::display(path)
+        );
+    }
+    // The file being written is not an input (a second run would read its own output).
+    if let Some(output) = &args.output {
+        let output = std::path::absolute(output).ok();
+        collected.inputs.retain(|input| match input {
+            Input::File(path) => std::path::absolute(path).ok() != output,
+            _ => true,
+        });
     }
     let config_shown = config.path.as_deref().map(batch::display);
     if let Some(shown) = &config_shown
@@ -91,6 +185,7 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         }
         return Ok(ExitStatus::Error);
     }
+    let named: HashSet<PathBuf> = paths.iter().map(|p| batch::normalize(p)).collect();
 
     let mut out = output(args)?;
     // One description per code: both built-in packs share most codes, and SARIF rule ids
@@ -102,6 +197,7 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     let mut emitter = emitter(args, &collected.inputs, &rules);
+    let pack_years: Vec<String> = packs.iter().map(years_text).collect();
     let options = LintOptions {
         read: ReadOptions {
             format: args.input_format,
@@ -112,16 +208,57 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         packs: Some(packs),
         only: None,
     };
+    let from_rules = !args.rules.is_empty();
     let lint = |input: &Input| -> FileReport {
         let name = input.name();
-        match batch::read(input) {
-            Ok(bytes) => {
-                let mut report = lint_bytes(&name, &bytes, &options);
-                policy.apply(&mut report);
-                report
-            }
-            Err(error) => FileReport::unreadable(name, error),
+        let bytes = match batch::read(input) {
+            Ok(bytes) => bytes,
+            Err(error) => return FileReport::unreadable(name, error),
+        };
+        let explicit = match input {
+            Input::File(path) => named.contains(&batch::normalize(path)),
+            _ => true,
+        };
+        if let Some(reason) = skip::not_a_report(input, &bytes, explicit) {
+            return FileReport::not_a_report(name, reason);
         }
+        let mut report = lint_bytes(&name, &bytes, &options);
+        // The built-in packs cover every year (older reports get the oldest format, on
+        // purpose); packs of `--rules` may not, and linting against the wrong format would
+        // report nonsense.
+        let uncovered = report.pack.is_none()
+            || (from_rules
+                && options.pack.is_none()
+                && report.year.is_some_and(|y| {
+                    !options.packs.as_ref().is_some_and(|packs| {
+                        packs
+                            .iter()
+                            .any(|p| Some(&p.name) == report.pack.as_ref() && p.applies_to(y))
+                    })
+                }));
+        if report.error.is_none() && uncovered {
+            let year = report
+                .year
+                .map_or_else(|| "unknown".to_owned(), |y| y.to_string());
+            report.error = Some(format!(
+                "no pack of --rules covers report year {year} (they cover {}); pass --pack NAME or --year / 所给规则包不适用于该报告年度",
+                pack_years.join(", ")
+            ));
+            report.findings.clear();
+        }
+        if !explicit && report.error.is_none() && !skip::looks_like_a_report(&report) {
+            return FileReport::not_a_report(
+                name,
+                "not a disclosure report: no 信息公开 anywhere in it (name the file to lint it anyway) / 不是政府信息公开年度报告",
+            );
+        }
+        policy.apply(&mut report);
+        config.apply_waivers(&mut report);
+        report.retain_findings(|f| f.severity >= min_severity);
+        if let Some(baseline) = &baseline {
+            baseline.apply(&mut report);
+        }
+        report
     };
     let run = Run {
         jobs: args.jobs.unwrap_or(0),
@@ -132,23 +269,158 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         config: config_shown,
         ..Summary::default()
     };
+    let mut baseline_writer = args.write_baseline.as_deref().map(baseline::Writer::new);
     emitter.begin(&mut *out)?;
     batch::lint_in_order(&collected.inputs, run, lint, |report| {
+        if let Some(reason) = report.not_a_report {
+            summary.skipped.push(Skipped {
+                path: report.path,
+                reason,
+            });
+            return Ok(());
+        }
         summary.add(&report);
+        if let Some(writer) = &mut baseline_writer {
+            writer.add(&report);
+        }
         emitter.file(&mut *out, &report)?;
         // Stream: each file's output leaves as soon as it is written.
         out.flush()
     })?;
     emitter.finish(&mut *out, &summary)?;
     out.flush()?;
+    for stale in config.stale_waivers() {
+        stale.render(&mut stderr)?;
+    }
+    if let (Some(writer), Some(path)) = (baseline_writer, &args.write_baseline) {
+        let n = writer.len();
+        std::fs::write(path, writer.text())
+            .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+        eprintln!(
+            "regulint: wrote {n} finding{} to the baseline {}",
+            if n == 1 { "" } else { "s" },
+            batch::display(path)
+        );
+    }
 
-    Ok(if !collected.missing.is_empty() {
+    Ok(if !collected.missing.is_empty() || tool_error {
         ExitStatus::Error
+    } else if args.exit_zero || args.write_baseline.is_some() {
+        ExitStatus::Success
     } else if summary.fails(args.fail_on.threshold()) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
+}
+
+/// The selection: the command line's `--select`/`--ignore` replace the configuration's;
+/// `extend-*` (configuration, then command line) add to them; overrides apply per file.
+fn policy(args: &LintArgs, config: &Config) -> Policy {
+    let mut select = args
+        .select
+        .clone()
+        .or_else(|| config.select.clone())
+        .unwrap_or_default();
+    // An empty selection means every rule; extending it would narrow it to the extension.
+    if !select.is_empty() {
+        select.extend(config.extend_select.iter().cloned());
+        select.extend(args.extend_select.iter().cloned());
+    }
+    let mut ignore = args
+        .ignore
+        .clone()
+        .or_else(|| config.ignore.clone())
+        .unwrap_or_default();
+    ignore.extend(config.extend_ignore.iter().cloned());
+    ignore.extend(args.extend_ignore.iter().cloned());
+    Policy {
+        select,
+        ignore,
+        severity: config.severity.clone(),
+        overrides: config.overrides.clone(),
+    }
+}
+
+/// Why `code` (a code or a prefix) cannot be right: it matches no rule of the packs.
+fn unknown_code(code: &str, codes: &[&str]) -> Option<String> {
+    if codes.iter().any(|c| c.starts_with(code)) {
+        return None;
+    }
+    let hint = crate::dsl::error::suggest(code, codes.iter().copied())
+        .map(|c| format!("; did you mean `{c}`? / 是否应为 `{c}`？"))
+        .unwrap_or_default();
+    Some(format!(
+        "`{code}` matches no rule of the packs (see `regulint rules`) / 规则编号 `{code}` 不存在{hint}"
+    ))
+}
+
+/// The years a pack covers, as text.
+fn years_text(pack: &crate::dsl::program::Pack) -> String {
+    match pack.years {
+        (first, Some(last)) => format!("{}: {first}–{last}", pack.name),
+        (first, None) => format!("{}: {first}–", pack.name),
+    }
+}
+
+/// Why `--year` cannot be right: before every pack, or after every bounded pack, or later
+/// than next year.
+fn year_outside_packs(year: i32, packs: &[crate::dsl::program::Pack]) -> Option<String> {
+    let this_year = config::Date::today().year;
+    if packs.iter().any(|p| p.applies_to(year)) && year <= this_year {
+        return None;
+    }
+    let covered: Vec<String> = packs.iter().map(years_text).collect();
+    Some(format!(
+        "--year {year} is outside the years of the packs ({}) or in the future; pass the report's year, or --pack NAME / 报告年度 {year} 不在规则包适用年度内",
+        covered.join(", ")
+    ))
+}
+
+/// Why `-o PATH` does not fit `--format`: its extension is another format's.
+fn output_mismatch(path: &Path, format: Format) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let expected: &[&str] = match format {
+        Format::Json => &[".json"],
+        Format::Sarif => &[".sarif", ".sarif.json", ".json"],
+        Format::Html => &[".html", ".htm"],
+        Format::Junit => &[".xml", ".junit"],
+        Format::Human | Format::Github => &[".txt", ".log", ".out"],
+    };
+    let known = [
+        ".json", ".sarif", ".html", ".htm", ".xml", ".txt", ".log", ".out", ".junit",
+    ];
+    let extension_is_known = known.iter().any(|k| name.ends_with(k));
+    if !extension_is_known || expected.iter().any(|e| name.ends_with(e)) {
+        return None;
+    }
+    let suggested = if name.ends_with(".sarif") {
+        "sarif"
+    } else if name.ends_with(".json") {
+        "json"
+    } else if name.ends_with(".html") || name.ends_with(".htm") {
+        "html"
+    } else if name.ends_with(".xml") {
+        "junit"
+    } else {
+        "human"
+    };
+    Some(format!(
+        "-o {} does not fit --format {}; pass --format {suggested}, or name the file for the format / 输出文件扩展名与 --format 不符",
+        path.display(),
+        format_name(format)
+    ))
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Human => "human",
+        Format::Json => "json",
+        Format::Sarif => "sarif",
+        Format::Github => "github",
+        Format::Junit => "junit",
+        Format::Html => "html",
+    }
 }
 
 /// The configuration: `--config FILE`, none with `--no-config`, else the nearest regulint.toml.
@@ -178,9 +450,16 @@ fn emitter(args: &LintArgs, inputs: &[Input], rules: &[RuleInfo]) -> Box<dyn Emi
         ));
     }
     match args.format {
-        Format::Human => Box::new(Human { quiet: args.quiet }),
+        Format::Human => Box::new(Human::new(
+            args.quiet,
+            args.show_unassessed,
+            args.show_known,
+        )),
         Format::Json => Box::new(Json::default()),
-        Format::Sarif => Box::new(Sarif::new(rules, std::env::current_dir().ok())),
+        Format::Sarif => Box::new(
+            Sarif::new(rules, std::env::current_dir().ok())
+                .compared_with_baseline(args.baseline.is_some()),
+        ),
         Format::Github => Box::new(Github),
         Format::Junit => Box::new(Junit),
         Format::Html => Box::new(crate::render::html::Html::default()),

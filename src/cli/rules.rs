@@ -86,6 +86,16 @@ pub(super) fn test(args: &TestArgs) -> anyhow::Result<ExitStatus> {
     } else {
         args.dirs.clone()
     };
+    for dir in &dirs {
+        if !has_fixtures(dir) {
+            eprintln!(
+                "regulint: error: no rule fixtures in {} (expected {}/fixtures/<CODE>/fail-*.txt or pass-*; see CONTRIBUTING.md) / 该目录下没有规则测试用例",
+                dir.display(),
+                dir.display()
+            );
+            return Ok(ExitStatus::Error);
+        }
+    }
     let mode = if args.accept {
         Mode::Accept
     } else if args.review {
@@ -99,5 +109,20 @@ pub(super) fn test(args: &TestArgs) -> anyhow::Result<ExitStatus> {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
+    })
+}
+
+/// Whether `dir/fixtures/<CODE>/` holds at least one `fail-…` or `pass-…` file.
+fn has_fixtures(dir: &std::path::Path) -> bool {
+    let Ok(codes) = std::fs::read_dir(dir.join("fixtures")) else {
+        return false;
+    };
+    codes.flatten().any(|code| {
+        std::fs::read_dir(code.path()).is_ok_and(|files| {
+            files.flatten().any(|f| {
+                let name = f.file_name().to_string_lossy().into_owned();
+                name.starts_with("fail") || name.starts_with("pass")
+            })
+        })
     })
 }

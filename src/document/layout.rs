@@ -104,10 +104,16 @@ fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
             if c >= MAX_COLUMNS {
                 break;
             }
+            // One allocation per written cell: its copies in merged grid positions share it.
+            let value = CellValue::parse(&raw.text);
+            let text: std::sync::Arc<str> = match &value {
+                CellValue::Text { text } if **text == *raw.text.trim() => text.clone(),
+                _ => raw.text.trim().into(),
+            };
             let cell = Cell {
-                text: raw.text.trim().to_owned(),
+                text,
                 span: raw.span,
-                value: CellValue::parse(&raw.text),
+                value,
                 merged: false,
             };
             let mut colspan = usize::from(raw.colspan.max(1)).min(MAX_COLUMNS - c);
@@ -136,7 +142,7 @@ fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
             row.into_iter()
                 .map(|cell| {
                     cell.unwrap_or_else(|| Cell {
-                        text: String::new(),
+                        text: "".into(),
                         span: Span::new(raw.span.end as usize, raw.span.end as usize),
                         value: CellValue::Blank,
                         merged: false,
@@ -294,8 +300,15 @@ fn lay_out_band(
             None => Vec::new(),
         };
         let mut label = String::new();
+        let mut previous: Option<&std::sync::Arc<str>> = None;
         for cell in &label_cells {
-            if !label.ends_with(cell.text.as_str()) {
+            // Copies of one merged cell share their text: skip them without comparing it (a
+            // long text merged over 256 columns would cost 256 scans of it).
+            if previous.is_some_and(|p| std::sync::Arc::ptr_eq(p, &cell.text)) {
+                continue;
+            }
+            previous = Some(&cell.text);
+            if !label.ends_with(&*cell.text) {
                 label.push_str(&cell.text);
             }
         }
@@ -325,7 +338,7 @@ fn lay_out_band(
             .iter()
             .filter(|c| !c.text.is_empty() && !c.merged)
             .collect();
-        (texts.len() == 1 && headers.len() > 1).then(|| texts[0].text.clone())
+        (texts.len() == 1 && headers.len() > 1).then(|| texts[0].text.to_string())
     });
 
     let regular = kind == TableKind::Markup || is_regular(rows, &data, &columns, stub_width);
@@ -351,7 +364,7 @@ fn attach_continuations(rows: &mut [Row], members: &[usize]) {
                 };
                 let fragments: Vec<(String, Span)> = text_cells(&rows[r])
                     .filter(|(_, c)| !c.merged)
-                    .map(|(_, c)| (c.text.clone(), c.span))
+                    .map(|(_, c)| (c.text.to_string(), c.span))
                     .collect();
                 for (text, span) in fragments {
                     let row = &mut rows[target];
@@ -401,13 +414,13 @@ fn columns(rows: &[Row], headers: &[usize], stub_width: usize) -> Vec<Column> {
                     .iter()
                     .rev()
                     .find(|cell| !cell.text.is_empty())
-                    .map(|cell| cell.text.clone())
+                    .map(|cell| cell.text.to_string())
             })
             .collect();
-        path.push(leaf.text.clone());
+        path.push(leaf.text.to_string());
         path.dedup();
         columns.push(Column {
-            label: leaf.text.clone(),
+            label: leaf.text.to_string(),
             path,
             span: leaf.span,
             grid: c,

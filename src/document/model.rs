@@ -252,8 +252,9 @@ pub struct Row {
 /// One cell of the grid.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cell {
-    /// Text as written (whitespace trimmed).
-    pub text: String,
+    /// Text as written (whitespace trimmed). Shared by the copies of a merged cell, so a
+    /// long text merged over many grid positions is stored once.
+    pub text: std::sync::Arc<str>,
     /// The cell in the source.
     pub span: Span,
     /// What it holds.

@@ -102,8 +102,8 @@ pub enum CellValue {
     },
     /// Anything else (labels, notes).
     Text {
-        /// The text.
-        text: String,
+        /// The text (shared with the cell's other copies when merged).
+        text: std::sync::Arc<str>,
     },
 }
 
@@ -126,7 +126,7 @@ impl CellValue {
         match parse_quantity(trimmed) {
             Some(quantity) => Self::Number(quantity),
             None => Self::Text {
-                text: trimmed.to_owned(),
+                text: trimmed.into(),
             },
         }
     }

@@ -7,7 +7,7 @@ use super::bind::{self, BoundTable, CellRef, FoundSection};
 use super::localise::{self, Identity, IdentityCell, Status};
 use super::recognise::PeriodStatement;
 use super::value::{Bounded, Gap, Match, Num, Term, Value};
-use crate::diagnostic::{Finding, Label, Outcome, Severity};
+use crate::diagnostic::{Finding, Label, Outcome, Severity, Triage};
 use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date, Document};
 use crate::dsl::ast::BinOp;
@@ -484,6 +484,7 @@ impl RuleRun<'_, '_> {
             help: self.rule.help.clone(),
             basis: self.rule.basis.clone(),
             explains: Vec::new(),
+            triage: Triage::default(),
         }
     }
 
@@ -659,6 +660,7 @@ impl RuleRun<'_, '_> {
                 help: self.rule.help.clone(),
                 basis: self.rule.basis.clone(),
                 explains: Vec::new(),
+                triage: Triage::default(),
             });
         }
         findings

@@ -779,6 +779,7 @@ fn finding(
         help: reporter.help.clone(),
         basis: reporter.basis.clone(),
         explains: Vec::new(),
+        triage: crate::diagnostic::Triage::default(),
     }
 }
 

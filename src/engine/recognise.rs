@@ -435,13 +435,17 @@ pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
     }
     for table in &document.tables {
         for row in &table.rows {
-            for (i, cell) in row.cells.iter().enumerate() {
+            // Written cells only: merged copies share their text, and scanning each copy
+            // of a long merged cell would cost its length once per grid position.
+            let written: Vec<&crate::document::Cell> =
+                row.cells.iter().filter(|c| !c.merged).collect();
+            for (i, cell) in written.iter().enumerate() {
                 if PUBLISHED_LABEL.is_match(&cell.text) {
                     let inline = find_dates(&cell.text);
                     if let Some(d) = inline.first() {
                         return Some((d.date, cell.span));
                     }
-                    if let Some(next) = row.cells.get(i + 1)
+                    if let Some(next) = written.get(i + 1)
                         && let Some(d) = find_dates(&next.text).first()
                     {
                         return Some((d.date, next.span));

@@ -27,7 +27,8 @@ impl Emitter for Github {
         let Some(source) = &report.source else {
             return Ok(());
         };
-        for finding in &report.findings {
+        // Findings a baseline or waiver accepts are not annotated: they are decided.
+        for finding in report.findings.iter().filter(|f| !f.is_known()) {
             let at = Location::of(source, finding.span);
             let command = match finding.severity {
                 Severity::Error => "error",

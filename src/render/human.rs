@@ -3,7 +3,8 @@
 
 use super::window::Windowed;
 use super::{Emitter, UNREADABLE_CODE, UNREADABLE_NAME};
-use crate::diagnostic::{FileReport, FileStatus, Finding, Outcome, Severity, Summary};
+use crate::diagnostic::{FileReport, FileStatus, Finding, Known, Outcome, Severity, Summary};
+use crate::document::CellValue;
 use crate::escape::{Escaped, visible};
 use crate::source::{Source, Span};
 use codespan_reporting::diagnostic::{Diagnostic, Label, LabelStyle};
@@ -75,6 +76,15 @@ fn to_diagnostic_mapped(finding: &Finding, map: &dyn Fn(Span) -> Range<usize>) -
     if finding.outcome == Outcome::NotAssessable {
         notes.insert(0, "无法核验".to_owned());
     }
+    match &finding.triage.known {
+        Some(Known::Baseline) => {
+            notes.insert(0, "已知问题：在基线中（known: in the baseline）".to_owned())
+        }
+        Some(Known::Waiver { reason, at, .. }) => {
+            notes.insert(0, format!("已豁免（waived at {at}）：{}", visible(reason)));
+        }
+        None => {}
+    }
     if let Some(help) = &finding.help {
         notes.push(format!("help: {}", visible(help)));
     }
@@ -88,11 +98,21 @@ fn to_diagnostic_mapped(finding: &Finding, map: &dyn Fn(Span) -> Range<usize>) -
         .with_notes(notes)
 }
 
-/// Writes a file's findings (or its read error) to `out`.
+/// Writes a file's findings (or its read error) to `out`, all of them, in report order.
 ///
 /// # Errors
 /// When writing fails.
 pub fn write_file(out: &mut dyn WriteColor, report: &FileReport) -> std::io::Result<()> {
+    let all: Vec<&Finding> = report.findings.iter().collect();
+    write_findings(out, report, &all)
+}
+
+/// Writes the given findings of a file (or its read error) to `out`.
+fn write_findings(
+    out: &mut dyn WriteColor,
+    report: &FileReport,
+    findings: &[&Finding],
+) -> std::io::Result<()> {
     let config = Config::default();
     if let Some(error) = &report.error {
         let diagnostic: Diagnostic<()> = Diagnostic::error()
@@ -115,7 +135,7 @@ pub fn write_file(out: &mut dyn WriteColor, report: &FileReport) -> std::io::Res
         Some(e) => Span::new(e.map(span.start as usize), e.map(span.end as usize)),
         None => span,
     };
-    for finding in &report.findings {
+    for &finding in findings {
         let spans: Vec<Span> = std::iter::once(finding.span)
             .chain(finding.labels.iter().map(|l| l.span))
             .map(shift)
@@ -146,11 +166,135 @@ fn emit<'f>(
     })
 }
 
-/// The human format: each finding as a rustc-style diagnostic, then (unless quiet) a summary.
+/// The human format: each finding as a rustc-style diagnostic, then (unless quiet) a summary
+/// that leads with the files that have errors.
+///
+/// What matters comes first: within a file, errors, then warnings, then notes (each group in
+/// report order). Results that could not be assessed (a blank cell in a sum) are folded into
+/// one line per report unless `show_unassessed`, and findings a baseline or a waiver accepts
+/// into another unless `show_known`. Machine formats are never folded.
 #[derive(Debug, Default)]
 pub struct Human {
-    /// Leave out the closing summary.
+    /// Leave out the closing summary and the encoding notes.
     pub quiet: bool,
+    /// Show every not-assessable result instead of one line per report.
+    pub show_unassessed: bool,
+    /// Show findings accepted by a baseline or waiver instead of one line per report.
+    pub show_known: bool,
+    /// Files with errors and how many, for the summary.
+    with_errors: Vec<(String, usize)>,
+}
+
+impl Human {
+    /// The human format with these switches.
+    #[must_use]
+    pub fn new(quiet: bool, show_unassessed: bool, show_known: bool) -> Self {
+        Self {
+            quiet,
+            show_unassessed,
+            show_known,
+            with_errors: Vec::new(),
+        }
+    }
+}
+
+/// What the human format leaves out of one report, and says so in one line each.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Folded {
+    /// Not-assessable results (rules).
+    unassessed: usize,
+    /// Blank value cells in the report's tables (what makes them not assessable).
+    blank_cells: usize,
+    /// Findings accepted by the baseline.
+    baseline: usize,
+    /// Findings accepted by a waiver.
+    waived: usize,
+}
+
+/// The findings to show, most severe first (report order within a severity), and what is
+/// folded.
+fn triage(report: &FileReport, show_unassessed: bool, show_known: bool) -> (Vec<&Finding>, Folded) {
+    let mut folded = Folded::default();
+    let mut shown = Vec::new();
+    for finding in &report.findings {
+        match &finding.triage.known {
+            Some(Known::Baseline) if !show_known => folded.baseline += 1,
+            Some(Known::Waiver { .. }) if !show_known => folded.waived += 1,
+            _ if finding.outcome == Outcome::NotAssessable && !show_unassessed => {
+                folded.unassessed += 1;
+            }
+            _ => shown.push(finding),
+        }
+    }
+    // Stable: report order is kept within a severity.
+    shown.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    if folded.unassessed > 0 {
+        folded.blank_cells = report.document.as_deref().map_or(0, blank_value_cells);
+    }
+    (shown, folded)
+}
+
+/// Blank or unfilled (`/`, `—`, or no cell at all) value positions of the tables' data rows.
+fn blank_value_cells(document: &crate::document::Document) -> usize {
+    document
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .filter(|r| r.kind == crate::document::RowKind::Data && !r.malformed)
+        .flat_map(|r| {
+            r.aligned.iter().map(|cell| {
+                cell.is_none_or(|i| {
+                    matches!(
+                        r.cells[i].value,
+                        CellValue::Blank | CellValue::NotApplicable { .. }
+                    )
+                })
+            })
+        })
+        .filter(|&blank| blank)
+        .count()
+}
+
+fn write_folded(out: &mut dyn WriteColor, path: &str, folded: &Folded) -> io::Result<()> {
+    let note = |out: &mut dyn WriteColor| -> io::Result<()> {
+        out.set_color(ColorSpec::new().set_bold(true).set_fg(Some(Color::Blue)))?;
+        write!(out, "note")?;
+        out.reset()?;
+        write!(out, ": {path}: ")
+    };
+    if folded.unassessed > 0 {
+        note(out)?;
+        if folded.blank_cells > 0 {
+            writeln!(
+                out,
+                "{} 项勾稽关系因 {} 个空白单元格无法核验，见 --show-unassessed",
+                folded.unassessed, folded.blank_cells
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{} 项勾稽关系无法核验，见 --show-unassessed",
+                folded.unassessed
+            )?;
+        }
+    }
+    if folded.baseline + folded.waived > 0 {
+        note(out)?;
+        let mut parts = Vec::new();
+        if folded.baseline > 0 {
+            parts.push(format!("{} 项在基线中", folded.baseline));
+        }
+        if folded.waived > 0 {
+            parts.push(format!("{} 项已豁免", folded.waived));
+        }
+        writeln!(
+            out,
+            "{} 项已知问题未显示（{}），见 --show-known",
+            folded.baseline + folded.waived,
+            parts.join("，")
+        )?;
+    }
+    Ok(())
 }
 
 impl Emitter for Human {
@@ -162,15 +306,53 @@ impl Emitter for Human {
         {
             writeln!(out, "note: {}: read as {}", report.path, encoding.name())?;
         }
-        write_file(out, report)
+        let errors = report.count(Severity::Error);
+        if errors > 0 || report.error.is_some() {
+            self.with_errors.push((report.path.clone(), errors));
+        }
+        let (shown, folded) = triage(report, self.show_unassessed, self.show_known);
+        write_findings(out, report, &shown)?;
+        write_folded(out, &report.path, &folded)
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
         if self.quiet {
             return Ok(());
         }
+        write_files_with_errors(out, &self.with_errors)?;
         write_summary(out, summary)
     }
+}
+
+/// How many files with errors the summary names before it says "and N more".
+const ERROR_FILES_SHOWN: usize = 30;
+
+/// The summary's first part: the files that need work, most errors first.
+fn write_files_with_errors(out: &mut dyn WriteColor, files: &[(String, usize)]) -> io::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let mut files: Vec<&(String, usize)> = files.iter().collect();
+    files.sort_by_key(|(path, n)| (std::cmp::Reverse(*n), path.clone()));
+    out.set_color(ColorSpec::new().set_bold(true).set_fg(Some(Color::Red)))?;
+    write!(out, "有错误的报告 / files with errors")?;
+    out.reset()?;
+    writeln!(out, " ({}):", files.len())?;
+    for (path, n) in files.iter().take(ERROR_FILES_SHOWN) {
+        if *n == 0 {
+            writeln!(out, "  {path}  (unreadable)")?;
+        } else {
+            writeln!(
+                out,
+                "  {path}  {n} {}",
+                if *n == 1 { "error" } else { "errors" }
+            )?;
+        }
+    }
+    if files.len() > ERROR_FILES_SHOWN {
+        writeln!(out, "  … and {} more", files.len() - ERROR_FILES_SHOWN)?;
+    }
+    Ok(())
 }
 
 /// How many skipped files the summary names before it says "and N more".
@@ -223,6 +405,13 @@ pub fn write_summary(out: &mut dyn WriteColor, summary: &Summary) -> io::Result<
         summary.clean, summary.with_errors, summary.with_warnings, summary.unreadable
     )?;
     write_skipped_and_config(out, summary)?;
+    if summary.known > 0 {
+        writeln!(
+            out,
+            "{} accepted by the baseline or a waiver (not counted below)",
+            plural(summary.known, "known finding", "known findings")
+        )?;
+    }
     let counts = summary.findings_by_severity;
     let total = counts.error + counts.warning + counts.info;
     if total == 0 {

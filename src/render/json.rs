@@ -5,7 +5,7 @@
 //! files finish, then the summary. Consumers that parse the whole document see ordinary JSON.
 
 use super::{Emitter, Location};
-use crate::diagnostic::{FileReport, Finding, Outcome, Severity, Summary};
+use crate::diagnostic::{FileReport, Finding, Known, Outcome, Severity, Summary};
 use crate::source::Source;
 use codespan_reporting::term::termcolor::WriteColor;
 use serde::Serialize;
@@ -63,6 +63,11 @@ pub struct JsonFinding<'a> {
     /// the failing identities its correction repairs); left out when empty.
     #[serde(skip_serializing_if = "<[usize]>::is_empty")]
     pub explains: &'a [usize],
+    /// Stable fingerprint: rule code and a hash of the evidence, not of positions.
+    pub fingerprint: &'a str,
+    /// `null`, or why the finding is already accepted (`{"by":"baseline"}` or
+    /// `{"by":"waiver","reason":…,"at":…,"expires":…}`); known findings do not fail the run.
+    pub known: Option<&'a Known>,
 }
 
 /// One evidence label in the JSON output.
@@ -122,6 +127,8 @@ impl<'a> JsonFinding<'a> {
                     at: Location::of(source, label.span),
                 })
                 .collect(),
+            fingerprint: &finding.triage.fingerprint,
+            known: finding.triage.known.as_ref(),
         }
     }
 }

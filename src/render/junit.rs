@@ -54,7 +54,8 @@ pub fn render_suite(report: &FileReport) -> String {
     }
     // Group findings by rule, keeping the order in which rules first fire.
     let mut rules: Vec<(&str, Vec<&Finding>)> = Vec::new();
-    for finding in &report.findings {
+    // Findings a baseline or waiver accepts are decided, not failures: left out.
+    for finding in report.findings.iter().filter(|f| !f.is_known()) {
         match rules.iter_mut().find(|(code, _)| *code == finding.code) {
             Some((_, group)) => group.push(finding),
             None => rules.push((&finding.code, vec![finding])),

@@ -13,7 +13,7 @@
 //! without a `ruleIndex`, which SARIF allows.
 
 use super::{Emitter, Location, UNREADABLE_CODE, UNREADABLE_NAME};
-use crate::diagnostic::{FileReport, Finding, Outcome, RuleInfo, Severity, Summary};
+use crate::diagnostic::{FileReport, Finding, Known, Outcome, RuleInfo, Severity, Summary};
 use codespan_reporting::term::termcolor::WriteColor;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -38,6 +38,7 @@ pub struct Sarif {
     base: Option<PathBuf>,
     results: usize,
     notifications: Vec<Value>,
+    compared_with_baseline: bool,
 }
 
 impl Sarif {
@@ -56,7 +57,16 @@ impl Sarif {
             base,
             results: 0,
             notifications: Vec::new(),
+            compared_with_baseline: false,
         }
+    }
+
+    /// Says that the run was compared with a baseline: every result then gets a
+    /// `baselineState` (`unchanged` when the baseline has it, `new` otherwise).
+    #[must_use]
+    pub fn compared_with_baseline(mut self, yes: bool) -> Self {
+        self.compared_with_baseline = yes;
+        self
     }
 
     fn artifact(&self, path: &str) -> Value {
@@ -127,6 +137,23 @@ impl Sarif {
         });
         if let Some(&index) = self.index.get(&finding.code) {
             result["ruleIndex"] = json!(index);
+        }
+        if !finding.triage.fingerprint.is_empty() {
+            result["partialFingerprints"] =
+                json!({ "regulintEvidence/v1": finding.triage.fingerprint });
+        }
+        match &finding.triage.known {
+            Some(Known::Baseline) => result["baselineState"] = json!("unchanged"),
+            Some(Known::Waiver { reason, at, .. }) => {
+                result["suppressions"] = json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": reason,
+                    "properties": { "waiver": at },
+                }]);
+            }
+            None if self.compared_with_baseline => result["baselineState"] = json!("new"),
+            None => {}
         }
         if !related.is_empty() {
             result["relatedLocations"] = Value::Array(related);

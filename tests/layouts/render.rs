@@ -96,13 +96,13 @@ fn row_cells(row: &Row) -> Vec<String> {
     if !row.malformed && every_value_aligned && row.aligned.iter().any(Option::is_some) {
         row.aligned
             .iter()
-            .map(|c| c.map_or_else(String::new, |i| row.cells[i].text.clone()))
+            .map(|c| c.map_or_else(String::new, |i| row.cells[i].text.to_string()))
             .collect()
     } else {
         row.values
             .iter()
             .filter(|&&i| !row.cells[i].merged)
-            .map(|&i| row.cells[i].text.clone())
+            .map(|&i| row.cells[i].text.to_string())
             .collect()
     }
 }

@@ -427,7 +427,7 @@ impl RuleRun<'_, '_> {
                             let key = label_key(&cell.text);
                             if !key.is_empty() && wanted.iter().any(|w| key.contains(w.as_str())) {
                                 found.push(Value::Match(Match {
-                                    text: cell.text.clone(),
+                                    text: cell.text.to_string(),
                                     span: cell.span,
                                 }));
                             }
