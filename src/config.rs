@@ -167,6 +167,7 @@ fn waiver_expired(
         notes: Vec::new(),
         help: Some("修改报告后删除该豁免，或确有必要时更新 expires 续期".to_owned()),
         basis: None,
+        explains: Vec::new(),
         triage: Triage {
             fingerprint: crate::fingerprint::of(
                 WAIVER_EXPIRED_CODE,
@@ -817,7 +818,7 @@ impl Policy {
     /// overrides included).
     pub fn apply(&self, report: &mut FileReport) {
         let policy = self.for_path(&report.path);
-        report.findings.retain(|f| policy.enabled(&f.code));
+        report.retain_findings(|f| policy.enabled(&f.code));
         for finding in &mut report.findings {
             if let Some(&severity) = policy.severity.get(&finding.code) {
                 finding.severity = severity;

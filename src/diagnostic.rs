@@ -99,6 +99,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// The legal or format basis.
     pub basis: Option<String>,
+    /// The findings of the same file this one explains (their positions in the file's sorted
+    /// findings): a localisation (`L001`) lists the failing identities its correction repairs.
+    pub explains: Vec<usize>,
     /// Its fingerprint and whether it was accepted before this run (filled after evaluation).
     pub triage: Triage,
 }
@@ -164,6 +167,7 @@ pub fn year_unknown(pack: &str, title: Option<Span>) -> Finding {
         notes: Vec::new(),
         help: Some("在标题中写明年度（如“2023年政府信息公开工作年度报告”），或运行时用 --year 指定报告年度".to_owned()),
         basis: None,
+        explains: Vec::new(),
         triage: Triage::default(),
     }
 }
@@ -217,6 +221,30 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// Keeps the findings `keep` accepts, and renumbers the `explains` links between them
+    /// (a link to a dropped finding is dropped).
+    pub fn retain_findings(&mut self, mut keep: impl FnMut(&Finding) -> bool) {
+        let kept: Vec<bool> = self.findings.iter().map(&mut keep).collect();
+        let mut new_index = Vec::with_capacity(kept.len());
+        let mut next = 0;
+        for &k in &kept {
+            new_index.push(k.then_some(next));
+            next += usize::from(k);
+        }
+        let mut i = 0;
+        self.findings.retain(|_| {
+            i += 1;
+            kept[i - 1]
+        });
+        for finding in &mut self.findings {
+            finding.explains = finding
+                .explains
+                .iter()
+                .filter_map(|&e| new_index.get(e).copied().flatten())
+                .collect();
+        }
+    }
+
     /// A file that could not be read.
     #[must_use]
     pub fn unreadable(path: impl Into<String>, error: impl fmt::Display) -> Self {

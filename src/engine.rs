@@ -7,6 +7,7 @@
 pub mod bind;
 pub mod builtins;
 mod eval;
+pub mod localise;
 pub mod recognise;
 pub mod value;
 pub mod year;

@@ -59,6 +59,10 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         None => engine::evaluate(pack, &loaded.document, year),
     });
     if year.is_none() && options.only.is_none() {
+        // Links between findings are positions: they move down by the one put first.
+        for finding in &mut findings {
+            finding.explains.iter_mut().for_each(|e| *e += 1);
+        }
         findings.insert(
             0,
             crate::diagnostic::year_unknown(

@@ -386,6 +386,17 @@ fn rule_fields() {
         ],
         &["doc \"one line\"", "doc"],
     );
+    // `localise 表三` marks identities; bare `localise` is the reporting rule.
+    check(
+        "localise_field",
+        &["localise 表三", "localise", "localise table3"],
+        &[
+            "localise \"表三\"",
+            "localise 表三 表四",
+            "localize 表三",
+            "localise for",
+        ],
+    );
 }
 
 #[test]

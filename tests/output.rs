@@ -42,6 +42,7 @@ fn reports() -> Vec<FileReport> {
             notes: vec!["8 + 1 = 9\nsecond line".into()],
             help: Some("核对总计列".into()),
             basis: Some("国办公开办函〔2019〕60号".into()),
+            explains: Vec::new(),
             triage: regulint::diagnostic::Triage {
                 fingerprint: "T301/0123456789abcdef".into(),
                 known: None,

@@ -86,6 +86,14 @@ fn each_fixture_says_what_is_wrong() {
             &["unknown section `依申请`", "did you mean `依申请公开`?"],
         ),
         ("nesting-too-deep.rules", &["nesting deeper than 32 levels"]),
+        (
+            "localise-misused.rules",
+            &[
+                "`localise 表二`: no table is declared with this name",
+                "did you mean `表三`?",
+                "rule `L002` reports localisation, but `L001` already does",
+            ],
+        ),
     ];
     for (name, needles) in cases {
         let (_, rendered) = rendered_errors(name, &fixture(name));

@@ -254,7 +254,7 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         }
         policy.apply(&mut report);
         config.apply_waivers(&mut report);
-        report.findings.retain(|f| f.severity >= min_severity);
+        report.retain_findings(|f| f.severity >= min_severity);
         if let Some(baseline) = &baseline {
             baseline.apply(&mut report);
         }

@@ -106,6 +106,15 @@ pub enum RowItem {
     },
 }
 
+/// A rule's `localise` field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Localise {
+    /// The table whose identities this rule states; `None` for the reporting rule.
+    pub table: Option<Name>,
+    /// Where the field is.
+    pub span: Span,
+}
+
 /// `rule CODE name { … }`
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleDecl {
@@ -127,6 +136,8 @@ pub struct RuleDecl {
     pub help: Option<Str>,
     /// Doc block.
     pub doc: Option<Str>,
+    /// `localise 表三` (an identity of that table) or bare `localise` (the reporting rule).
+    pub localise: Option<Localise>,
     /// Body.
     pub body: Vec<Stmt>,
     /// Where the rule header is (`rule CODE name`).

@@ -9,8 +9,8 @@ use super::ast::{self, IndexArg, RowItem};
 use super::error::{RuleError, RuleFileId, backticked, unknown};
 use super::parser;
 use super::program::{
-    ColSel, CompiledRule, Expr, ExprKind, GroupDef, Named, Pack, RuleFiles, SectionDef, Special,
-    Stmt, TableDef, Template, TemplatePart,
+    ColSel, CompiledRule, Expr, ExprKind, GroupDef, LocaliseRole, Named, Pack, RuleFiles,
+    SectionDef, Special, Stmt, TableDef, Template, TemplatePart,
 };
 use crate::diagnostic::Severity;
 use crate::document::normalize::{chinese_number, label_key};
@@ -128,6 +128,8 @@ struct Compiler {
     tables: Vec<TableDef>,
     table_names: HashMap<String, usize>,
     rule_codes: HashMap<String, (RuleFileId, Span)>,
+    /// The rule with a bare `localise` (the one that reports localisation), once seen.
+    localise_reporter: Option<(String, RuleFileId, Span)>,
 }
 
 /// Variables in scope while compiling one rule.
@@ -367,7 +369,53 @@ impl Compiler {
             })
             .collect();
         let body = self.block(file, &decl.body, &mut scope);
-        if !decl.body.iter().any(contains_expect) {
+        let localise = match &decl.localise {
+            None => None,
+            Some(ast::Localise { table: None, .. }) => Some(LocaliseRole::Report),
+            Some(ast::Localise {
+                table: Some(name), ..
+            }) => match self.table_names.get(&name.text) {
+                Some(&table) => Some(LocaliseRole::Identity { table }),
+                None => {
+                    let names: Vec<&str> = self.table_names.keys().map(String::as_str).collect();
+                    let mut err = RuleError::new(
+                        file,
+                        name.span,
+                        format!(
+                            "`localise {}`: no table is declared with this name",
+                            name.text
+                        ),
+                    );
+                    if let Some(best) = super::error::suggest(&name.text, names.iter().copied()) {
+                        err = err.with_help(format!("did you mean `{best}`?"));
+                    }
+                    self.errors.push(err);
+                    None
+                }
+            },
+        };
+        // The reporting rule (bare `localise`) checks nothing itself: its findings come from
+        // the identities of the other rules.
+        let reports_localisation = localise == Some(LocaliseRole::Report);
+        if let Some(field) = decl.localise.as_ref().filter(|_| reports_localisation) {
+            if let Some((code, first_file, first_span)) = &self.localise_reporter {
+                self.errors.push(
+                    RuleError::new(
+                        file,
+                        field.span,
+                        format!(
+                            "rule `{}` reports localisation, but `{code}` already does",
+                            decl.code.text
+                        ),
+                    )
+                    .with_label(*first_file, *first_span, "reported here first")
+                    .with_help("a pack has one reporting rule (bare `localise`); mark identity rules with `localise TABLE`"),
+                );
+            } else {
+                self.localise_reporter = Some((decl.code.text.clone(), file, field.span));
+            }
+        }
+        if !reports_localisation && !decl.body.iter().any(contains_expect) {
             self.errors.push(
                 RuleError::new(
                     file,
@@ -408,6 +456,7 @@ impl Compiler {
             help: decl.help.as_ref().map(|h| h.text.clone()),
             doc,
             summary,
+            localise,
             body,
             slots: scope.slot_names.len(),
             slot_names: scope.slot_names,

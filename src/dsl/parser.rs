@@ -306,6 +306,7 @@ impl Builder {
             message: None,
             help: None,
             doc: None,
+            localise: None,
             body: Vec::new(),
         };
         for field in inner {
@@ -349,6 +350,23 @@ impl Builder {
                 }
                 Rule::help_field => rule.help = Some(self.string(inner1(field))),
                 Rule::doc_field => rule.doc = Some(self.string(inner1(field))),
+                Rule::localise_field => {
+                    if rule.localise.is_some() {
+                        return Err(duplicate("localise"));
+                    }
+                    let table = field.into_inner().next().map(|t| self.name(t));
+                    // The field's span runs on over the whitespace pest tried before the
+                    // optional table name: end it at the last word.
+                    let end = table
+                        .as_ref()
+                        .map_or(span.start as usize + "localise".len(), |t| {
+                            t.span.end as usize
+                        });
+                    rule.localise = Some(super::ast::Localise {
+                        table,
+                        span: Span::new(span.start as usize, end),
+                    });
+                }
                 _ => rule.body.push(self.statement(field)?),
             }
         }
@@ -594,7 +612,7 @@ fn syntax_error(file: RuleFileId, text: &str, error: &pest::error::Error<Rule>) 
 }
 
 /// The fields of a rule, which cannot appear in a block.
-const RULE_FIELDS: &[&str] = &["severity", "basis", "message", "help", "doc"];
+const RULE_FIELDS: &[&str] = &["severity", "basis", "message", "help", "doc", "localise"];
 
 /// Infix operators and postfixes, summarised as "an operator" when several are expected.
 fn is_operator(rule: Rule) -> bool {
@@ -624,6 +642,7 @@ fn keyword_typo(word: &str) -> Option<String> {
         "pack", "import", "sections", "table", "rule", "columns", "rows", "values", "group", "in",
         "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
         "version", "for", "if", "when", "let", "expect", "within", "error", "warning", "info",
+        "localise",
     ];
     if word.is_empty() || KEYWORDS.contains(&word) {
         return None;
@@ -644,7 +663,9 @@ fn describe(rule: Rule) -> &'static str {
         Rule::item => "`pack`, `import`, `sections`, `table` or `rule`",
         Rule::table_field => "`in section`, `anchor`, `columns`, `rows` or `values`",
         Rule::row_item => "a row entry or `group`",
-        Rule::rule_field => "`severity`, `basis`, `message`, `help`, `doc` or a statement",
+        Rule::rule_field => {
+            "`severity`, `basis`, `message`, `help`, `doc`, `localise` or a statement"
+        }
         Rule::statement => "`for`, `if`, `let` or `expect`",
         Rule::prefix => "`not` or `-`",
         Rule::infix => "an operator",
@@ -685,6 +706,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::message_field => "`message`",
         Rule::help_field => "`help`",
         Rule::doc_field => "`doc`",
+        Rule::localise_field => "`localise`",
         Rule::for_stmt => "`for`",
         Rule::if_stmt => "`if`",
         Rule::let_stmt => "`let`",
@@ -756,6 +778,7 @@ const TESTABLE: &[(&str, Rule)] = &[
     ("message_field", Rule::message_field),
     ("help_field", Rule::help_field),
     ("doc_field", Rule::doc_field),
+    ("localise_field", Rule::localise_field),
     ("statement", Rule::statement),
     ("for_stmt", Rule::for_stmt),
     ("if_stmt", Rule::if_stmt),

@@ -180,6 +180,8 @@ pub struct CompiledRule {
     pub doc: Option<String>,
     /// First line of the doc, or the message.
     pub summary: String,
+    /// Whether the rule takes part in error localisation (`localise`).
+    pub localise: Option<LocaliseRole>,
     /// Body.
     pub body: Vec<Stmt>,
     /// Number of variable slots the body uses.
@@ -190,6 +192,18 @@ pub struct CompiledRule {
     pub file: RuleFileId,
     /// Where it is defined.
     pub span: Span,
+}
+
+/// A rule's part in error localisation (`src/engine/localise.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocaliseRole {
+    /// `localise 表三`: the rule's equalities are identities over the cells of this table.
+    Identity {
+        /// The declared table.
+        table: usize,
+    },
+    /// Bare `localise`: localisation findings are reported under this rule's code.
+    Report,
 }
 
 /// A message with `{holes}`.

@@ -4,6 +4,7 @@
 mod calls;
 
 use super::bind::{self, BoundTable, CellRef, FoundSection};
+use super::localise::{self, Identity, IdentityCell, Status};
 use super::recognise::PeriodStatement;
 use super::value::{Bounded, Gap, Match, Num, Term, Value};
 use crate::diagnostic::{Finding, Label, Outcome, Severity, Triage};
@@ -11,11 +12,11 @@ use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date, Document};
 use crate::dsl::ast::BinOp;
 use crate::dsl::program::{
-    ColSel, CompiledRule, Expr, ExprKind, Pack, Special, Stmt, TemplatePart,
+    ColSel, CompiledRule, Expr, ExprKind, LocaliseRole, Pack, Special, Stmt, TemplatePart,
 };
 use crate::source::Span;
 use rust_decimal::Decimal;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::sync::Arc;
 
 /// Loop iterations one rule may run on one document.
@@ -34,6 +35,22 @@ struct Ctx<'a> {
     tables: Vec<OnceCell<BoundTable>>,
     /// The statistics period, found once per document (P001 and P002 both ask).
     period: OnceCell<Option<(PeriodStatement, Span)>>,
+    /// The identities stated by `localise` rules, for error localisation.
+    identities: RefCell<Vec<Identity>>,
+    /// What identity rules do with their identities in this pass.
+    recording: Cell<Recording>,
+    /// Whether an identity failed (seen while detecting).
+    identity_failed: Cell<bool>,
+}
+
+/// Identities are recorded only when localisation runs and one of them failed: the first
+/// pass only notes failures (free for the usual report, whose identities hold), a second
+/// pass of the identity rules records them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Recording {
+    Off,
+    Detect,
+    Record,
 }
 
 impl Ctx<'_> {
@@ -106,45 +123,110 @@ pub(super) fn run(
         sections: bind::sections(pack, doc),
         tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
         period: OnceCell::new(),
+        identities: RefCell::new(Vec::new()),
+        recording: Cell::new(Recording::Off),
+        identity_failed: Cell::new(false),
     };
     // A report older than the pack's format (a 2017 report read with the 2019 pack) follows
     // another structure: only the template-version rules (`X…`) run, so it gets one finding
     // saying so instead of a cascade of missing sections and tables.
     let predates_format = year.is_some_and(|y| y < pack.years.0);
     let mut findings = Vec::new();
+    let selected =
+        |code: &str| only.is_none_or(|codes| codes.iter().any(|c| c.eq_ignore_ascii_case(code)));
+    // The rule that reports localisation, when it is selected: the identity rules then run
+    // even when not selected themselves (their findings are dropped), so it has its input.
+    let reporter = pack
+        .rules
+        .iter()
+        .find(|r| r.localise == Some(LocaliseRole::Report) && selected(&r.code))
+        .filter(|_| !predates_format);
+    if reporter.is_some() {
+        ctx.recording.set(Recording::Detect);
+    }
     for rule in &pack.rules {
-        if only.is_some_and(|codes| !codes.iter().any(|c| c.eq_ignore_ascii_case(&rule.code))) {
+        let is_identity = matches!(rule.localise, Some(LocaliseRole::Identity { .. }));
+        let silent = !selected(&rule.code);
+        if silent && !(is_identity && reporter.is_some()) {
+            continue;
+        }
+        if rule.localise == Some(LocaliseRole::Report) {
             continue;
         }
         if predates_format && !rule.code.starts_with('X') {
             continue;
         }
-        let mut run = RuleRun {
-            ctx: &ctx,
-            rule,
-            slots: vec![Value::None; rule.slots],
-            assigned: vec![0; rule.slots],
-            clock: 0,
-            findings: Vec::new(),
-            gaps: Vec::new(),
-            steps: 0,
-        };
-        run.block(&rule.body);
-        let overridden = rule
-            .severity_overrides
-            .iter()
-            .find(|(_, cond, _)| matches!(run.truth(cond, &mut Explain::default()), Truth::True))
-            .map(|(level, _, _)| *level);
-        let mut produced = run.finish();
-        if let Some(level) = overridden {
-            for finding in produced.iter_mut().filter(|f| f.outcome == Outcome::Fail) {
-                finding.severity = level;
+        let produced = run_rule(&ctx, rule);
+        if !silent {
+            findings.extend(produced);
+        }
+    }
+    if reporter.is_some() && ctx.identity_failed.get() {
+        ctx.recording.set(Recording::Record);
+        for rule in &pack.rules {
+            if matches!(rule.localise, Some(LocaliseRole::Identity { .. })) {
+                let _ = run_rule(&ctx, rule);
             }
         }
-        findings.extend(produced);
+    }
+    let located = reporter.map_or_else(Vec::new, |reporter| {
+        localise::locate(pack, reporter, &ctx.identities.borrow())
+    });
+    let mut links = Vec::new();
+    for located in located {
+        links.push((
+            (located.finding.span, located.finding.message.clone()),
+            located.explains,
+        ));
+        findings.push(located.finding);
     }
     findings.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.code.cmp(&b.code)));
+    // Link each localisation to the findings it explains, by their positions once sorted.
+    let position = |findings: &[Finding], (span, message): &(Span, String)| {
+        findings
+            .iter()
+            .position(|f| f.span == *span && f.message == *message)
+    };
+    for (finding, explains) in links {
+        let Some(at) = position(&findings, &finding) else {
+            continue;
+        };
+        let mut ids: Vec<usize> = explains
+            .iter()
+            .filter_map(|e| position(&findings, e))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        findings[at].explains = ids;
+    }
     findings
+}
+
+/// Runs one rule on the document: its findings, severity overrides applied.
+fn run_rule(ctx: &Ctx<'_>, rule: &CompiledRule) -> Vec<Finding> {
+    let mut run = RuleRun {
+        ctx,
+        rule,
+        slots: vec![Value::None; rule.slots],
+        assigned: vec![0; rule.slots],
+        clock: 0,
+        findings: Vec::new(),
+        gaps: Vec::new(),
+        steps: 0,
+    };
+    run.block(&rule.body);
+    let overridden = rule
+        .severity_overrides
+        .iter()
+        .find(|(_, cond, _)| matches!(run.truth(cond, &mut Explain::default()), Truth::True))
+        .map(|(level, _, _)| *level);
+    let mut produced = run.finish();
+    if let Some(level) = overridden {
+        for finding in produced.iter_mut().filter(|f| f.outcome == Outcome::Fail) {
+            finding.severity = level;
+        }
+    }
+    produced
 }
 
 /// Three-valued truth: an expectation on a missing value is not assessable.
@@ -244,15 +326,74 @@ impl RuleRun<'_, '_> {
             }
             _ => self.truth(cond, &mut explain),
         };
+        let mut identity = self.identity(cond, &explain, &truth);
         match truth {
             Truth::True => {}
             Truth::Unknown(gaps) => self.gaps.extend(gaps),
             Truth::False => {
                 let at = at.map(|e| self.eval(e));
                 let finding = self.finding(&explain, at.as_ref());
+                if let Some(identity) = identity.as_mut() {
+                    identity.finding = Some((finding.span, finding.message.clone()));
+                }
                 self.findings.push(finding);
             }
         }
+        if let Some(identity) = identity {
+            self.ctx.identities.borrow_mut().push(identity);
+        }
+    }
+
+    /// The identity an `expect a == b` of a `localise` rule states, with its signed cells;
+    /// `None` for other rules and for sides that are not sums of cells.
+    fn identity(&self, cond: &Expr, explain: &Explain, truth: &Truth) -> Option<Identity> {
+        let Some(LocaliseRole::Identity { table }) = self.rule.localise else {
+            return None;
+        };
+        let ExprKind::Binary(BinOp::Eq, a, b) = &cond.kind else {
+            return None;
+        };
+        match self.ctx.recording.get() {
+            Recording::Off => return None,
+            Recording::Detect => {
+                if matches!(truth, Truth::False) {
+                    self.ctx.identity_failed.set(true);
+                }
+                return None;
+            }
+            Recording::Record => {}
+        }
+        let side = |value: &Option<Value>, expr: &Expr, left: bool| -> Option<Vec<IdentityCell>> {
+            let (terms, gaps): (&[Term], &[Gap]) = match value.as_ref()? {
+                Value::Num(n) => (&n.terms, &[]),
+                Value::Bounded(b) => (&b.known.terms, &b.gaps),
+                _ => return None,
+            };
+            // A blank's sign is not kept through a subtraction: such sides do not take part.
+            if !gaps.is_empty() && subtracts(expr) {
+                return None;
+            }
+            let mut cells: Vec<IdentityCell> = terms
+                .iter()
+                .map(|t| IdentityCell::filled(t, left))
+                .collect();
+            cells.extend(
+                gaps.iter()
+                    .map(|g| IdentityCell::blank(&g.what, g.span, left)),
+            );
+            Some(cells)
+        };
+        let left = side(&explain.lhs, a, true)?;
+        let right = side(&explain.rhs, b, false)?;
+        if left.is_empty() || right.is_empty() {
+            return None;
+        }
+        let status = match truth {
+            Truth::True => Status::Holds,
+            Truth::False => Status::Fails,
+            Truth::Unknown(_) => Status::Unknown,
+        };
+        Some(Identity::new(table, &self.rule.code, status, left, right))
     }
 
     fn finding(&self, explain: &Explain, at: Option<&Value>) -> Finding {
@@ -342,6 +483,7 @@ impl RuleRun<'_, '_> {
             notes,
             help: self.rule.help.clone(),
             basis: self.rule.basis.clone(),
+            explains: Vec::new(),
             triage: Triage::default(),
         }
     }
@@ -517,6 +659,7 @@ impl RuleRun<'_, '_> {
                 notes,
                 help: self.rule.help.clone(),
                 basis: self.rule.basis.clone(),
+                explains: Vec::new(),
                 triage: Triage::default(),
             });
         }
@@ -802,6 +945,17 @@ impl RuleRun<'_, '_> {
                 span: None,
             }]),
         }
+    }
+}
+
+/// Whether an expression subtracts or negates anything.
+fn subtracts(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Neg(_) | ExprKind::Binary(BinOp::Sub, ..) => true,
+        ExprKind::Binary(_, a, b) => subtracts(a) || subtracts(b),
+        ExprKind::Not(a) | ExprKind::Field(a, _) => subtracts(a),
+        ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().any(subtracts),
+        _ => false,
     }
 }
 

@@ -36,6 +36,8 @@ pub struct JsonFile<'a> {
 /// One finding in the JSON output.
 #[derive(Debug, Serialize)]
 pub struct JsonFinding<'a> {
+    /// Its position in the file's `findings` (0-based): what `explains` refers to.
+    pub id: usize,
     /// Rule code.
     pub code: &'a str,
     /// Rule name.
@@ -57,6 +59,10 @@ pub struct JsonFinding<'a> {
     pub at: Location,
     /// Evidence.
     pub labels: Vec<JsonLabel<'a>>,
+    /// The `id`s of the findings of the same file this one explains (a localisation lists
+    /// the failing identities its correction repairs); left out when empty.
+    #[serde(skip_serializing_if = "<[usize]>::is_empty")]
+    pub explains: &'a [usize],
     /// Stable fingerprint: rule code and a hash of the evidence, not of positions.
     pub fingerprint: &'a str,
     /// `null`, or why the finding is already accepted (`{"by":"baseline"}` or
@@ -82,7 +88,8 @@ impl<'a> JsonFile<'a> {
             Some(source) => report
                 .findings
                 .iter()
-                .map(|f| JsonFinding::new(source, f))
+                .enumerate()
+                .map(|(id, f)| JsonFinding::new(source, id, f))
                 .collect(),
             None => Vec::new(),
         };
@@ -99,8 +106,10 @@ impl<'a> JsonFile<'a> {
 }
 
 impl<'a> JsonFinding<'a> {
-    fn new(source: &Source, finding: &'a Finding) -> Self {
+    fn new(source: &Source, id: usize, finding: &'a Finding) -> Self {
         Self {
+            id,
+            explains: &finding.explains,
             code: &finding.code,
             name: &finding.name,
             severity: finding.severity,

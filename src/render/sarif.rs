@@ -104,6 +104,25 @@ impl Sarif {
                 })
             })
             .collect();
+        // A localisation points at the findings it explains: one related location each, at
+        // their primary location, unless a label already points there.
+        let explained = finding
+            .explains
+            .iter()
+            .filter_map(|&e| report.findings.get(e))
+            .filter(|other| finding.labels.iter().all(|l| l.span != other.span))
+            .enumerate()
+            .map(|(k, other)| {
+                json!({
+                    "id": finding.labels.len() + k,
+                    "message": { "text": format!("{}：{}", other.code, other.message) },
+                    "physicalLocation": {
+                        "artifactLocation": artifact,
+                        "region": region(&Location::of(source, other.span), source.slice(other.span)),
+                    },
+                })
+            });
+        let related: Vec<Value> = related.into_iter().chain(explained).collect();
         let mut result = json!({
             "ruleId": finding.code,
             "level": level(finding.severity),
