@@ -243,7 +243,17 @@ pub fn find_dates(text: &str) -> Vec<DateMatch> {
         .map(|(i, _)| i)
         .chain(std::iter::once(text.len()))
         .collect();
-    let folded_char_index = |byte: usize| folded[..byte].chars().count();
+    // Matches come in order: count characters from the previous position, not from the
+    // start (a text of thousands of dates would otherwise be quadratic).
+    let mut cursor = (0usize, 0usize);
+    let mut folded_char_index = |byte: usize| {
+        if byte < cursor.0 {
+            cursor = (0, 0);
+        }
+        cursor.1 += folded[cursor.0..byte].chars().count();
+        cursor.0 = byte;
+        cursor.1
+    };
     let mut found = Vec::new();
     let mut last_year = None;
     for caps in DATE.captures_iter(&folded) {
@@ -370,5 +380,18 @@ mod tests {
         let text = "自２０２０年1月1日起";
         let m = find_dates(text)[0];
         assert_eq!(&text[m.range.0..m.range.1], "２０２０年1月1日");
+        // Many dates, full-width and ASCII mixed: each range still points at its own date
+        // (positions are counted on from the previous match).
+        let text = "自２０２０年1月1日起至2020年１２月３１日止，".repeat(50);
+        let found = find_dates(&text);
+        assert_eq!(found.len(), 100);
+        for (i, m) in found.iter().enumerate() {
+            let expected = if i % 2 == 0 {
+                "２０２０年1月1日"
+            } else {
+                "2020年１２月３１日"
+            };
+            assert_eq!(&text[m.range.0..m.range.1], expected, "date {i}");
+        }
     }
 }
