@@ -68,6 +68,19 @@ pub struct RawTable {
     pub kind: TableKind,
 }
 
+impl RawTable {
+    /// A table of `rows`, spanning from the first row to the last.
+    #[must_use]
+    pub fn from_rows(rows: Vec<RawRow>, kind: TableKind) -> Self {
+        let span = rows
+            .first()
+            .zip(rows.last())
+            .map(|(a, b)| a.span.cover(b.span))
+            .unwrap_or_default();
+        Self { span, rows, kind }
+    }
+}
+
 /// How a table was written, which decides how much its column positions can be trusted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

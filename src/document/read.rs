@@ -18,3 +18,15 @@ pub(crate) fn paragraph_texts(blocks: &[super::RawBlock]) -> Vec<&str> {
         })
         .collect()
 }
+
+/// The tables of raw blocks (for the readers' tests).
+#[cfg(test)]
+pub(crate) fn tables(blocks: &[super::RawBlock]) -> Vec<&super::RawTable> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            super::RawBlock::Table(t) => Some(t),
+            super::RawBlock::Paragraph(_) => None,
+        })
+        .collect()
+}

@@ -1471,15 +1471,7 @@ mod tests {
 
     use super::super::paragraph_texts as paragraphs;
 
-    fn tables(blocks: &[RawBlock]) -> Vec<&RawTable> {
-        blocks
-            .iter()
-            .filter_map(|b| match b {
-                RawBlock::Table(t) => Some(t),
-                RawBlock::Paragraph(_) => None,
-            })
-            .collect()
-    }
+    use super::super::tables;
 
     #[test]
     fn nbsp_and_entities_map_to_their_markup() {

@@ -231,15 +231,7 @@ fn tab_table(lines: &[Line<'_>]) -> RawTable {
             }
         })
         .collect();
-    RawTable {
-        span: rows
-            .first()
-            .zip(rows.last())
-            .map(|(a, b)| a.span.cover(b.span))
-            .unwrap_or_default(),
-        rows,
-        kind: TableKind::TabSeparated,
-    }
+    RawTable::from_rows(rows, TableKind::TabSeparated)
 }
 
 static LOOSE_ROW: LazyLock<Regex> = LazyLock::new(|| {
@@ -444,15 +436,7 @@ mod tests {
         assert_eq!(&text[three.span.range()], "3");
     }
 
-    fn tables(blocks: &[RawBlock]) -> Vec<&RawTable> {
-        blocks
-            .iter()
-            .filter_map(|b| match b {
-                RawBlock::Table(t) => Some(t),
-                RawBlock::Paragraph(_) => None,
-            })
-            .collect()
-    }
+    use super::super::tables;
 
     fn texts(row: &RawRow) -> Vec<&str> {
         row.cells.iter().map(|c| c.text.as_str()).collect()

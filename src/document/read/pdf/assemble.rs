@@ -1007,15 +1007,7 @@ fn fielded_table(lines: &[Written<'_>]) -> RawTable {
             }
         })
         .collect();
-    RawTable {
-        span: rows
-            .first()
-            .zip(rows.last())
-            .map(|(a, b)| a.span.cover(b.span))
-            .unwrap_or_default(),
-        rows,
-        kind: TableKind::Markup,
-    }
+    RawTable::from_rows(rows, TableKind::Markup)
 }
 
 #[cfg(test)]
