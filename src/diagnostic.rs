@@ -172,6 +172,37 @@ pub fn year_unknown(pack: &str, title: Option<Span>) -> Finding {
     }
 }
 
+/// The code of the finding for a file whose checks ran past the time budget.
+pub const TIME_BUDGET_CODE: &str = "E0002";
+/// The name that goes with [`TIME_BUDGET_CODE`].
+pub const TIME_BUDGET_NAME: &str = "time-budget-exceeded";
+
+/// The finding for a file whose checks ran past the per-file time budget: what ran is
+/// reported, and this error says how many rules did not run.
+#[must_use]
+pub fn time_budget_exceeded(budget: std::time::Duration, rules_not_run: usize) -> Finding {
+    Finding {
+        code: TIME_BUDGET_CODE.to_owned(),
+        name: TIME_BUDGET_NAME.to_owned(),
+        severity: Severity::Error,
+        outcome: Outcome::NotAssessable,
+        message: format!(
+            "检查超时：超过每个文件 {} 秒的时限，其余 {rules_not_run} 条规则未运行",
+            budget.as_secs()
+        ),
+        span: Span::default(),
+        labels: Vec::new(),
+        notes: vec![format!(
+            "time budget of {} s per file exceeded; {rules_not_run} rules not run",
+            budget.as_secs()
+        )],
+        help: Some("文件异常庞大或结构异常；请检查文件内容，或拆分后再检查".to_owned()),
+        basis: None,
+        explains: Vec::new(),
+        triage: Triage::default(),
+    }
+}
+
 /// Static facts about a rule, for outputs that describe rules (SARIF, `explain`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleInfo {

@@ -12,6 +12,8 @@ pub mod recognise;
 pub mod value;
 pub mod year;
 
+pub use eval::Evaluated;
+
 use crate::diagnostic::Finding;
 use crate::document::Document;
 use crate::dsl::program::Pack;
@@ -26,7 +28,20 @@ pub fn report_year(document: &Document) -> Option<i32> {
 /// Runs every rule of `pack` on `document`.
 #[must_use]
 pub fn evaluate(pack: &Pack, document: &Document, year: Option<i32>) -> Vec<Finding> {
-    eval::run(pack, document, year, None)
+    eval::run(pack, document, year, None, None).findings
+}
+
+/// Runs the rules (only those in `only`, when given) until `deadline`: rules not started by
+/// then are counted in [`Evaluated::rules_not_run`].
+#[must_use]
+pub fn evaluate_until(
+    pack: &Pack,
+    document: &Document,
+    year: Option<i32>,
+    only: Option<&[&str]>,
+    deadline: Option<std::time::Instant>,
+) -> Evaluated {
+    eval::run(pack, document, year, only, deadline)
 }
 
 /// Runs only the rules whose code is in `codes`.
@@ -37,5 +52,5 @@ pub fn evaluate_rules(
     year: Option<i32>,
     codes: &[&str],
 ) -> Vec<Finding> {
-    eval::run(pack, document, year, Some(codes))
+    eval::run(pack, document, year, Some(codes), None).findings
 }

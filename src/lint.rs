@@ -20,6 +20,8 @@ pub struct LintOptions {
     pub packs: Option<Arc<Vec<Pack>>>,
     /// Evaluate only these rule codes (rule tests run one rule at a time).
     pub only: Option<Vec<String>>,
+    /// How long one file may take; [`FILE_TIME_BUDGET`] when `None`.
+    pub time_budget: Option<std::time::Duration>,
 }
 
 static BUILTIN: LazyLock<Arc<Vec<Pack>>> = LazyLock::new(|| {
@@ -36,9 +38,17 @@ pub fn builtin_packs() -> Arc<Vec<Pack>> {
     Arc::clone(&BUILTIN)
 }
 
+/// How long one file may take to check. Real reports take milliseconds; reading is bounded by
+/// the readers' size limits (and the PDF reader's own time limit), and rules are checked
+/// against this budget between rules, so a hostile file gets an error (E0002) saying how many
+/// rules did not run, and the batch goes on.
+pub const FILE_TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Lints one file's bytes. Never fails: an unreadable file is a report with an error.
 #[must_use]
 pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport {
+    let budget = options.time_budget.unwrap_or(FILE_TIME_BUDGET);
+    let deadline = std::time::Instant::now().checked_add(budget);
     let loaded = match document::load(path, bytes, options.read) {
         Ok(loaded) => loaded,
         Err(error) => return FileReport::unreadable(path, error),
@@ -51,13 +61,25 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         Some(name) => packs::by_name(&packs, name),
         None => packs::choose(&packs, year),
     };
-    let mut findings = pack.map_or_else(Vec::new, |pack| match &options.only {
-        Some(codes) => {
-            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-            engine::evaluate_rules(pack, &loaded.document, year, &codes)
+    let only: Option<Vec<&str>> = options
+        .only
+        .as_ref()
+        .map(|codes| codes.iter().map(String::as_str).collect());
+    let mut findings = match pack {
+        Some(pack) => {
+            let evaluated =
+                engine::evaluate_until(pack, &loaded.document, year, only.as_deref(), deadline);
+            let mut findings = evaluated.findings;
+            if evaluated.rules_not_run > 0 {
+                findings.push(crate::diagnostic::time_budget_exceeded(
+                    budget,
+                    evaluated.rules_not_run,
+                ));
+            }
+            findings
         }
-        None => engine::evaluate(pack, &loaded.document, year),
-    });
+        None => Vec::new(),
+    };
     if year.is_none() && options.only.is_none() {
         // Links between findings are positions: they move down by the one put first.
         for finding in &mut findings {

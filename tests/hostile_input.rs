@@ -423,3 +423,28 @@ fn merged_cells_share_their_text() {
         assert!(report.error.is_none(), "{:?}", report.error);
     });
 }
+
+/// A file whose checks run past the per-file time budget gets an error saying how many rules
+/// did not run; what ran is kept (here a zero budget, so no rule runs).
+#[test]
+fn the_time_budget_stops_the_rules_with_an_error() {
+    let seed = std::fs::read(common::seed()).unwrap();
+    let options = regulint::lint::LintOptions {
+        time_budget: Some(std::time::Duration::ZERO),
+        ..Default::default()
+    };
+    let report = regulint::lint::lint_bytes("r.txt", &seed, &options);
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["E0002"], "{codes:?}");
+    let finding = &report.findings[0];
+    assert_eq!(finding.severity, regulint::diagnostic::Severity::Error);
+    assert!(
+        finding.message.starts_with("检查超时"),
+        "{}",
+        finding.message
+    );
+    // With the default budget the same file is checked in full.
+    let full = regulint::lint::lint_bytes("r.txt", &seed, &Default::default());
+    assert!(full.findings.iter().all(|f| f.code != "E0002"));
+    assert!(full.findings.iter().any(|f| f.code == "T401"));
+}

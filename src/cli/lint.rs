@@ -207,6 +207,7 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         year: args.year,
         packs: Some(packs),
         only: None,
+        time_budget: None,
     };
     let from_rules = !args.rules.is_empty();
     let lint = |input: &Input| -> FileReport {

@@ -115,7 +115,8 @@ pub(super) fn run(
     doc: &Document,
     year: Option<i32>,
     only: Option<&[&str]>,
-) -> Vec<Finding> {
+    deadline: Option<std::time::Instant>,
+) -> Evaluated {
     let ctx = Ctx {
         pack,
         doc,
@@ -144,7 +145,15 @@ pub(super) fn run(
     if reporter.is_some() {
         ctx.recording.set(Recording::Detect);
     }
+    let past_deadline = || deadline.is_some_and(|d| std::time::Instant::now() >= d);
+    let mut skipped = 0;
     for rule in &pack.rules {
+        // The time budget is checked between rules (each rule is bounded by its step budget),
+        // so a file that takes too long still reports what ran and says what did not.
+        if past_deadline() {
+            skipped += 1;
+            continue;
+        }
         let is_identity = matches!(rule.localise, Some(LocaliseRole::Identity { .. }));
         let silent = !selected(&rule.code);
         if silent && !(is_identity && reporter.is_some()) {
@@ -161,7 +170,7 @@ pub(super) fn run(
             findings.extend(produced);
         }
     }
-    if reporter.is_some() && ctx.identity_failed.get() {
+    if reporter.is_some() && ctx.identity_failed.get() && !past_deadline() {
         ctx.recording.set(Recording::Record);
         for rule in &pack.rules {
             if matches!(rule.localise, Some(LocaliseRole::Identity { .. })) {
@@ -199,7 +208,19 @@ pub(super) fn run(
         ids.dedup();
         findings[at].explains = ids;
     }
-    findings
+    Evaluated {
+        findings,
+        rules_not_run: skipped,
+    }
+}
+
+/// What an evaluation produced.
+#[derive(Debug)]
+pub struct Evaluated {
+    /// The findings, sorted by position.
+    pub findings: Vec<Finding>,
+    /// Rules not run because the deadline passed (0 when every rule ran).
+    pub rules_not_run: usize,
 }
 
 /// Runs one rule on the document: its findings, severity overrides applied.
