@@ -22,6 +22,7 @@ pub mod fingerprint;
 pub mod inspect;
 pub mod lint;
 pub mod packs;
+pub mod panics;
 pub mod render;
 pub mod ruletest;
 pub mod source;

@@ -4,6 +4,7 @@ use clap::Parser as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    regulint::panics::install_hook();
     let args = regulint::cli::Args::parse();
     regulint::cli::run(args).into()
 }

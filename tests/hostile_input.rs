@@ -448,3 +448,20 @@ fn the_time_budget_stops_the_rules_with_an_error() {
     assert!(full.findings.iter().all(|f| f.code != "E0002"));
     assert!(full.findings.iter().any(|f| f.code == "T401"));
 }
+
+/// A panic inside the third-party PDF parser becomes the file's error without the panic's
+/// message leaking to standard error first.
+#[test]
+fn an_expected_parser_panic_prints_nothing_but_the_files_error() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = regulint(
+        dir,
+        &[
+            "lint",
+            "tests/fixtures/readers/pdf/parser-panic-unknown-encoding.pdf",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("the PDF parser failed on this file"));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}

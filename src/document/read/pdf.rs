@@ -63,7 +63,10 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<(Source, Vec<RawBlock>), ReadErr
         return Err(malformed("not a PDF file (no %PDF- header)"));
     }
     screen(bytes)?;
-    let result = catch_unwind(AssertUnwindSafe(|| extract_pages(bytes)));
+    let result = {
+        let _quiet = crate::panics::Expected::begin();
+        catch_unwind(AssertUnwindSafe(|| extract_pages(bytes)))
+    };
     let pages = match result {
         Ok(pages) => pages?,
         Err(panic) => {
