@@ -27,6 +27,21 @@ pub struct Heading {
     pub title: String,
 }
 
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[-—–－·]\s*\d{1,4}\s*[-—–－·]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$",
+    )
+    .expect("valid pattern")
+});
+
+/// A page number as extractors and printers leave it on its own line: `— 1 —`, `-3-`,
+/// `- 3 -`, `第 3 页`, `第 3 页 共 5 页`, `3/5`. Shared by the text and PDF readers; a bare
+/// number counts only where its position says it is a footer (the PDF reader).
+#[must_use]
+pub fn is_page_number(text: &str) -> bool {
+    PAGE_NUMBER.is_match(text.trim())
+}
+
 static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*)$").expect("valid pattern")
 });

@@ -195,11 +195,6 @@ fn joins_previous(previous: Line<'_>, line: Line<'_>) -> bool {
     prev.chars().count() >= 20 && !ends_sentence
 }
 
-static PAGE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
-        .expect("valid pattern")
-});
-
 static BROWSER_PAGE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\s|(?:file|https?)://\S+\s+\d{1,3}/\d{1,3}$)")
         .expect("valid pattern")
@@ -211,7 +206,7 @@ static BROWSER_PAGE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 fn is_page_footer(text: &str) -> bool {
     let t = text.trim();
     let dashed = t.starts_with('—') && t.ends_with('—') && t.chars().any(|c| c.is_ascii_digit());
-    dashed || PAGE_FOOTER.is_match(t) || BROWSER_PAGE_LINE.is_match(t)
+    dashed || super::super::structure::is_page_number(t) || BROWSER_PAGE_LINE.is_match(t)
 }
 
 fn tab_table(lines: &[Line<'_>]) -> RawTable {

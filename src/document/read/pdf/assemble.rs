@@ -17,9 +17,7 @@ use super::super::super::structure::looks_like_heading;
 use super::extract::{Glyph, Page};
 use super::grid::{self, Grid};
 use crate::source::Span;
-use regex::Regex;
 use std::fmt::Write as _;
-use std::sync::LazyLock;
 
 /// A glyph is on the same line as the previous ones when its centre is within this fraction of
 /// the font size of the line's centre.
@@ -404,16 +402,14 @@ fn line_of(page: &Page, glyphs: &[&Glyph], fields: bool, center: f32, size: f32)
     }
 }
 
-static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:[-—–－·\s]*\d{1,4}[-—–－·\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$",
-    )
-    .expect("valid pattern")
-});
-
-/// A page number line (`- 3 -`, `-3-`, `第 3 页`, `3/5`, `3`) near the bottom of the page.
+/// A page number line (`- 3 -`, `-3-`, `第 3 页`, `3/5`, and here a bare `3`, or a number
+/// dashed on one side) near the bottom of the page.
 fn is_footer(line: &Line, page_height: f32) -> bool {
-    line.center > page_height * (1.0 - FOOTER_BAND) && FOOTER.is_match(line.text.trim())
+    let text = line.text.trim();
+    let bare = text.trim_matches(|c: char| c.is_whitespace() || "-—–－·".contains(c));
+    let bare_number = (1..=4).contains(&bare.len()) && bare.bytes().all(|b| b.is_ascii_digit());
+    line.center > page_height * (1.0 - FOOTER_BAND)
+        && (bare_number || crate::document::structure::is_page_number(text))
 }
 
 /// Joins a table that continues over a page break: the last item of a page and the first of
