@@ -406,20 +406,7 @@ impl RuleRun<'_, '_> {
                 other => Value::Missing(vec![self.type_gap("表格", other)]),
             },
             Builtin::LabelsWith => {
-                let wanted: Vec<String> = match &args[0] {
-                    Value::List(items) => items
-                        .iter()
-                        .filter_map(|v| {
-                            if let Value::Str(s) = v {
-                                Some(label_key(s))
-                            } else {
-                                None
-                            }
-                        })
-                        .collect(),
-                    Value::Str(s) => vec![label_key(s)],
-                    _ => Vec::new(),
-                };
+                let wanted = label_keys(&args[0]);
                 let mut found = Vec::new();
                 for table in &doc.tables {
                     for row in &table.rows {
@@ -437,17 +424,7 @@ impl RuleRun<'_, '_> {
                 Value::List(found)
             }
             Builtin::RowsEndingWith => {
-                let wanted: Vec<String> = match &args[0] {
-                    Value::List(items) => items
-                        .iter()
-                        .filter_map(|v| match v {
-                            Value::Str(s) => Some(label_key(s)),
-                            _ => None,
-                        })
-                        .collect(),
-                    Value::Str(s) => vec![label_key(s)],
-                    _ => Vec::new(),
-                };
+                let wanted = label_keys(&args[0]);
                 let mut found = Vec::new();
                 for table in &doc.tables {
                     for row in &table.rows {
@@ -604,4 +581,19 @@ fn longest_increasing(found: &[(usize, usize)]) -> Vec<usize> {
         best = previous[j];
     }
     out
+}
+
+/// The label keys of a text argument or a list of texts (other items are ignored).
+fn label_keys(arg: &Value) -> Vec<String> {
+    match arg {
+        Value::List(items) => items
+            .iter()
+            .filter_map(|v| match v {
+                Value::Str(s) => Some(label_key(s)),
+                _ => None,
+            })
+            .collect(),
+        Value::Str(s) => vec![label_key(s)],
+        _ => Vec::new(),
+    }
 }
