@@ -93,15 +93,15 @@ pub fn line_starts(text: &str) -> Vec<usize> {
 fn line_starts_in_bytes(bytes: &[u8]) -> Vec<usize> {
     std::iter::once(0)
         .chain(
-            memchr_line_ends(bytes)
+            line_end_bytes(bytes)
                 .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
                 .map(|i| i + 1),
         )
         .collect()
 }
 
-/// Offsets of every CR and LF byte.
-fn memchr_line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+/// Offsets of every CR and LF byte (line ends are single bytes in every encoding read this way).
+fn line_end_bytes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes
         .iter()
         .enumerate()
