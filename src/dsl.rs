@@ -5,3 +5,4 @@ pub mod compile;
 pub mod error;
 pub mod parser;
 pub mod program;
+pub mod regex;

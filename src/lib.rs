@@ -23,6 +23,7 @@ pub mod inspect;
 pub mod lint;
 pub mod packs;
 pub mod panics;
+pub mod pattern;
 pub mod render;
 pub mod ruletest;
 pub mod source;

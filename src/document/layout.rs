@@ -27,7 +27,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static RUN_TOGETHER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.*[\p{Han}）)”])(\d[\d,.]*)$").expect("valid pattern"));
+    LazyLock::new(|| crate::pattern::must(r"^(.*[\p{Han}）)”])(\d[\d,.]*)$"));
 
 /// Where the digits start in a label whose values ran into it (`行政许可550` → 12): text
 /// ending in a Chinese character or closing bracket, then digits with no space between.

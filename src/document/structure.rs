@@ -28,10 +28,9 @@ pub struct Heading {
 }
 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::pattern::must(
         r"^(?:[-—–－·]\s*\d{1,4}\s*[-—–－·]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$",
     )
-    .expect("valid pattern")
 });
 
 /// A page number as extractors and printers leave it on its own line: `— 1 —`, `-3-`,
@@ -42,17 +41,15 @@ pub fn is_page_number(text: &str) -> bool {
     PAGE_NUMBER.is_match(text.trim())
 }
 
-static LEVEL1: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*)$").expect("valid pattern")
-});
+static LEVEL1: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::must(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*)$"));
 static LEVEL2: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(\S.*)$").expect("valid pattern")
+    crate::pattern::must(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(\S.*)$")
 });
 static LEVEL3: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,2})\s*[、.．]\s*([^\d\s].*)$").expect("valid pattern"));
-static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([0-9０-９]{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年").expect("valid pattern")
-});
+    LazyLock::new(|| crate::pattern::must(r"^(\d{1,2})\s*[、.．]\s*([^\d\s].*)$"));
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::must(r"([0-9０-９]{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年"));
 
 /// Recognises a numbered heading line. Markdown `#` and `**` around it are ignored.
 #[must_use]
@@ -148,8 +145,7 @@ const TABLE2_ROW_LABELS: &[&str] = &[
 ];
 
 static TABLE_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^第[一二三四五六七八九十]+条第[(（][一二三四五六七八九十]+[)）]项$")
-        .expect("valid pattern")
+    crate::pattern::must(r"^第[一二三四五六七八九十]+条第[(（][一二三四五六七八九十]+[)）]项$")
 });
 
 /// Column headings of the format's tables that stand first in a header line.

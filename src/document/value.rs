@@ -154,8 +154,7 @@ impl CellValue {
 }
 
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(件|条|项|个|次|元|万元)?$")
-        .expect("quantity pattern is valid")
+    crate::pattern::must(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(件|条|项|个|次|元|万元)?$")
 });
 
 /// Parses `20044679 元`, `+3`, `1,234`, `4068.208`, full-width digits.
@@ -222,13 +221,12 @@ pub struct DateMatch {
 }
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::pattern::must(concat!(
         r"(?:(?P<y>\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*)?",
         r"(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*",
         r"(?P<d>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]",
         r"|(?P<y2>\d{4})\s*[.\-/]\s*(?P<m2>\d{1,2})\s*[.\-/]\s*(?P<d2>\d{1,2})",
     ))
-    .expect("date pattern is valid")
 });
 
 /// Finds every date in `text`: `2020年1月1日`, `二〇二〇年一月一日`, `2020.1.1`, `2020-01-01`,

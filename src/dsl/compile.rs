@@ -17,7 +17,7 @@ use crate::document::normalize::{chinese_number, label_key};
 use crate::engine::builtins::Builtin;
 use crate::source::{Source, Span};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// Imports one file may pull in, transitively; a guard against import cycles and fan-out.
 const MAX_FILES: usize = 64;
@@ -27,6 +27,35 @@ pub const FIELDS: &[&str] = &[
     "columns", "rows", "values", "start", "end", "year", "present", "standard", "known", "heading",
     "number", "text", "count", "found",
 ];
+
+/// Rule texts parsed in this process, by their text: both built-in packs import the same
+/// common rules, and parsing them (pest) was a third of `regulint lint`'s start-up. Only
+/// texts that parse are kept; [`MAX_PARSED_BYTES`] bounds what is kept.
+static PARSED: LazyLock<Mutex<(usize, HashMap<Arc<str>, Arc<ast::File>>)>> =
+    LazyLock::new(|| Mutex::new((0, HashMap::new())));
+
+/// Bytes of rule text whose syntax trees [`PARSED`] keeps (the built-in packs are ~85 KB).
+const MAX_PARSED_BYTES: usize = 1 << 20;
+
+/// [`parser::parse_all`], once per distinct text. The tree has no file ids in it (errors do,
+/// and they are not kept), so one tree serves every pack that imports the file.
+fn parse_once(id: RuleFileId, text: &str) -> Result<ast::File, Vec<RuleError>> {
+    let lock = || {
+        PARSED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(file) = lock().1.get(text) {
+        return Ok(ast::File::clone(file));
+    }
+    let file = parser::parse_all(id, text)?;
+    let mut cache = lock();
+    if cache.0 + text.len() <= MAX_PARSED_BYTES {
+        cache.0 += text.len();
+        cache.1.insert(text.into(), Arc::new(file.clone()));
+    }
+    Ok(file)
+}
 
 /// Compiles a pack from its entry file. `load` maps an import path (relative to the importing
 /// file, already joined) to its text.
@@ -77,7 +106,7 @@ pub fn compile(
         let id = files.sources.len();
         files.sources.push(Source::from_text(path.clone(), text));
         seen.insert(path.clone(), id);
-        match parser::parse_all(id, &files.sources[id].text) {
+        match parse_once(id, &files.sources[id].text) {
             Ok(file) => {
                 for import in &file.imports {
                     queue.push((join(&path, &import.text), Some((id, import.span))));
@@ -576,19 +605,17 @@ impl Compiler {
         let kind = match &expr.kind {
             ast::ExprKind::Number(n) => ExprKind::Number(*n),
             ast::ExprKind::Str(s) => ExprKind::Str(s.clone()),
-            ast::ExprKind::Regex(source) => {
-                match regex::RegexBuilder::new(source).size_limit(1 << 20).build() {
-                    Ok(re) => ExprKind::Regex(Arc::new(re)),
-                    Err(e) => {
-                        self.errors.push(
-                            RuleError::new(file, span, "invalid regular expression").with_help(
-                                e.to_string().lines().last().unwrap_or("").trim().to_owned(),
-                            ),
-                        );
-                        return None;
-                    }
+            ast::ExprKind::Regex(source) => match crate::dsl::regex::compile(source) {
+                Ok(re) => ExprKind::Regex(re),
+                Err(e) => {
+                    self.errors.push(
+                        RuleError::new(file, span, "invalid regular expression").with_help(
+                            e.to_string().lines().last().unwrap_or("").trim().to_owned(),
+                        ),
+                    );
+                    return None;
                 }
-            }
+            },
             ast::ExprKind::Bool(b) => ExprKind::Bool(*b),
             ast::ExprKind::None => ExprKind::None,
             ast::ExprKind::Name(name) => return self.name(file, name, span, scope),

@@ -322,7 +322,7 @@ pub enum ExprKind {
     /// A string.
     Str(String),
     /// A compiled regex.
-    Regex(std::sync::Arc<regex::Regex>),
+    Regex(std::sync::Arc<crate::dsl::regex::RuleRegex>),
     /// A boolean.
     Bool(bool),
     /// `none`.

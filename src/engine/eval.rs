@@ -591,7 +591,7 @@ impl RuleRun<'_, '_> {
                 format!("{}、{}", def.marker, def.titles[0])
             }
             Value::Table(t) => pack.tables[*t].name.clone(),
-            Value::Regex(re) => format!("/{}/", re.as_str()),
+            Value::Regex(re) => format!("/{}/", re.source()),
             Value::List(items) => {
                 // Long lists (every blank cell of a table) are shown by their first items.
                 let shown: Vec<String> = items.iter().take(5).map(|v| self.display(v)).collect();

@@ -164,7 +164,7 @@ pub enum Value {
     /// A declared table.
     Table(usize),
     /// A compiled regex.
-    Regex(Arc<regex::Regex>),
+    Regex(Arc<crate::dsl::regex::RuleRegex>),
     /// A list.
     List(Vec<Value>),
 }

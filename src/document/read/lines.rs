@@ -196,8 +196,9 @@ fn joins_previous(previous: Line<'_>, line: Line<'_>) -> bool {
 }
 
 static BROWSER_PAGE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\s|(?:file|https?)://\S+\s+\d{1,3}/\d{1,3}$)")
-        .expect("valid pattern")
+    crate::pattern::must(
+        r"^(?:\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\s|(?:file|https?)://\S+\s+\d{1,3}/\d{1,3}$)",
+    )
 });
 
 /// Page footers left by PDF extraction: `— 1 —`, `-3-`, `- 3 -`, `第 3 页`, `3/5`; and the
@@ -230,8 +231,9 @@ fn tab_table(lines: &[Line<'_>]) -> RawTable {
 }
 
 static LOOSE_ROW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*([\p{Han}（）()“”/]{2,20}?)\s*((?:[+-]?\d[\d,.]*(?:\s*万?元)?\s*){1,3})$")
-        .expect("valid pattern")
+    crate::pattern::must(
+        r"^\s*([\p{Han}（）()“”/]{2,20}?)\s*((?:[+-]?\d[\d,.]*(?:\s*万?元)?\s*){1,3})$",
+    )
 });
 
 /// A table row that a PDF extractor left as a plain line: a short label and one to three
