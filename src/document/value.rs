@@ -160,7 +160,31 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
 /// Parses `20044679 元`, `+3`, `1,234`, `4068.208`, full-width digits.
 #[must_use]
 pub fn parse_quantity(text: &str) -> Option<Quantity> {
-    let ascii = ascii_digits(text.trim());
+    let trimmed = text.trim();
+    // Nearly every cell is a plain count (`0`, `12`): read it without the pattern.
+    if (1..=18).contains(&trimmed.len()) && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        let count: u64 = trimmed.parse().ok()?;
+        return Some(Quantity {
+            value: Decimal::from(count),
+            unit: None,
+            signed: false,
+        });
+    }
+    // Every quantity starts with a sign or a digit (as `ascii_digits` folds them); most
+    // texts tried are labels, rejected here without folding and matching.
+    let starts_like_a_number = trimmed
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '+' | '-' | '0'..='9' | '０'..='９' | '＋' | '－'));
+    if !starts_like_a_number {
+        return None;
+    }
+    by_pattern(trimmed)
+}
+
+/// [`parse_quantity`] for every form: signs, separators, decimals, units, full-width digits.
+fn by_pattern(trimmed: &str) -> Option<Quantity> {
+    let ascii = ascii_digits(trimmed);
     let caps = QUANTITY.captures(&ascii)?;
     let sign = caps.get(1).map_or("", |m| m.as_str());
     let digits = caps[2].replace(',', "");
@@ -300,6 +324,29 @@ mod tests {
 
     fn q(text: &str) -> Quantity {
         parse_quantity(text).unwrap_or_else(|| panic!("`{text}` should parse"))
+    }
+
+    #[test]
+    fn plain_counts_read_as_the_pattern_reads_them() {
+        for text in ["0", "7", "007", "12", " 36 ", "123456789012345678", "1000"] {
+            assert!(by_pattern(text.trim()).is_some());
+            let fast = parse_quantity(text).unwrap();
+            let slow = by_pattern(text.trim()).unwrap();
+            assert_eq!(fast.value, slow.value, "{text}");
+            assert_eq!(fast.value.scale(), slow.value.scale(), "{text}");
+            assert_eq!(fast.to_string(), slow.to_string(), "{text}");
+            assert_eq!((fast.unit, fast.signed), (slow.unit, slow.signed), "{text}");
+        }
+    }
+
+    #[test]
+    fn texts_that_cannot_start_a_number_are_not_quantities() {
+        for text in ["总计", "（一）", "一、", "元", "．5", "　", "", "a1"] {
+            assert!(parse_quantity(text).is_none(), "{text}");
+            assert!(by_pattern(text.trim()).is_none(), "{text}");
+        }
+        assert_eq!(q("－２").value, Decimal::from(-2));
+        assert_eq!(q("＋３").to_string(), "+3");
     }
 
     #[test]

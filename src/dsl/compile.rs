@@ -315,6 +315,7 @@ impl Compiler {
                 .collect(),
             groups: Vec::new(),
             values: named(&decl.values),
+            cell_labels: Vec::new(),
         };
         table.groups = groups
             .into_iter()
@@ -323,6 +324,7 @@ impl Compiler {
                 rows: members,
             })
             .collect();
+        table.cell_labels = table.label_cells();
         // Names must be unique within the table.
         let mut names: HashMap<&str, ()> = HashMap::new();
         let all = decl

@@ -157,6 +157,28 @@ pub struct TableDef {
     pub groups: Vec<GroupDef>,
     /// Value sequence (tables read as one row of values).
     pub values: Vec<Named>,
+    /// Each cell's label in findings, `行·列`, by row then column; each value's name for a
+    /// sequence table. Formatted once per pack, not once per cell read.
+    pub cell_labels: Vec<Vec<std::sync::Arc<str>>>,
+}
+
+impl TableDef {
+    /// The labels of [`TableDef::cell_labels`], from the rows, columns and values.
+    #[must_use]
+    pub fn label_cells(&self) -> Vec<Vec<std::sync::Arc<str>>> {
+        if self.rows.is_empty() {
+            return vec![self.values.iter().map(|v| v.name.as_str().into()).collect()];
+        }
+        self.rows
+            .iter()
+            .map(|r| {
+                self.columns
+                    .iter()
+                    .map(|c| format!("{}·{}", r.name, c.name).into())
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 /// A compiled rule.

@@ -838,7 +838,7 @@ impl RuleRun<'_, '_> {
                             span: bound.values_span,
                         }]);
                     }
-                    cell_value(Some(&bound.values[c]), &def.values[c].name, what)
+                    cell_value(Some(&bound.values[c]), &def.cell_labels[0][c], what)
                 })
                 .collect();
             return single_or_list(values, matches!(col, ColSel::Range(..)));
@@ -854,7 +854,7 @@ impl RuleRun<'_, '_> {
         let mut values = Vec::new();
         for &r in &rows {
             for &c in &columns {
-                let label = format!("{}·{}", def.rows[r].name, def.columns[c].name);
+                let label = &def.cell_labels[r][c];
                 let what = || {
                     format!(
                         "{}「{}」行「{}」列",
@@ -862,7 +862,7 @@ impl RuleRun<'_, '_> {
                     )
                 };
                 let value = match &bound.rows[r] {
-                    Some(found) => cell_value(found.cells[c].as_ref(), &label, what),
+                    Some(found) => cell_value(found.cells[c].as_ref(), label, what),
                     None => Value::Missing(vec![Gap {
                         what: what(),
                         why: "报告中未找到该行".to_owned(),
@@ -901,10 +901,13 @@ impl RuleRun<'_, '_> {
                         .iter()
                         .enumerate()
                         .map(|(i, cell)| {
-                            let name = def
-                                .values
-                                .get(i)
-                                .map_or_else(|| format!("第{}个", i + 1), |v| v.name.clone());
+                            // A sequence table's labels are its values' names.
+                            let name: std::sync::Arc<str> = def
+                                .cell_labels
+                                .first()
+                                .filter(|_| def.rows.is_empty() && i < def.values.len())
+                                .and_then(|labels| labels.get(i))
+                                .map_or_else(|| format!("第{}个", i + 1).into(), Arc::clone);
                             cell_value(Some(cell), &name, || format!("{}「{name}」", def.name))
                         })
                         .collect(),
@@ -947,7 +950,7 @@ impl RuleRun<'_, '_> {
                 terms: span
                     .map(|s| {
                         vec![Term {
-                            label: "年份".to_owned(),
+                            label: "年份".into(),
                             value: Decimal::from(d.year),
                             span: s,
                             negated: false,
@@ -990,7 +993,11 @@ fn single_or_list(mut values: Vec<Value>, list: bool) -> Value {
 
 /// A cell as a number, or missing with the reason.
 /// `what` names the cell in a gap; it is only built when the cell has no number.
-fn cell_value(cell: Option<&CellRef>, label: &str, what: impl FnOnce() -> String) -> Value {
+fn cell_value(
+    cell: Option<&CellRef>,
+    label: &std::sync::Arc<str>,
+    what: impl FnOnce() -> String,
+) -> Value {
     let Some(cell) = cell else {
         // The row has no field at all in this column: an export dropped its empty cell.
         return Value::Bounded(Bounded::blank(Gap {
@@ -1010,7 +1017,7 @@ fn cell_value(cell: Option<&CellRef>, label: &str, what: impl FnOnce() -> String
         CellValue::Number(q) => Value::Num(Num {
             value: q.value,
             terms: vec![Term {
-                label: label.to_owned(),
+                label: std::sync::Arc::clone(label),
                 value: q.value,
                 span: cell.span,
                 negated: false,

@@ -83,7 +83,7 @@ impl IdentityCell {
         let coef = if left != term.negated { 1 } else { -1 };
         Self {
             key: CellKey::At(term.span),
-            label: term.label.clone(),
+            label: term.label.to_string(),
             span: Some(term.span),
             value: Some(term.value),
             coef,

@@ -14,8 +14,8 @@ use std::sync::Arc;
 /// One cell (or stated number) that went into a computed number.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
-    /// What it is, e.g. `新收/自然人`.
-    pub label: String,
+    /// What it is, e.g. `新收·自然人` (shared: the pack formats each cell's label once).
+    pub label: std::sync::Arc<str>,
     /// Its value.
     pub value: Decimal,
     /// Where it is.

@@ -189,7 +189,7 @@ impl RuleRun<'_, '_> {
                     return Value::Num(Num {
                         value,
                         terms: vec![Term {
-                            label: "正文所述".to_owned(),
+                            label: "正文所述".into(),
                             value,
                             span,
                             negated: false,
@@ -545,7 +545,7 @@ impl RuleRun<'_, '_> {
                     Some(found) => Value::Num(Num {
                         value: Decimal::from(doc.sections[found.section].number),
                         terms: vec![Term {
-                            label: "标题序号".to_owned(),
+                            label: "标题序号".into(),
                             value: Decimal::from(doc.sections[found.section].number),
                             span: found.span,
                             negated: false,
