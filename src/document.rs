@@ -70,6 +70,7 @@ pub enum ReadError {
 /// # Errors
 /// [`ReadError`] when the file is too large, not text, or broken markup/container.
 pub fn load(name: &str, bytes: &[u8], options: ReadOptions) -> Result<Loaded, ReadError> {
+    structure::forget_lines();
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(ReadError::TooLarge {
             size: bytes.len(),

@@ -56,6 +56,16 @@ static YEAR: LazyLock<Regex> =
 pub fn looks_like_heading(text: &str) -> Option<Heading> {
     let lead = text.len() - text.trim_start_matches(['#', ' ', '\u{3000}', '*']).len();
     let body = text[lead..].trim_end().trim_end_matches('*').trim_end();
+    // Every heading pattern starts with a numeral, a digit or a bracket: most lines are
+    // rejected here, before three patterns with captures are tried.
+    let first = body.chars().next()?;
+    let may_start_heading = matches!(
+        first,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '（' | '(' | '0'..='9' | '０'..='９'
+    );
+    if !may_start_heading {
+        return None;
+    }
     let (level, caps) = if let Some(c) = LEVEL1.captures(body) {
         (1, c)
     } else if let Some(c) = LEVEL2.captures(body) {
@@ -167,6 +177,19 @@ pub fn is_band_caption(text: &str) -> bool {
     TABLE_CAPTION.is_match(&compact)
 }
 
+thread_local! {
+    /// Answers of [`is_table_row_label`] for the document being read: the text readers ask it
+    /// of the same line in several passes (layout detection, loose rows, headings), and the
+    /// answer depends on the text alone. Emptied for each document ([`forget_lines`]).
+    static KNOWN_ROW_LABELS: std::cell::RefCell<std::collections::HashMap<Box<str>, bool>> =
+        std::cell::RefCell::default();
+}
+
+/// Starts a new document: forgets the lines of the last one on this thread.
+pub fn forget_lines() {
+    KNOWN_ROW_LABELS.with_borrow_mut(std::collections::HashMap::clear);
+}
+
 /// Whether a line is a row label or band caption of a statistics table (`三、本年度办理结果`,
 /// `（四）无法提供`, `1.属于国家秘密`, `行政许可`, `第二十条第（一）项`), in any spacing. Such a
 /// line, when an extractor leaves it outside its table, is still a table row.
@@ -176,6 +199,20 @@ pub fn is_table_row_label(text: &str) -> bool {
     if text.len() > 80 * 4 || text.chars().count() > 80 {
         return false;
     }
+    if let Some(known) = KNOWN_ROW_LABELS.with_borrow(|known| known.get(text).copied()) {
+        return known;
+    }
+    let answer = table_row_label(text);
+    KNOWN_ROW_LABELS.with_borrow_mut(|known| {
+        if known.len() >= 4096 {
+            known.clear();
+        }
+        known.insert(text.into(), answer);
+    });
+    answer
+}
+
+fn table_row_label(text: &str) -> bool {
     let compact: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '#' && *c != '*')
