@@ -73,7 +73,7 @@ use super::super::mapped::MappedText;
 use super::super::model::{Problem, ProblemKind, RawBlock, RawCell, RawRow, RawTable, TableKind};
 use super::super::structure::looks_like_heading;
 use crate::source::Span;
-use html5gum::{DefaultEmitter, Token, Tokenizer};
+use html5gum::{DefaultEmitter, Emitter, ForwardingEmitter, Token, Tokenizer};
 use std::collections::HashMap;
 
 /// Open elements followed; deeper start tags are ignored.
@@ -449,6 +449,24 @@ struct Builder {
     truncated: bool,
 }
 
+/// html5gum's default emitter without its parse errors: the reader ignores them, and
+/// validating every character for them was a fifth of tokenising.
+struct Quiet(DefaultEmitter<usize>);
+
+impl ForwardingEmitter for Quiet {
+    type Token = Token<usize>;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
+        &mut self.0
+    }
+
+    fn emit_error(&mut self, _: html5gum::Error) {}
+
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+}
+
 impl Tree {
     fn build(text: &str) -> Self {
         let mut b = Builder {
@@ -478,7 +496,7 @@ impl Tree {
         let mut skip = Skip::None;
         let mut emitter = DefaultEmitter::<usize>::new_with_span();
         emitter.naively_switch_states(true);
-        for token in Tokenizer::new_with_emitter(text, emitter) {
+        for token in Tokenizer::new_with_emitter(text, Quiet(emitter)) {
             let Ok(token) = token;
             if b.events.len() >= MAX_EVENTS || b.nodes.len() >= MAX_ELEMENTS {
                 if !b.truncated {
