@@ -792,7 +792,7 @@ mod tests {
         match value {
             Some(v) => IdentityCell::filled(
                 &Term {
-                    label: name.to_owned(),
+                    label: name.into(),
                     value: Decimal::from(v),
                     span,
                     negated: false,
@@ -896,7 +896,7 @@ mod tests {
         let huge = |v: Decimal, at: u32, left: bool| {
             IdentityCell::filled(
                 &Term {
-                    label: "大数".to_owned(),
+                    label: "大数".into(),
                     value: v,
                     span: Span::new(at as usize, at as usize + 1),
                     negated: false,
