@@ -3,8 +3,12 @@
 //! - `read/FORMAT/FILE`: decode + reader + model (`document::load`), one report per iteration.
 //! - `read-bytes/FORMAT/FILE`: the same, reported as bytes/second.
 //! - `lint/FORMAT/FILE`: read + evaluate the built-in packs (`lint::lint_bytes`).
+//! - `evaluate/PACK/FILE`: the rules alone on a report already read (`engine::evaluate`).
+//! - `render/FORMAT/FILE`: one linted report written as JSON, SARIF and human output.
 //! - `packs/compile-builtin`: compiling the built-in packs (`packs::builtin`), done once per
-//!   process by the CLI.
+//!   process by the CLI. Within one process the parsed rule files and compiled regexes are
+//!   shared, so this measures the compile after the first; `regulint lint` start-up is timed
+//!   with hyperfine (docs/performance.md).
 //!
 //! The corpus is `$REGULINT_CORPUS`, else `../shared/corpus` beside the checkout. Run with
 //! `cargo bench --bench corpus`; `cargo test --benches` runs each benchmark once as a test.
@@ -132,6 +136,56 @@ fn lint(c: &mut Criterion) {
     group.finish();
 }
 
+fn evaluate(c: &mut Criterion) {
+    let packs = regulint::lint::builtin_packs();
+    let mut group = c.benchmark_group("evaluate");
+    for input in &inputs() {
+        let loaded = document::load(&input.name, &input.bytes, ReadOptions::default())
+            .expect("corpus files read");
+        let year = regulint::engine::report_year(&loaded.document);
+        let pack = packs::choose(&packs, year).expect("a built-in pack for every year");
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(BenchmarkId::new(&pack.name, &input.name), |b| {
+            b.iter(|| regulint::engine::evaluate(pack, black_box(&loaded.document), year));
+        });
+    }
+    group.finish();
+}
+
+/// An output format's emitter, given the rules SARIF lists.
+type MakeEmitter = fn(&[regulint::diagnostic::RuleInfo]) -> Box<dyn regulint::render::Emitter>;
+
+fn render(c: &mut Criterion) {
+    use regulint::render::{Emitter, human::Human, json::Json, sarif::Sarif};
+    let options = LintOptions::default();
+    let rules: Vec<_> = regulint::lint::builtin_packs()
+        .iter()
+        .flat_map(|p| p.rule_infos())
+        .collect();
+    let mut group = c.benchmark_group("render");
+    for input in &inputs() {
+        let report = lint_bytes(&input.name, &input.bytes, &options);
+        group.throughput(Throughput::Elements(1));
+        let emitters: [(&str, MakeEmitter); 3] = [
+            ("json", |_| Box::new(Json::default())),
+            ("sarif", |rules| Box::new(Sarif::new(rules, None))),
+            ("human", |_| Box::new(Human::new(false, false, false))),
+        ];
+        for (format, make) in emitters {
+            group.bench_function(BenchmarkId::new(format, &input.name), |b| {
+                b.iter(|| {
+                    let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+                    make(&rules)
+                        .file(&mut out, black_box(&report))
+                        .expect("writing to memory");
+                    out.into_inner()
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
 fn compile_packs(c: &mut Criterion) {
     let mut group = c.benchmark_group("packs");
     group.sample_size(10);
@@ -153,6 +207,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = read, lint, compile_packs
+    targets = read, lint, evaluate, render, compile_packs
 }
 criterion_main!(benches);

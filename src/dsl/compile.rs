@@ -31,8 +31,10 @@ pub const FIELDS: &[&str] = &[
 /// Rule texts parsed in this process, by their text: both built-in packs import the same
 /// common rules, and parsing them (pest) was a third of `regulint lint`'s start-up. Only
 /// texts that parse are kept; [`MAX_PARSED_BYTES`] bounds what is kept.
-static PARSED: LazyLock<Mutex<(usize, HashMap<Arc<str>, Arc<ast::File>>)>> =
-    LazyLock::new(|| Mutex::new((0, HashMap::new())));
+static PARSED: LazyLock<Mutex<ParsedFiles>> = LazyLock::new(Mutex::default);
+
+/// Bytes of rule text kept, and the syntax tree of each text.
+type ParsedFiles = (usize, HashMap<Arc<str>, Arc<ast::File>>);
 
 /// Bytes of rule text whose syntax trees [`PARSED`] keeps (the built-in packs are ~85 KB).
 const MAX_PARSED_BYTES: usize = 1 << 20;

@@ -242,7 +242,7 @@ static HEAD_TITLES: std::sync::LazyLock<[regex::Regex; 3]> = std::sync::LazyLock
         r#"(?is)<meta\s[^>]*?content\s*=\s*["']([^"'<>]+)["'][^>]*?name\s*=\s*["']?(?:ArticleTitle|title)["']?"#,
         r"(?is)<title[^>]*>([^<]+)</title>",
     ]
-    .map(|p| crate::pattern::must(p))
+    .map(crate::pattern::must)
 });
 
 /// The page's title from `<meta name="ArticleTitle">` or `<title>`, for pages whose body does
