@@ -156,7 +156,7 @@ fn evaluate(c: &mut Criterion) {
 type MakeEmitter = fn(&[regulint::diagnostic::RuleInfo]) -> Box<dyn regulint::render::Emitter>;
 
 fn render(c: &mut Criterion) {
-    use regulint::render::{Emitter, human::Human, json::Json, sarif::Sarif};
+    use regulint::render::{human::Human, json::Json, sarif::Sarif};
     let options = LintOptions::default();
     let rules: Vec<_> = regulint::lint::builtin_packs()
         .iter()
