@@ -9,7 +9,7 @@ use super::ast::{self, IndexArg, RowItem};
 use super::error::{RuleError, RuleFileId, backticked, unknown};
 use super::parser;
 use super::program::{
-    ColSel, CompiledRule, Expr, ExprKind, GroupDef, LocaliseRole, Named, Pack, RuleFiles,
+    ColSel, CompiledRule, Expr, ExprKind, GroupDef, LocaliseRole, Named, Pack, Relation, RuleFiles,
     SectionDef, Special, Stmt, TableDef, Template, TemplatePart,
 };
 use crate::diagnostic::Severity;
@@ -21,6 +21,14 @@ use std::sync::Arc;
 
 /// Imports one file may pull in, transitively; a guard against import cycles and fan-out.
 const MAX_FILES: usize = 64;
+
+/// The relation a bare name stands for (`previous`), unless a variable of that name hides it.
+fn relation_of(expr: &ast::Expr, scope: &Scope) -> Option<Relation> {
+    match &expr.kind {
+        ast::ExprKind::Name(name) if scope.lookup(name).is_none() => Relation::from_name(name),
+        _ => None,
+    }
+}
 
 /// Fields that may follow `.` in expressions.
 pub const FIELDS: &[&str] = &[
@@ -446,7 +454,10 @@ impl Compiler {
             .or_else(|| decl.doc_comments.first().map(String::as_str))
             .unwrap_or(&message.text)
             .to_owned();
+        let mut relations = Vec::new();
+        body.iter().for_each(|s| s.relations(&mut relations));
         Some(CompiledRule {
+            relations,
             code: decl.code.text.clone(),
             name: decl.name.text.clone(),
             severity,
@@ -630,7 +641,23 @@ impl Compiler {
                 ExprKind::Call(builtin, self.exprs(file, args, scope)?)
             }
             ast::ExprKind::Field(base, field) => {
+                if let Some(relation) = relation_of(base, scope) {
+                    return self.in_report(file, relation, field, span, scope);
+                }
                 let base = self.expr(file, base, scope);
+                // `previous.表三.present`: the field is read in the other report too.
+                if let Some(Expr {
+                    kind: ExprKind::InReport(relation, inner),
+                    ..
+                }) = base.as_ref()
+                    && FIELDS.contains(&field.text.as_str())
+                {
+                    let kind = ExprKind::Field(inner.clone(), field.text.clone());
+                    return Some(Expr {
+                        kind: ExprKind::InReport(*relation, Box::new(Expr { kind, span })),
+                        span,
+                    });
+                }
                 if !FIELDS.contains(&field.text.as_str()) {
                     self.errors.push(unknown(
                         file,
@@ -673,6 +700,19 @@ impl Compiler {
             ExprKind::Section(s)
         } else if let Some(kind) = self.member(file, name, span)? {
             kind
+        } else if let Some(relation) = Relation::from_name(name) {
+            self.errors.push(
+                RuleError::new(
+                    file,
+                    span,
+                    format!("`{name}` is another report, not a value"),
+                )
+                .with_help(format!(
+                    "read a table, a section or `year` of {}: `{name}.表三[结转下年度, 总计]`, `{name}.year`",
+                    relation.label()
+                )),
+            );
+            return None;
         } else {
             let candidates: Vec<&str> = scope
                 .names
@@ -732,6 +772,50 @@ impl Compiler {
         }
     }
 
+    /// `previous.NAME`: a table, a section or `year` of another report.
+    fn in_report(
+        &mut self,
+        file: RuleFileId,
+        relation: Relation,
+        field: &ast::Name,
+        span: Span,
+        scope: &Scope,
+    ) -> Option<Expr> {
+        let kind = if field.text == "year" {
+            ExprKind::Year
+        } else if let Some(&t) = self.table_names.get(&field.text) {
+            ExprKind::Table(t)
+        } else if let Some(&s) = self.section_names.get(&field.text) {
+            ExprKind::Section(s)
+        } else {
+            let _ = scope;
+            let candidates: Vec<&str> = std::iter::once("year")
+                .chain(self.table_names.keys().map(String::as_str))
+                .chain(self.section_names.keys().map(String::as_str))
+                .collect();
+            self.errors.push(
+                unknown(
+                    file,
+                    field.span,
+                    &format!("table or section of `{}`", relation.name()),
+                    &field.text,
+                    candidates,
+                )
+                .with_help(format!(
+                    "`{}.` reads a table, a section or `year` of {}, e.g. `{}.表三[结转下年度, 总计]`",
+                    relation.name(),
+                    relation.label(),
+                    relation.name()
+                )),
+            );
+            return None;
+        };
+        Some(Expr {
+            kind: ExprKind::InReport(relation, Box::new(Expr { kind, span })),
+            span,
+        })
+    }
+
     fn index(
         &mut self,
         file: RuleFileId,
@@ -740,6 +824,20 @@ impl Compiler {
         span: Span,
         scope: &Scope,
     ) -> Option<Expr> {
+        // `previous.表三[行, 列]`: the same cell, read in another report.
+        if let ast::ExprKind::Field(inner, table) = &base.kind
+            && let Some(relation) = relation_of(inner, scope)
+        {
+            let local = ast::Expr {
+                kind: ast::ExprKind::Name(table.text.clone()),
+                span: table.span,
+            };
+            let cell = self.index(file, &local, args, span, scope)?;
+            return Some(Expr {
+                kind: ExprKind::InReport(relation, Box::new(cell)),
+                span,
+            });
+        }
         let ast::ExprKind::Name(table_name) = &base.kind else {
             self.errors.push(
                 RuleError::new(file, base.span, "only a declared table can be indexed")
