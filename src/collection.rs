@@ -262,14 +262,9 @@ impl Collection {
         mut problems: Vec<CollectionFinding>,
         loaded: Vec<Loaded>,
     ) -> Self {
-        let mut aliases = sources.aliases.clone();
-        if let Some(roster) = &roster {
-            for entry in &roster.entries {
-                for alias in &entry.aliases {
-                    aliases.insert(alias.clone(), entry.name.clone());
-                }
-            }
-        }
+        // The roster's aliases are the roster's: it resolves them itself ([`Self::key`]), so
+        // that an alias given to two agencies is reported instead of silently taking one.
+        let aliases = sources.aliases.clone();
         // The jurisdiction: given, else the commonest administrative prefix of the roster's
         // names, else of last year's agencies.
         let names: Vec<String> = match &roster {
@@ -352,7 +347,20 @@ impl Collection {
     /// A report's identity: its agency as the title writes it and as matched, and its year.
     #[must_use]
     pub fn identify(&self, document: &Document, year: Option<i32>) -> Identity {
-        identify(&self.agencies, self.roster.as_ref(), document, year)
+        let mut identity = identify(&self.agencies, self.roster.as_ref(), document, year);
+        identity.key = identity.agency.as_deref().map(|a| self.key(a));
+        identity
+    }
+
+    /// An agency name's key: the roster's name for it when the roster knows it under any of
+    /// its names, so a report titled with an alias matches last year's titled in full.
+    #[must_use]
+    pub fn key(&self, name: &str) -> String {
+        let key = self.agencies.key(name);
+        match self.roster.as_ref().and_then(|r| r.entry(&key)) {
+            Some(entry) => self.agencies.key(&entry.name),
+            None => key,
+        }
     }
 
     /// The reports a report's rules can read.
@@ -378,9 +386,9 @@ impl Collection {
             _ => Linked::NotGiven,
         };
         let level = identity
-            .key
+            .agency
             .as_ref()
-            .and_then(|key| self.roster.as_ref()?.entry(key))
+            .and_then(|name| self.roster.as_ref()?.entry(&self.agencies.key(name)))
             .and_then(|entry| entry.level.clone());
         Related { previous, level }
     }
@@ -442,7 +450,7 @@ impl Tally {
             let (Some(agency), Some(year)) = (agency, year) else {
                 continue;
             };
-            let key = agencies.key(agency);
+            let key = collection.map_or_else(|| agencies.key(agency), |c| c.key(agency));
             match first.get(&(key.clone(), *year)) {
                 Some(earlier) => {
                     let mut finding = CollectionFinding::new(

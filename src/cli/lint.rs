@@ -220,6 +220,15 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     if let Some(roster) = &args.roster {
         sources.roster = Some(roster.clone());
     }
+    // Paths from the configuration are joined to its folder: shown from the working folder.
+    if let Ok(cwd) = std::env::current_dir() {
+        let shorten = |p: &PathBuf| {
+            p.strip_prefix(&cwd)
+                .map_or_else(|_| p.clone(), Path::to_path_buf)
+        };
+        sources.previous = sources.previous.iter().map(shorten).collect();
+        sources.roster = sources.roster.as_ref().map(shorten);
+    }
     let collection = (!sources.is_empty()).then(|| {
         std::sync::Arc::new(crate::collection::Collection::build(
             &sources,
