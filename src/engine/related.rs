@@ -10,6 +10,7 @@ use crate::document::{Block, Document};
 use crate::dsl::program::Relation;
 use crate::source::Span;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// What the collection says about one relation of one report.
 #[derive(Clone, Debug, Default)]
@@ -123,6 +124,48 @@ fn letters(document: &Document, blocks: std::ops::Range<usize>) -> Letters {
     out
 }
 
+/// Hashes of every window of `k` characters, rolling (each window costs two multiplications,
+/// not `k` hashed characters).
+fn shingles(chars: &[char], k: usize) -> impl Iterator<Item = u64> + '_ {
+    const BASE: u64 = 0x0100_0000_01b3;
+    let top = (1..k).fold(1u64, |p, _| p.wrapping_mul(BASE));
+    let first = chars[..k].iter().fold(0u64, |h, &c| {
+        h.wrapping_mul(BASE).wrapping_add(u64::from(c))
+    });
+    let rest = (k..chars.len()).scan(first, move |h, i| {
+        *h = h
+            .wrapping_sub(u64::from(chars[i - k]).wrapping_mul(top))
+            .wrapping_mul(BASE)
+            .wrapping_add(u64::from(chars[i]));
+        Some(*h)
+    });
+    std::iter::once(first).chain(rest).map(|h| {
+        // Spread the bits, so the map's buckets see all of them.
+        let h = (h ^ (h >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 29)
+    })
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// How much of one section is the same as another's, and the longest shared passage.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Copied {
@@ -161,18 +204,24 @@ pub fn copied(
     if here.chars.len() < k || there.chars.len() < k {
         return none;
     }
-    // Where each shingle of the other text first starts.
-    let mut starts: HashMap<&[char], usize> = HashMap::with_capacity(there.chars.len());
-    for (i, window) in there.chars.windows(k).enumerate() {
-        starts.entry(window).or_insert(i);
+    // Where each shingle of the other text first starts, by its rolling hash (a shingle is
+    // confirmed character by character before it counts).
+    let mut starts: HashMap<u64, usize, BuildHasherDefault<Prehashed>> =
+        HashMap::with_capacity_and_hasher(there.chars.len(), BuildHasherDefault::default());
+    for (i, hash) in shingles(&there.chars, k).enumerate() {
+        starts.entry(hash).or_insert(i);
     }
     let mut covered = vec![false; here.chars.len()];
     // The longest run of consecutive shared shingles: (start in here, start in there, length).
     let mut best: Option<(usize, usize, usize)> = None;
     let mut run: Option<(usize, usize)> = None;
-    for (i, window) in here.chars.windows(k).enumerate() {
-        match starts.get(window) {
-            Some(&j) => {
+    for (i, hash) in shingles(&here.chars, k).enumerate() {
+        let found = starts
+            .get(&hash)
+            .copied()
+            .filter(|&j| here.chars[i..i + k] == there.chars[j..j + k]);
+        match found {
+            Some(j) => {
                 covered[i..i + k].iter_mut().for_each(|c| *c = true);
                 let (start, other_start) = *run.get_or_insert((i, j));
                 let length = i + k - start;
@@ -219,5 +268,22 @@ pub fn copied(
         longest: length,
         here: span_of(document, &here, start, start + length),
         there: span_of(other, &there, other_start, other_start + length),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rolling_hashes_equal_for_equal_windows_only() {
+        let text: Vec<char> = "本机关认真贯彻落实条例本机关认真贯彻落实条例另有其他"
+            .chars()
+            .collect();
+        let hashes: Vec<u64> = shingles(&text, 5).collect();
+        assert_eq!(hashes.len(), text.len() - 4);
+        // `本机关认真` starts at 0 and at 11.
+        assert_eq!(hashes[0], hashes[11]);
+        assert_ne!(hashes[0], hashes[1]);
     }
 }
