@@ -353,3 +353,42 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn rules_read_the_agency_level_from_the_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_dir(&fixture(), d);
+    std::fs::write(
+        d.join("level.rules"),
+        "pack level { years 2019.. }\n\
+         rule A001 agency-level {\n    severity info\n    let v = agency_level()\n    expect false\n    message \"{v}\"\n}\n",
+    )
+    .unwrap();
+    // The roster calls the general office a township (to tell the roster's level from the
+    // one guessed from the name, 政府部门).
+    std::fs::write(
+        d.join("levels.csv"),
+        "agency,level\n上海市人民政府办公厅,乡镇街道\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let args = [
+            &[
+                "lint",
+                "2025/shanghai-gov-office-2025.md",
+                "--rules",
+                "level.rules",
+                "--no-config",
+            ][..],
+            extra,
+        ]
+        .concat();
+        stdout(&regulint(d, &args))
+    };
+    assert!(run(&[]).contains("note[A001/agency-level]: 政府部门"));
+    assert!(
+        run(&["--roster", "levels.csv"])
+            .contains("note[A001/agency-level]: 乡镇人民政府、街道办事处")
+    );
+}
