@@ -638,7 +638,26 @@ impl Compiler {
                     );
                     return None;
                 }
-                ExprKind::Call(builtin, self.exprs(file, args, scope)?)
+                let args = self.exprs(file, args, scope)?;
+                // A function reads the current report: `present(previous.表三)` would ask
+                // about this year's table. The other report's table is read through a field.
+                if let Some(arg) = args.iter().find(|a| {
+                    matches!(&a.kind, ExprKind::InReport(_, inner)
+                        if matches!(inner.kind, ExprKind::Table(_) | ExprKind::Section(_)))
+                }) {
+                    self.errors.push(
+                        RuleError::new(
+                            file,
+                            arg.span,
+                            "functions read the current report, not the one named before `.`",
+                        )
+                        .with_help(
+                            "read the other report's table or section through a field or a cell: `previous.表三.present`, `previous.表三[结转下年度, 总计]`",
+                        ),
+                    );
+                    return None;
+                }
+                ExprKind::Call(builtin, args)
             }
             ast::ExprKind::Field(base, field) => {
                 if let Some(relation) = relation_of(base, scope) {
