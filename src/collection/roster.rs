@@ -125,7 +125,8 @@ impl Roster {
             path: shown.clone(),
             ..Self::default()
         };
-        let bytes = match std::fs::read(path) {
+        // The same size limit as reports: a roster of a few thousand rows is a few hundred KB.
+        let bytes = match crate::batch::read(&crate::batch::single(path)) {
             Ok(bytes) => bytes,
             Err(e) => return (empty, vec![problem(format!("名单文件无法读取：{e}"), None)]),
         };
@@ -353,18 +354,12 @@ impl Roster {
     }
 
     /// The roster names closest to `name` (at most three), for a report the roster does not
-    /// know.
-    fn closest(&self, name: &str) -> Vec<&str> {
-        let folded = fold(name);
-        let mut scored: Vec<(f64, &str)> = self
-            .entries
+    /// know; `folded` holds the roster's names folded once per check, not once per report.
+    fn closest<'a>(folded: &'a [(String, &'a str)], name: &str) -> Vec<&'a str> {
+        let name = fold(name);
+        let mut scored: Vec<(f64, &str)> = folded
             .iter()
-            .map(|e| {
-                (
-                    strsim::normalized_levenshtein(&folded, &fold(&e.name)),
-                    e.name.as_str(),
-                )
-            })
+            .map(|(f, n)| (strsim::normalized_levenshtein(&name, f), *n))
             .filter(|(score, _)| *score >= 0.4)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -394,6 +389,11 @@ impl Roster {
         };
         let mut out = Vec::new();
         let mut reported: HashSet<usize> = HashSet::new();
+        let folded: Vec<(String, &str)> = self
+            .entries
+            .iter()
+            .map(|e| (fold(&e.name), e.name.as_str()))
+            .collect();
         for (path, agency, report_year) in seen {
             if *report_year != Some(year) {
                 continue;
@@ -406,7 +406,7 @@ impl Roster {
                     reported.insert(i);
                 }
                 None => {
-                    let closest = self.closest(agency);
+                    let closest = Self::closest(&folded, agency);
                     let hint = if closest.is_empty() {
                         String::new()
                     } else {
