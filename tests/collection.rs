@@ -392,3 +392,14 @@ fn rules_read_the_agency_level_from_the_roster() {
             .contains("note[A001/agency-level]: 乡镇人民政府、街道办事处")
     );
 }
+
+#[test]
+fn the_collection_findings_show_in_the_summary_table_and_when_quiet() {
+    for extra in ["--summary", "--quiet"] {
+        let text = stdout(&regulint(&fixture(), &[COLLECTION, &[extra]].concat()));
+        assert!(
+            text.contains("error[M003/agency-not-reported]"),
+            "{extra}:\n{text}"
+        );
+    }
+}

@@ -378,10 +378,11 @@ impl Emitter for Human {
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        // Findings about the collection are findings: shown even when quiet.
+        write_collection(out, &summary.collection)?;
         if self.quiet {
             return Ok(());
         }
-        write_collection(out, &summary.collection)?;
         write_files_with_errors(out, &self.with_errors)?;
         write_summary(out, summary)
     }
@@ -600,6 +601,10 @@ impl Emitter for SummaryTable {
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        if !summary.collection.is_empty() {
+            writeln!(out)?;
+            write_collection(out, &summary.collection)?;
+        }
         if self.quiet {
             return Ok(());
         }
