@@ -77,6 +77,9 @@ pub struct Config {
     pub codes: Vec<(String, Range<usize>)>,
     /// The file's text, for located messages after loading.
     pub text: String,
+    /// `[collection]`: last year's reports, the roster, aliases (paths made relative to the
+    /// working folder).
+    pub collection: crate::collection::Sources,
 }
 
 /// Settings for the files that match some globs.
@@ -343,6 +346,23 @@ struct RawConfig {
     overrides: Vec<Spanned<RawOverride>>,
     #[serde(default)]
     waiver: Vec<Spanned<RawWaiver>>,
+    collection: Option<RawCollection>,
+}
+
+/// `[collection]` as written: paths are relative to the configuration's folder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCollection {
+    /// Last year's reports: a folder or file, or a list of them.
+    #[serde(default)]
+    previous: Vec<String>,
+    /// The roster file (CSV or TOML).
+    roster: Option<String>,
+    /// The jurisdiction's own name (`石家庄市`).
+    jurisdiction: Option<String>,
+    /// Other spellings of agency names: `"市商务局" = "石家庄市商务局"`.
+    #[serde(default)]
+    aliases: BTreeMap<String, String>,
 }
 
 /// One `[[override]]` as written.
@@ -588,7 +608,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         problems,
         codes: named_codes,
         text: text.to_owned(),
+        collection: collection_sources(path, raw.collection.unwrap_or_default()),
     })
+}
+
+/// `[collection]` with its paths taken from the configuration's folder.
+fn collection_sources(path: &Path, raw: RawCollection) -> crate::collection::Sources {
+    let folder = path.parent().unwrap_or(Path::new(""));
+    crate::collection::Sources {
+        previous: raw.previous.iter().map(|p| folder.join(p)).collect(),
+        roster: raw.roster.map(|r| folder.join(r)),
+        aliases: raw.aliases,
+        jurisdiction: raw.jurisdiction,
+    }
 }
 
 /// A `[severity]` table, checked.

@@ -74,6 +74,37 @@ pub struct Label {
     pub span: Span,
     /// What it shows, e.g. `自然人：3`.
     pub message: String,
+    /// The file `span` is in when it is not the finding's own file (last year's report, for
+    /// a rule across reports); `None` for the usual label in the same file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<OtherFile>,
+}
+
+/// Another report a label points into (last year's, for a rule across reports): its decoded
+/// text, so every renderer can give that file's path, line and column.
+#[derive(Clone, Debug)]
+pub struct OtherFile(pub std::sync::Arc<Source>);
+
+impl OtherFile {
+    /// The path as shown to users.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+impl PartialEq for OtherFile {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || self.0.name == other.0.name
+    }
+}
+
+impl Eq for OtherFile {}
+
+impl Serialize for OtherFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.name)
+    }
 }
 
 /// One thing a rule found in one document.
@@ -409,6 +440,9 @@ pub struct Summary {
     /// The configuration file used, if any (a file found in a parent folder can change what is
     /// reported, so it is always named).
     pub config: Option<String>,
+    /// Findings about the collection as a whole (duplicates, the roster), once per batch.
+    #[serde(skip)]
+    pub collection: Vec<crate::collection::CollectionFinding>,
 }
 
 impl Summary {
@@ -437,6 +471,23 @@ impl Summary {
                 Severity::Info => counts.info += 1,
             }
         }
+    }
+
+    /// Adds the findings about the collection; they count like a file's findings.
+    pub fn add_collection(&mut self, findings: Vec<crate::collection::CollectionFinding>) {
+        for finding in &findings {
+            *self
+                .findings_by_rule
+                .entry(finding.code.clone())
+                .or_default() += 1;
+            let counts = &mut self.findings_by_severity;
+            match finding.severity {
+                Severity::Error => counts.error += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Info => counts.info += 1,
+            }
+        }
+        self.collection = findings;
     }
 
     /// Whether any file has a finding at or above `threshold`, or could not be read.

@@ -9,6 +9,7 @@ pub mod builtins;
 mod eval;
 pub mod localise;
 pub mod recognise;
+pub mod related;
 pub mod value;
 pub mod year;
 
@@ -28,7 +29,7 @@ pub fn report_year(document: &Document) -> Option<i32> {
 /// Runs every rule of `pack` on `document`.
 #[must_use]
 pub fn evaluate(pack: &Pack, document: &Document, year: Option<i32>) -> Vec<Finding> {
-    eval::run(pack, document, year, None, None).findings
+    eval::run(pack, document, year, None, None, None).findings
 }
 
 /// Runs the rules (only those in `only`, when given) until `deadline`: rules not started by
@@ -41,7 +42,21 @@ pub fn evaluate_until(
     only: Option<&[&str]>,
     deadline: Option<std::time::Instant>,
 ) -> Evaluated {
-    eval::run(pack, document, year, only, deadline)
+    eval::run(pack, document, year, only, deadline, None)
+}
+
+/// [`evaluate_until`] for a report of a collection: rules that read another report
+/// (`previous.…`) run when `related` holds it.
+#[must_use]
+pub fn evaluate_related(
+    pack: &Pack,
+    document: &Document,
+    year: Option<i32>,
+    only: Option<&[&str]>,
+    deadline: Option<std::time::Instant>,
+    related: &related::Related<'_>,
+) -> Evaluated {
+    eval::run(pack, document, year, only, deadline, Some(related))
 }
 
 /// Runs only the rules whose code is in `codes`.
@@ -52,5 +67,5 @@ pub fn evaluate_rules(
     year: Option<i32>,
     codes: &[&str],
 ) -> Vec<Finding> {
-    eval::run(pack, document, year, Some(codes), None).findings
+    eval::run(pack, document, year, Some(codes), None, None).findings
 }

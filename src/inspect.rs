@@ -20,6 +20,8 @@ pub struct View {
     pub title: Option<TitleView>,
     /// The report year used to choose the pack, if found, and where it was read.
     pub report_year: Option<YearView>,
+    /// How a collection identifies the report (agency and year); `None` without an agency.
+    pub identity: Option<IdentityView>,
     /// Paragraphs before the first section.
     pub preamble_paragraphs: usize,
     /// Numbered headings.
@@ -41,6 +43,22 @@ pub struct TitleView {
     pub year: Option<i32>,
     /// Where.
     pub at: LineCol,
+}
+
+/// How a collection identifies a report: its agency, normalised for matching, and its year.
+/// Two files with the same `key` and `year` are one agency's reports for one year.
+#[derive(Debug, Serialize)]
+pub struct IdentityView {
+    /// The agency as the title writes it.
+    pub agency: String,
+    /// The administrative division the name begins with (`上海市`): left out when the
+    /// collection is that jurisdiction's.
+    pub jurisdiction: Option<String>,
+    /// The matching key (full/half width and whitespace folded, quotes dropped), within
+    /// `jurisdiction`; aliases of a roster or `[collection]` may map it further.
+    pub key: String,
+    /// The report year.
+    pub year: Option<i32>,
 }
 
 /// The report year and its source.
@@ -141,6 +159,26 @@ pub fn view(loaded: &Loaded) -> View {
             source: y.source,
             at: source.line_col(y.span.start as usize),
         }),
+        identity: document
+            .title
+            .as_ref()
+            .and_then(|t| t.agency.as_deref())
+            .map(|agency| {
+                let folded = crate::collection::agency::fold(agency);
+                let jurisdiction =
+                    crate::collection::agency::division_prefix(&folded).map(str::to_owned);
+                let key = crate::collection::agency::Agencies::new(
+                    jurisdiction.clone(),
+                    &std::collections::BTreeMap::new(),
+                )
+                .key(agency);
+                IdentityView {
+                    agency: agency.to_owned(),
+                    jurisdiction,
+                    key,
+                    year: crate::engine::report_year(document),
+                }
+            }),
         preamble_paragraphs: document
             .preamble_blocks()
             .iter()
@@ -245,6 +283,21 @@ pub fn render_tree(view: &View) -> String {
             );
         }
         None => out.push_str("report year: not found\n"),
+    }
+    if let Some(identity) = &view.identity {
+        let _ = writeln!(
+            out,
+            "identity: {} {} (matched as `{}`{})",
+            identity.agency,
+            identity
+                .year
+                .map_or_else(|| "year ?".to_owned(), |y| y.to_string()),
+            identity.key,
+            identity
+                .jurisdiction
+                .as_ref()
+                .map_or_else(String::new, |j| format!(" within {j}"))
+        );
     }
     let _ = writeln!(out, "preamble: {} paragraph(s)", view.preamble_paragraphs);
     for s in &view.sections {

@@ -22,6 +22,9 @@ pub struct LintOptions {
     pub only: Option<Vec<String>>,
     /// How long one file may take; [`FILE_TIME_BUDGET`] when `None`.
     pub time_budget: Option<std::time::Duration>,
+    /// The collection the file belongs to (last year's reports, the roster), when linting
+    /// one; `None` for reports on their own (rules across reports are then silent).
+    pub collection: Option<Arc<crate::collection::Collection>>,
 }
 
 static BUILTIN: LazyLock<Arc<Vec<Pack>>> = LazyLock::new(|| {
@@ -65,10 +68,25 @@ pub fn lint_bytes(path: &str, bytes: &[u8], options: &LintOptions) -> FileReport
         .only
         .as_ref()
         .map(|codes| codes.iter().map(String::as_str).collect());
+    let identity = options
+        .collection
+        .as_ref()
+        .map(|c| c.identify(&loaded.document, year));
     let mut findings = match pack {
         Some(pack) => {
-            let evaluated =
-                engine::evaluate_until(pack, &loaded.document, year, only.as_deref(), deadline);
+            let evaluated = match (&options.collection, &identity) {
+                (Some(collection), Some(identity)) => engine::evaluate_related(
+                    pack,
+                    &loaded.document,
+                    year,
+                    only.as_deref(),
+                    deadline,
+                    &collection.related(identity),
+                ),
+                _ => {
+                    engine::evaluate_until(pack, &loaded.document, year, only.as_deref(), deadline)
+                }
+            };
             let mut findings = evaluated.findings;
             if evaluated.rules_not_run > 0 {
                 findings.push(crate::diagnostic::time_budget_exceeded(

@@ -70,6 +70,9 @@ struct Derived {
     /// Exact replacements; each `find` must occur exactly once.
     #[serde(default)]
     edit: Vec<Edit>,
+    /// The same agency's previous report, for rules across reports (`previous.…`): a path
+    /// relative to the fixture (itself a `.fixture.toml` or a report) or `corpus:…`.
+    previous: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -289,6 +292,7 @@ fn run_fixture(
     packs: &Arc<Vec<Pack>>,
 ) -> Result<(String, String, bool), String> {
     let (bytes, display_name, pack_override) = fixture_bytes(&fixture.path)?;
+    let collection = previous_of(&fixture.path, dir)?;
     // Shown as `<test folder>/fixtures/…` whatever the working folder, so snapshots are stable.
     let shown_path = if display_name.is_empty() {
         fixture.path.clone()
@@ -303,6 +307,7 @@ fn run_fixture(
         pack: pack_override,
         packs: Some(Arc::clone(packs)),
         only: Some(vec![fixture.code.clone()]),
+        collection,
         ..LintOptions::default()
     };
     let report = lint::lint_bytes(&display, &bytes, &options);
@@ -360,6 +365,46 @@ fn fixture_bytes(path: &Path) -> Result<(Vec<u8>, String, Option<String>), Strin
         path.to_string_lossy().trim_end_matches(".fixture.toml")
     );
     Ok((content.into_bytes(), name, spec.pack))
+}
+
+/// The collection of a fixture that names a `previous` report: that report, read (and
+/// derived, if it is a `.fixture.toml`), shown as `<test folder>/fixtures/…`.
+fn previous_of(
+    path: &Path,
+    dir: &Path,
+) -> Result<Option<Arc<crate::collection::Collection>>, String> {
+    if !path.to_string_lossy().ends_with(".fixture.toml") {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let spec: Derived = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let Some(previous) = spec.previous else {
+        return Ok(None);
+    };
+    let previous_path = resolve_base(path, &previous)?;
+    let (bytes, name) = if previous_path.to_string_lossy().ends_with(".fixture.toml") {
+        let (bytes, name, _) = fixture_bytes(&previous_path)?;
+        (bytes, crate::batch::normalize(Path::new(&name)))
+    } else {
+        let bytes = std::fs::read(&previous_path)
+            .map_err(|e| format!("cannot read previous {}: {e}", previous_path.display()))?;
+        (bytes, crate::batch::normalize(&previous_path))
+    };
+    let folder = dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let shown = if previous.starts_with("corpus:") {
+        previous
+    } else {
+        format!("{folder}/{}", relative(&name, dir))
+    };
+    Ok(Some(Arc::new(
+        crate::collection::Collection::with_previous(
+            &[(shown, bytes)],
+            crate::document::ReadOptions::default(),
+        ),
+    )))
 }
 
 /// `corpus:x` is `shared/corpus/x` beside the checkout (searched upwards), or under

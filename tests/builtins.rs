@@ -36,9 +36,19 @@ fn evaluate(expr: &str) -> String {
         )
     });
     let bytes = std::fs::read(Path::new(ROOT).join("tests/fixtures/builtins/report.txt")).unwrap();
+    // Builtins that read another report (`copied`) read the fixture itself as its previous
+    // report, declared a year earlier.
+    let previous = String::from_utf8(bytes.clone())
+        .unwrap()
+        .replacen("2020", "2019", 1);
+    let collection = regulint::collection::Collection::with_previous(
+        &[("previous.txt".to_owned(), previous.into_bytes())],
+        regulint::document::ReadOptions::default(),
+    );
     let options = LintOptions {
         packs: Some(Arc::new(vec![pack])),
         pack: Some("builtins".to_owned()),
+        collection: Some(Arc::new(collection)),
         ..LintOptions::default()
     };
     let report = lint_bytes("report.txt", &bytes, &options);

@@ -38,6 +38,7 @@ fn reports() -> Vec<FileReport> {
             labels: vec![Label {
                 span: Span::new(total.start as usize, total.start as usize + "二、".len()),
                 message: "自然人：8".into(),
+                file: None,
             }],
             notes: vec!["8 + 1 = 9\nsecond line".into()],
             help: Some("核对总计列".into()),

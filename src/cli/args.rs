@@ -269,6 +269,17 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE")]
     pub rules: Vec<PathBuf>,
 
+    /// Last year's reports (files or folders; may be the folder being linted): each report
+    /// is compared with its agency's previous report (rules that read `previous`). They are
+    /// read, not linted.
+    #[arg(long, value_name = "PATH")]
+    pub previous: Vec<PathBuf>,
+
+    /// The roster of agencies that must report (CSV or TOML): agencies without a report,
+    /// reports from agencies not in it, and each agency's level for the rules.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+
     /// Use this configuration file instead of searching for regulint.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,

@@ -72,6 +72,7 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
             crate::diagnostic::YEAR_UNKNOWN_CODE,
             config::WAIVER_EXPIRED_CODE,
         ])
+        .chain(crate::collection::CODES.iter().map(|(code, ..)| *code))
         .collect();
     for code in cli_codes {
         if let Err(message) = config::check_code(code) {
@@ -208,8 +209,38 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         packs: Some(packs),
         only: None,
         time_budget: None,
+        collection: None,
     };
     let from_rules = !args.rules.is_empty();
+    // A collection: last year's reports and the roster are read before the batch starts.
+    let mut sources = config.collection.clone();
+    if !args.previous.is_empty() {
+        sources.previous.clone_from(&args.previous);
+    }
+    if let Some(roster) = &args.roster {
+        sources.roster = Some(roster.clone());
+    }
+    // Paths from the configuration are joined to its folder: shown from the working folder.
+    if let Ok(cwd) = std::env::current_dir() {
+        let shorten = |p: &PathBuf| {
+            p.strip_prefix(&cwd)
+                .map_or_else(|_| p.clone(), Path::to_path_buf)
+        };
+        sources.previous = sources.previous.iter().map(shorten).collect();
+        sources.roster = sources.roster.as_ref().map(shorten);
+    }
+    let collection = (!sources.is_empty()).then(|| {
+        std::sync::Arc::new(crate::collection::Collection::build(
+            &sources,
+            options.read,
+            walk,
+        ))
+    });
+    let options = LintOptions {
+        collection: collection.clone(),
+        ..options
+    };
+    let mut tally = crate::collection::Tally::default();
     let lint = |input: &Input| -> FileReport {
         let name = input.name();
         let bytes = match batch::read(input) {
@@ -281,6 +312,9 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
             return Ok(());
         }
         summary.add(&report);
+        if report.error.is_none() && collection.is_some() {
+            tally.add(&report.path, report.agency.as_deref(), report.year);
+        }
         if let Some(writer) = &mut baseline_writer {
             writer.add(&report);
         }
@@ -288,6 +322,11 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         // Stream: each file's output leaves as soon as it is written.
         out.flush()
     })?;
+    // Only a declared collection is checked as one: a plain folder may hold one report in
+    // several encodings or formats on purpose.
+    if let Some(collection) = collection.as_deref() {
+        summary.add_collection(tally.finish(Some(collection)));
+    }
     emitter.finish(&mut *out, &summary)?;
     out.flush()?;
     for stale in config.stale_waivers() {

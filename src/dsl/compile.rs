@@ -9,7 +9,7 @@ use super::ast::{self, IndexArg, RowItem};
 use super::error::{RuleError, RuleFileId, backticked, unknown};
 use super::parser;
 use super::program::{
-    ColSel, CompiledRule, Expr, ExprKind, GroupDef, LocaliseRole, Named, Pack, RuleFiles,
+    ColSel, CompiledRule, Expr, ExprKind, GroupDef, LocaliseRole, Named, Pack, Relation, RuleFiles,
     SectionDef, Special, Stmt, TableDef, Template, TemplatePart,
 };
 use crate::diagnostic::Severity;
@@ -21,6 +21,14 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 /// Imports one file may pull in, transitively; a guard against import cycles and fan-out.
 const MAX_FILES: usize = 64;
+
+/// The relation a bare name stands for (`previous`), unless a variable of that name hides it.
+fn relation_of(expr: &ast::Expr, scope: &Scope) -> Option<Relation> {
+    match &expr.kind {
+        ast::ExprKind::Name(name) if scope.lookup(name).is_none() => Relation::from_name(name),
+        _ => None,
+    }
+}
 
 /// Fields that may follow `.` in expressions.
 pub const FIELDS: &[&str] = &[
@@ -479,7 +487,10 @@ impl Compiler {
             .or_else(|| decl.doc_comments.first().map(String::as_str))
             .unwrap_or(&message.text)
             .to_owned();
+        let mut relations = Vec::new();
+        body.iter().for_each(|s| s.relations(&mut relations));
         Some(CompiledRule {
+            relations,
             code: decl.code.text.clone(),
             name: decl.name.text.clone(),
             severity,
@@ -658,10 +669,45 @@ impl Compiler {
                     );
                     return None;
                 }
-                ExprKind::Call(builtin, self.exprs(file, args, scope)?)
+                let args = self.exprs(file, args, scope)?;
+                // A function reads the current report: `present(previous.表三)` would ask
+                // about this year's table. The other report's table is read through a field.
+                if let Some(arg) = args.iter().find(|a| {
+                    matches!(&a.kind, ExprKind::InReport(_, inner)
+                        if matches!(inner.kind, ExprKind::Table(_) | ExprKind::Section(_)))
+                }) {
+                    self.errors.push(
+                        RuleError::new(
+                            file,
+                            arg.span,
+                            "functions read the current report, not the one named before `.`",
+                        )
+                        .with_help(
+                            "read the other report's table or section through a field or a cell: `previous.表三.present`, `previous.表三[结转下年度, 总计]`",
+                        ),
+                    );
+                    return None;
+                }
+                ExprKind::Call(builtin, args)
             }
             ast::ExprKind::Field(base, field) => {
+                if let Some(relation) = relation_of(base, scope) {
+                    return self.in_report(file, relation, field, span, scope);
+                }
                 let base = self.expr(file, base, scope);
+                // `previous.表三.present`: the field is read in the other report too.
+                if let Some(Expr {
+                    kind: ExprKind::InReport(relation, inner),
+                    ..
+                }) = base.as_ref()
+                    && FIELDS.contains(&field.text.as_str())
+                {
+                    let kind = ExprKind::Field(inner.clone(), field.text.clone());
+                    return Some(Expr {
+                        kind: ExprKind::InReport(*relation, Box::new(Expr { kind, span })),
+                        span,
+                    });
+                }
                 if !FIELDS.contains(&field.text.as_str()) {
                     self.errors.push(unknown(
                         file,
@@ -704,6 +750,19 @@ impl Compiler {
             ExprKind::Section(s)
         } else if let Some(kind) = self.member(file, name, span)? {
             kind
+        } else if let Some(relation) = Relation::from_name(name) {
+            self.errors.push(
+                RuleError::new(
+                    file,
+                    span,
+                    format!("`{name}` is another report, not a value"),
+                )
+                .with_help(format!(
+                    "read a table, a section or `year` of {}: `{name}.表三[结转下年度, 总计]`, `{name}.year`",
+                    relation.label()
+                )),
+            );
+            return None;
         } else {
             let candidates: Vec<&str> = scope
                 .names
@@ -763,6 +822,50 @@ impl Compiler {
         }
     }
 
+    /// `previous.NAME`: a table, a section or `year` of another report.
+    fn in_report(
+        &mut self,
+        file: RuleFileId,
+        relation: Relation,
+        field: &ast::Name,
+        span: Span,
+        scope: &Scope,
+    ) -> Option<Expr> {
+        let kind = if field.text == "year" {
+            ExprKind::Year
+        } else if let Some(&t) = self.table_names.get(&field.text) {
+            ExprKind::Table(t)
+        } else if let Some(&s) = self.section_names.get(&field.text) {
+            ExprKind::Section(s)
+        } else {
+            let _ = scope;
+            let candidates: Vec<&str> = std::iter::once("year")
+                .chain(self.table_names.keys().map(String::as_str))
+                .chain(self.section_names.keys().map(String::as_str))
+                .collect();
+            self.errors.push(
+                unknown(
+                    file,
+                    field.span,
+                    &format!("table or section of `{}`", relation.name()),
+                    &field.text,
+                    candidates,
+                )
+                .with_help(format!(
+                    "`{}.` reads a table, a section or `year` of {}, e.g. `{}.表三[结转下年度, 总计]`",
+                    relation.name(),
+                    relation.label(),
+                    relation.name()
+                )),
+            );
+            return None;
+        };
+        Some(Expr {
+            kind: ExprKind::InReport(relation, Box::new(Expr { kind, span })),
+            span,
+        })
+    }
+
     fn index(
         &mut self,
         file: RuleFileId,
@@ -771,6 +874,20 @@ impl Compiler {
         span: Span,
         scope: &Scope,
     ) -> Option<Expr> {
+        // `previous.表三[行, 列]`: the same cell, read in another report.
+        if let ast::ExprKind::Field(inner, table) = &base.kind
+            && let Some(relation) = relation_of(inner, scope)
+        {
+            let local = ast::Expr {
+                kind: ast::ExprKind::Name(table.text.clone()),
+                span: table.span,
+            };
+            let cell = self.index(file, &local, args, span, scope)?;
+            return Some(Expr {
+                kind: ExprKind::InReport(relation, Box::new(cell)),
+                span,
+            });
+        }
         let ast::ExprKind::Name(table_name) = &base.kind else {
             self.errors.push(
                 RuleError::new(file, base.span, "only a declared table can be indexed")

@@ -214,6 +214,47 @@ pub struct CompiledRule {
     pub file: RuleFileId,
     /// Where it is defined.
     pub span: Span,
+    /// The other reports the rule reads (`previous.…`); empty for a rule of one report. The
+    /// engine runs such a rule only when the collection holds those reports.
+    pub relations: Vec<Relation>,
+}
+
+/// Another report of the collection that a rule can read like the current one.
+///
+/// Only `previous` exists today; a relation is a name before `.` that switches the report an
+/// expression reads, so `parent` (the government a department reports to, from the roster)
+/// or `children` can follow without new syntax.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Relation {
+    /// The same agency's report for the year before.
+    Previous,
+}
+
+impl Relation {
+    /// Every relation and its name in rules.
+    pub const ALL: &'static [(&'static str, Self)] = &[("previous", Self::Previous)];
+
+    /// The relation with this name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
+    }
+
+    /// Its name in rules.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Previous => "previous",
+        }
+    }
+
+    /// How it is named in messages (`上年报告`).
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Previous => "上年报告",
+        }
+    }
 }
 
 /// A rule's part in error localisation (`src/engine/localise.rs`).
@@ -386,4 +427,67 @@ pub enum ExprKind {
     Neg(Box<Expr>),
     /// `a op b`.
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `previous.e`: `e` read in another report of the collection.
+    InReport(Relation, Box<Expr>),
+}
+
+impl Expr {
+    /// The relations the expression reads through (`previous.…`, `copied(…)`), added to `out`.
+    pub fn relations(&self, out: &mut Vec<Relation>) {
+        let mut push = |r: Relation| {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        };
+        match &self.kind {
+            ExprKind::InReport(r, inner) => {
+                push(*r);
+                inner.relations(out);
+            }
+            ExprKind::Call(builtin, args) => {
+                if let Some(r) = builtin.relation() {
+                    push(r);
+                }
+                args.iter().for_each(|a| a.relations(out));
+            }
+            ExprKind::Cell { row, col, .. } => {
+                if let Some(row) = row {
+                    row.relations(out);
+                }
+                if let ColSel::Expr(e) = col {
+                    e.relations(out);
+                }
+            }
+            ExprKind::Field(e, _) | ExprKind::Not(e) | ExprKind::Neg(e) => e.relations(out),
+            ExprKind::List(items) => items.iter().for_each(|e| e.relations(out)),
+            ExprKind::Binary(_, a, b) => {
+                a.relations(out);
+                b.relations(out);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Stmt {
+    /// The relations the statement (and its body) reads through, added to `out`.
+    pub fn relations(&self, out: &mut Vec<Relation>) {
+        match self {
+            Self::For { iter, body, .. } => {
+                iter.relations(out);
+                body.iter().for_each(|s| s.relations(out));
+            }
+            Self::If { cond, body } => {
+                cond.relations(out);
+                body.iter().for_each(|s| s.relations(out));
+            }
+            Self::Let { value, .. } => value.relations(out),
+            Self::Expect { cond, at, .. } => {
+                cond.relations(out);
+                if let Some(at) = at {
+                    at.relations(out);
+                }
+            }
+        }
+    }
 }

@@ -67,6 +67,8 @@ pub enum Builtin {
     Unit,
     /// `reader_problems(kind)`
     ReaderProblems,
+    /// `copied(section)`
+    Copied,
 }
 
 impl Builtin {
@@ -102,6 +104,7 @@ impl Builtin {
         Self::AnnouncedParts,
         Self::Unit,
         Self::ReaderProblems,
+        Self::Copied,
     ];
 
     /// The name used in rule files.
@@ -138,6 +141,7 @@ impl Builtin {
             Self::AnnouncedParts => "announced_parts",
             Self::Unit => "unit",
             Self::ReaderProblems => "reader_problems",
+            Self::Copied => "copied",
         }
     }
 
@@ -204,6 +208,7 @@ impl Builtin {
             Self::ReaderProblems => {
                 "reader_problems(\"values-run-together\" | \"row-shape\" | \"too-deep\" | \"truncated\") -> list of matches"
             }
+            Self::Copied => "copied(section) -> number (percent)",
         }
     }
 
@@ -287,6 +292,9 @@ impl Builtin {
             Self::ReaderProblems => {
                 "What the reader could not make sense of, of one kind: `values-run-together` (a table row whose values ran into its label, `行政许可550`), `row-shape` (more values than columns), `too-deep`, `truncated`. Each match's text is the reader's description, its span the row or element."
             }
+            Self::Copied => {
+                "The share (percent, whole) of a required section's text that is identical to the same section of the agency's previous report (`previous`): characters inside passages of at least 12 characters that both have, after whitespace and punctuation are set aside. Its cells are the longest such passage in each report, so a failing `expect copied(s) < 80` labels it in both files. A rule calling it is a rule across reports: it runs only when the collection holds last year's reports."
+            }
         }
     }
 
@@ -328,6 +336,18 @@ impl Builtin {
             Self::AnnouncedParts => ("announced_parts()", "无"),
             Self::Unit => ("unit(表二[政府集中采购, 采购总金额])", "元"),
             Self::ReaderProblems => ("count(reader_problems(\"values-run-together\"))", "0"),
+            // Evaluated with the fixture report as its own previous report.
+            Self::Copied => ("copied(总体情况)", "100"),
+        }
+    }
+
+    /// The other report the builtin reads, if it reads one: such a builtin makes its rule a
+    /// rule across reports (run only when the collection holds that report).
+    #[must_use]
+    pub fn relation(self) -> Option<crate::dsl::program::Relation> {
+        match self {
+            Self::Copied => Some(crate::dsl::program::Relation::Previous),
+            _ => None,
         }
     }
 }

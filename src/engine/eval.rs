@@ -6,13 +6,14 @@ mod calls;
 use super::bind::{self, BoundTable, CellRef, FoundSection};
 use super::localise::{self, Identity, IdentityCell, Status};
 use super::recognise::PeriodStatement;
+use super::related::{Linked, Related};
 use super::value::{Bounded, Gap, Match, Num, Term, Value};
-use crate::diagnostic::{Finding, Label, Outcome, Severity, Triage};
+use crate::diagnostic::{Finding, Label, OtherFile, Outcome, Severity, Triage};
 use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date, Document};
 use crate::dsl::ast::BinOp;
 use crate::dsl::program::{
-    ColSel, CompiledRule, Expr, ExprKind, LocaliseRole, Pack, Special, Stmt, TemplatePart,
+    ColSel, CompiledRule, Expr, ExprKind, LocaliseRole, Pack, Relation, Special, Stmt, TemplatePart,
 };
 use crate::source::Span;
 use rust_decimal::Decimal;
@@ -41,6 +42,10 @@ struct Ctx<'a> {
     recording: Cell<Recording>,
     /// Whether an identity failed (seen while detecting).
     identity_failed: Cell<bool>,
+    /// The other reports of the collection (`previous.…`); `None` outside a collection.
+    related: Option<&'a Related<'a>>,
+    /// The state of the previous report, bound like this one on first use.
+    previous: OnceCell<Option<Box<Ctx<'a>>>>,
 }
 
 /// Identities are recorded only when localisation runs and one of them failed: the first
@@ -51,6 +56,50 @@ enum Recording {
     Off,
     Detect,
     Record,
+}
+
+impl<'a> Ctx<'a> {
+    /// A document's state for the rules of `pack`.
+    fn new(
+        pack: &'a Pack,
+        doc: &'a Document,
+        year: Option<i32>,
+        related: Option<&'a Related<'a>>,
+    ) -> Self {
+        Ctx {
+            pack,
+            doc,
+            year,
+            sections: bind::sections(pack, doc),
+            tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
+            period: OnceCell::new(),
+            identities: RefCell::new(Vec::new()),
+            recording: Cell::new(Recording::Off),
+            identity_failed: Cell::new(false),
+            related,
+            previous: OnceCell::new(),
+        }
+    }
+
+    /// The related report's state (bound with this pack, so it reads like this report) and
+    /// its file; `None` when the collection does not hold it.
+    fn related(&self, relation: Relation) -> Option<(&Ctx<'a>, &OtherFile)> {
+        let Linked::Present(report) = self.related?.get(relation) else {
+            return None;
+        };
+        let ctx = self
+            .previous
+            .get_or_init(|| {
+                Some(Box::new(Ctx::new(
+                    self.pack,
+                    report.document,
+                    report.year,
+                    None,
+                )))
+            })
+            .as_deref()?;
+        Some((ctx, &report.file))
+    }
 }
 
 impl Ctx<'_> {
@@ -116,18 +165,12 @@ pub(super) fn run(
     year: Option<i32>,
     only: Option<&[&str]>,
     deadline: Option<std::time::Instant>,
+    related: Option<&Related<'_>>,
 ) -> Evaluated {
-    let ctx = Ctx {
-        pack,
-        doc,
-        year,
-        sections: bind::sections(pack, doc),
-        tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
-        period: OnceCell::new(),
-        identities: RefCell::new(Vec::new()),
-        recording: Cell::new(Recording::Off),
-        identity_failed: Cell::new(false),
-    };
+    let ctx = Ctx::new(pack, doc, year, related);
+    // Rules across reports whose related report is absent: said once for the report.
+    let mut absent: Vec<&str> = Vec::new();
+    let mut absent_year = None;
     // A report older than the pack's format (a 2017 report read with the 2019 pack) follows
     // another structure: only the template-version rules (`X…`) run, so it gets one finding
     // saying so instead of a cascade of missing sections and tables.
@@ -165,6 +208,22 @@ pub(super) fn run(
         if predates_format && !rule.code.starts_with('X') {
             continue;
         }
+        // A rule across reports runs only when every report it reads is there; outside a
+        // collection this is one test of an empty list.
+        if let Some(linked) = rule
+            .relations
+            .iter()
+            .map(|&r| ctx.related.map_or(&Linked::NotGiven, |rel| rel.get(r)))
+            .find(|linked| !matches!(linked, Linked::Present(_)))
+        {
+            if let Linked::Absent { year } = linked
+                && !silent
+            {
+                absent.push(&rule.code);
+                absent_year = *year;
+            }
+            continue;
+        }
         let produced = run_rule(&ctx, rule);
         if !silent {
             findings.extend(produced);
@@ -177,6 +236,13 @@ pub(super) fn run(
                 let _ = run_rule(&ctx, rule);
             }
         }
+    }
+    if !absent.is_empty() {
+        findings.push(super::related::previous_missing(
+            absent_year,
+            &absent,
+            ctx.fallback_span(),
+        ));
     }
     let located = reporter.map_or_else(Vec::new, |reporter| {
         localise::locate(pack, reporter, &ctx.identities.borrow())
@@ -429,6 +495,7 @@ impl RuleRun<'_, '_> {
                 labels.push(Label {
                     span: term.span,
                     message: format!("{}：{}", term.label, term.value.normalize()),
+                    file: term.elsewhere.clone(),
                 });
             }
             for gap in gaps {
@@ -436,6 +503,7 @@ impl RuleRun<'_, '_> {
                     labels.push(Label {
                         span,
                         message: format!("{}：{}", gap.what, gap.why),
+                        file: None,
                     });
                 }
             }
@@ -447,18 +515,23 @@ impl RuleRun<'_, '_> {
                     labels.push(Label {
                         span,
                         message: self.display(item),
+                        file: None,
                     });
                 }
             }
         }
         // A sum points at its first cell (the total, on the side of the identity that has
         // one); its other cells are labels.
+        // Only a cell of this report can be the primary location (a cell of last year's
+        // report is a label in that file).
+        let here = |t: &&Term| t.elsewhere.is_none();
         let first_term = |v: &Value| match v {
-            Value::Num(n) => n.terms.first().map(|t| t.span),
+            Value::Num(n) => n.terms.iter().find(here).map(|t| t.span),
             Value::Bounded(b) => b
                 .known
                 .terms
-                .first()
+                .iter()
+                .find(here)
                 .map(|t| t.span)
                 .or_else(|| b.gaps.iter().find_map(|g| g.span)),
             other => self.span_of(other),
@@ -469,13 +542,13 @@ impl RuleRun<'_, '_> {
             .or_else(|| explain.lhs.as_ref().and_then(first_term))
             .unwrap_or_else(|| self.ctx.fallback_span());
         // The primary location is not repeated as a label unless the label says something.
-        labels.retain(|l| l.span != primary);
-        labels.dedup_by(|a, b| a.span == b.span);
+        labels.retain(|l| l.file.is_some() || l.span != primary);
+        labels.dedup_by(|a, b| a.span == b.span && a.file == b.file);
         labels.truncate(MAX_LABELS);
         let mut notes = Vec::new();
         match (&explain.lhs, &explain.rhs) {
             (Some(Value::Num(l)), Some(Value::Num(r)))
-                if l.terms.len() > 1 || r.terms.len() > 1 =>
+                if (l.terms.len() > 1 || r.terms.len() > 1) && adds_up(l) && adds_up(r) =>
             {
                 notes.push(format!(
                     "{}；{}；相差 {}",
@@ -647,6 +720,7 @@ impl RuleRun<'_, '_> {
                     g.span.map(|span| Label {
                         span,
                         message: format!("{}：{}", g.what, g.why),
+                        file: None,
                     })
                 })
                 .filter(|l| l.span != span)
@@ -756,6 +830,7 @@ impl RuleRun<'_, '_> {
                 }]),
             },
             ExprKind::Table(t) => Value::Table(*t),
+            ExprKind::InReport(relation, inner) => self.in_report(*relation, inner),
             ExprKind::Sections => Value::List(
                 (0..self.ctx.pack.sections.len())
                     .map(Value::Section)
@@ -809,6 +884,24 @@ impl RuleRun<'_, '_> {
                 arithmetic(*op, a, b)
             }
         }
+    }
+
+    /// `previous.e`: `e` evaluated in the related report; its cells are marked as being in
+    /// that file, and what is missing there is named as such.
+    fn in_report(&mut self, relation: Relation, inner: &Expr) -> Value {
+        let Some((other, file)) = self.ctx.related(relation) else {
+            return Value::Missing(vec![Gap {
+                what: relation.label().to_owned(),
+                why: "未提供".to_owned(),
+                span: None,
+            }]);
+        };
+        let file = file.clone();
+        let here = self.ctx;
+        self.ctx = other;
+        let value = self.eval(inner);
+        self.ctx = here;
+        elsewhere(value, relation, &file)
     }
 
     fn cell(&mut self, table: usize, row: Option<&Expr>, col: &ColSel) -> Value {
@@ -955,6 +1048,7 @@ impl RuleRun<'_, '_> {
                             span: s,
                             negated: false,
                             unit: None,
+                            elsewhere: None,
                         }]
                     })
                     .unwrap_or_default(),
@@ -970,6 +1064,69 @@ impl RuleRun<'_, '_> {
             }]),
         }
     }
+}
+
+/// A value read in another report: its cells point into that file, and its gaps are named
+/// as that report's (their places are not in this file).
+fn elsewhere(value: Value, relation: Relation, file: &OtherFile) -> Value {
+    let mark_terms = |terms: Vec<Term>| -> Vec<Term> {
+        terms
+            .into_iter()
+            .map(|t| Term {
+                label: format!("{}·{}", relation.label(), t.label),
+                elsewhere: Some(file.clone()),
+                ..t
+            })
+            .collect()
+    };
+    let mark_gaps = |gaps: Vec<Gap>| -> Vec<Gap> {
+        gaps.into_iter()
+            .map(|g| Gap {
+                what: format!("{}{}", relation.label(), g.what),
+                span: None,
+                ..g
+            })
+            .collect()
+    };
+    match value {
+        Value::Num(n) => Value::Num(Num {
+            value: n.value,
+            terms: mark_terms(n.terms),
+        }),
+        Value::Bounded(b) => Value::Bounded(Bounded {
+            known: Num {
+                value: b.known.value,
+                terms: mark_terms(b.known.terms),
+            },
+            gaps: mark_gaps(b.gaps),
+            ..b
+        }),
+        Value::Missing(gaps) => Value::Missing(mark_gaps(gaps)),
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|v| elsewhere(v, relation, file))
+                .collect(),
+        ),
+        // Places in the other file cannot be shown as places in this one.
+        Value::Match(m) => Value::Str(m.text),
+        Value::Date(d, _) => Value::Date(d, None),
+        other => other,
+    }
+}
+
+/// Whether a number's terms are its summands, so that its arithmetic can be printed. Only a
+/// value read across reports can fail this (`copied()` labels two passages of one share).
+fn adds_up(n: &Num) -> bool {
+    if n.terms.iter().all(|t| t.elsewhere.is_none()) {
+        return true;
+    }
+    let sum: Decimal = n
+        .terms
+        .iter()
+        .map(|t| if t.negated { -t.value } else { t.value })
+        .sum();
+    sum == n.value
 }
 
 /// Whether an expression subtracts or negates anything.
@@ -1022,6 +1179,7 @@ fn cell_value(
                 span: cell.span,
                 negated: false,
                 unit: q.unit,
+                elsewhere: None,
             }],
         }),
         // Blank is not zero, but a blank count is some count: [0, ∞).

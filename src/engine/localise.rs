@@ -640,6 +640,7 @@ fn locate_within(
                 eq.finding.as_ref().map(|(span, message)| Label {
                     span: *span,
                     message: format!("{}：{message}", eq.code),
+                    file: None,
                 })
             })
             .collect()
@@ -662,6 +663,7 @@ fn locate_within(
                     system.cells[c].span.map(|span| Label {
                         span,
                         message: format!("{}：改为 {}", system.cells[c].label, v.text()),
+                        file: None,
                     })
                 })
                 .collect();
@@ -737,6 +739,7 @@ fn locate_within(
                         labels.push(Label {
                             span,
                             message: format!("改法 {}：改为 {}", k + 1, v.text()),
+                            file: None,
                         });
                     }
                 }
@@ -797,6 +800,7 @@ mod tests {
                     span,
                     negated: false,
                     unit: None,
+                    elsewhere: None,
                 },
                 left,
             ),
@@ -901,6 +905,7 @@ mod tests {
                     span: Span::new(at as usize, at as usize + 1),
                     negated: false,
                     unit: None,
+                    elsewhere: None,
                 },
                 left,
             )

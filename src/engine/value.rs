@@ -24,6 +24,8 @@ pub struct Term {
     pub negated: bool,
     /// The unit written in the cell, if any.
     pub unit: Option<crate::document::Unit>,
+    /// The report the cell is in when it is not the one being checked (`previous.表三[…]`).
+    pub elsewhere: Option<crate::diagnostic::OtherFile>,
 }
 
 /// A number and where it came from.
@@ -217,12 +219,19 @@ impl Value {
     #[must_use]
     pub fn span(&self) -> Option<Span> {
         match self {
-            Self::Num(n) => n.terms.iter().map(|t| t.span).reduce(Span::cover),
+            // Cells of another report have no place in this one.
+            Self::Num(n) => n
+                .terms
+                .iter()
+                .filter(|t| t.elsewhere.is_none())
+                .map(|t| t.span)
+                .reduce(Span::cover),
             Self::Missing(gaps) => gaps.iter().find_map(|g| g.span),
             Self::Bounded(b) => b
                 .known
                 .terms
                 .iter()
+                .filter(|t| t.elsewhere.is_none())
                 .map(|t| t.span)
                 .chain(b.gaps.iter().filter_map(|g| g.span))
                 .reduce(Span::cover),

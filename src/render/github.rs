@@ -5,7 +5,7 @@
 //! values additionally escape `:` and `,`.
 
 use super::{Emitter, Location, UNREADABLE_CODE, UNREADABLE_NAME};
-use crate::diagnostic::{FileReport, Outcome, Severity};
+use crate::diagnostic::{FileReport, Outcome, Severity, Summary};
 use codespan_reporting::term::termcolor::WriteColor;
 use std::io;
 
@@ -61,6 +61,31 @@ impl Emitter for Github {
                 at.end_column,
                 escape_property(&format!("{} {}", finding.code, finding.name)),
                 escape_data(&message)
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        // Findings about the collection: on the roster or report they concern.
+        for finding in &summary.collection {
+            let command = match finding.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let mut at = String::new();
+            if let Some(file) = &finding.file {
+                at.push_str(&format!("file={},", escape_property(file)));
+            }
+            if let Some(line) = finding.line {
+                at.push_str(&format!("line={line},"));
+            }
+            writeln!(
+                out,
+                "::{command} {at}title={}::{}",
+                escape_property(&format!("{} {}", finding.code, finding.name)),
+                escape_data(&finding.message)
             )?;
         }
         Ok(())

@@ -273,6 +273,26 @@ impl Emitter for Html {
             summary.unreadable,
             summary.known
         );
+        if !summary.collection.is_empty() {
+            // Findings about the whole batch (duplicates, the roster) go to the top of the
+            // page, above the overview: the page is streamed, so a line of script moves them.
+            html.push_str("<div id=\"rl-collection\"><h2>整批报告的问题</h2><ul>\n");
+            for finding in &summary.collection {
+                let at = match (&finding.file, finding.line) {
+                    (Some(file), Some(line)) => format!("（{}:{line}）", escape(file)),
+                    (Some(file), None) => format!("（{}）", escape(file)),
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    html,
+                    "<li class=\"{}\"><b>{}</b> {}{at}</li>",
+                    finding.severity.name(),
+                    escape(&finding.code),
+                    escape(&finding.message)
+                );
+            }
+            html.push_str("</ul></div>\n<script>(function(){var t=document.getElementById('top'),c=document.getElementById('rl-collection');t.insertBefore(c,t.children[1]);})();</script>\n");
+        }
         if !summary.skipped.is_empty() {
             html.push_str("<details><summary>未检查的文件</summary><ul>\n");
             for skipped in &summary.skipped {
@@ -407,7 +427,12 @@ pub fn detail(report: &FileReport) -> String {
                     report.format,
                     Some(InputFormat::Text | InputFormat::Markdown)
                 ) {
-                    let labels: Vec<Span> = finding.labels.iter().map(|l| l.span).collect();
+                    let labels: Vec<Span> = finding
+                        .labels
+                        .iter()
+                        .filter(|l| l.file.is_none())
+                        .map(|l| l.span)
+                        .collect();
                     let _ = writeln!(
                         html,
                         "<div class=\"ctx\">{}</div>",
@@ -450,7 +475,7 @@ fn table_unit(
     // Extractors split a table into pieces: draw every piece the evidence is in.
     let mut touched: BTreeSet<usize> = BTreeSet::from([t]);
     for finding in findings {
-        for label in &finding.labels {
+        for label in finding.labels.iter().filter(|l| l.file.is_none()) {
             if let Place::Table(other) = place(Some(document), label.span) {
                 touched.insert(other);
             }
@@ -493,6 +518,19 @@ fn finding_head(html: &mut String, source: &Source, finding: &Finding) {
 }
 
 fn finding_tail(html: &mut String, finding: &Finding) {
+    // Evidence in another report (last year's): its file and line, and what it shows.
+    for label in &finding.labels {
+        if let Some(file) = &label.file {
+            let at = file.0.line_col(label.span.start as usize);
+            let _ = writeln!(
+                html,
+                "<p>{}:{}：{}</p>",
+                escape(file.name()),
+                at,
+                escape(&label.message)
+            );
+        }
+    }
     for note in &finding.notes {
         let _ = writeln!(html, "<p>{}</p>", escape(note));
     }
@@ -524,8 +562,10 @@ fn grid(html: &mut String, table: &Table, findings: &[&Finding]) {
                     if covers(cell.span, finding.span) {
                         classes.push("fail");
                         titles.push(format!("{} {}", finding.code, finding.message));
-                    } else if let Some(label) =
-                        finding.labels.iter().find(|l| covers(cell.span, l.span))
+                    } else if let Some(label) = finding
+                        .labels
+                        .iter()
+                        .find(|l| l.file.is_none() && covers(cell.span, l.span))
                     {
                         classes.push("ev");
                         titles.push(label.message.clone());

@@ -64,7 +64,8 @@ fn to_diagnostic_mapped(finding: &Finding, map: &dyn Fn(Span) -> Range<usize>) -
         Severity::Info => codespan_reporting::diagnostic::Severity::Note,
     };
     let mut labels = vec![Label::new(LabelStyle::Primary, (), map(finding.span))];
-    labels.extend(finding.labels.iter().map(|l| {
+    // Labels in another report are drawn after the diagnostic, under that file's name.
+    labels.extend(finding.labels.iter().filter(|l| l.file.is_none()).map(|l| {
         Label::new(LabelStyle::Secondary, (), map(l.span)).with_message(visible(&l.message))
     }));
     // Messages quote report text: escape what could drive the terminal.
@@ -137,7 +138,13 @@ fn write_findings(
     };
     for &finding in findings {
         let spans: Vec<Span> = std::iter::once(finding.span)
-            .chain(finding.labels.iter().map(|l| l.span))
+            .chain(
+                finding
+                    .labels
+                    .iter()
+                    .filter(|l| l.file.is_none())
+                    .map(|l| l.span),
+            )
             .map(shift)
             .collect();
         if Windowed::needed(source, &spans) {
@@ -147,6 +154,61 @@ fn write_findings(
         } else {
             let diagnostic = to_diagnostic_mapped(finding, &|span| shift(span).range());
             emit(out, &config, &OneFile(source), &diagnostic)?;
+        }
+        write_elsewhere(out, &config, finding)?;
+    }
+    Ok(())
+}
+
+/// The labels of a finding that are in another report (last year's), drawn as a note under
+/// that file's name, one note per file.
+fn write_elsewhere(out: &mut dyn WriteColor, config: &Config, finding: &Finding) -> io::Result<()> {
+    let mut files: Vec<&crate::diagnostic::OtherFile> = Vec::new();
+    for label in &finding.labels {
+        if let Some(file) = &label.file
+            && !files.contains(&file)
+        {
+            files.push(file);
+        }
+    }
+    for file in files {
+        let original = &file.0;
+        let escaped = Escaped::new(&original.text);
+        let escaped_source = escaped
+            .as_ref()
+            .map(|e| Source::from_text(original.name.clone(), e.text.clone()));
+        let source = escaped_source.as_ref().unwrap_or(original);
+        let shift = |span: Span| match &escaped {
+            Some(e) => Span::new(e.map(span.start as usize), e.map(span.end as usize)),
+            None => span,
+        };
+        let mine: Vec<&crate::diagnostic::Label> = finding
+            .labels
+            .iter()
+            .filter(|l| l.file.as_ref() == Some(file))
+            .collect();
+        let spans: Vec<Span> = mine.iter().map(|l| shift(l.span)).collect();
+        let map = |span: Span| -> Range<usize> { shift(span).range() };
+        let note = |map: &dyn Fn(Span) -> Range<usize>| {
+            Diagnostic::note()
+                .with_message(format!(
+                    "{} 的对应位置 / where {} is in the other report",
+                    finding.code, finding.code
+                ))
+                .with_labels(
+                    mine.iter()
+                        .map(|l| {
+                            Label::new(LabelStyle::Secondary, (), map(l.span))
+                                .with_message(visible(&l.message))
+                        })
+                        .collect(),
+                )
+        };
+        if Windowed::needed(source, &spans) {
+            let view = Windowed::new(source, &spans);
+            emit(out, config, &view, &note(&|span| view.map(shift(span))))?;
+        } else {
+            emit(out, config, &OneFile(source), &note(&map))?;
         }
     }
     Ok(())
@@ -316,12 +378,52 @@ impl Emitter for Human {
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        // Findings about the collection are findings: shown even when quiet.
+        write_collection(out, &summary.collection)?;
         if self.quiet {
             return Ok(());
         }
         write_files_with_errors(out, &self.with_errors)?;
         write_summary(out, summary)
     }
+}
+
+/// The findings about the collection as a whole (duplicates, the roster), one line each
+/// with the file (and line) they are about. Written even when quiet: they are findings.
+pub fn write_collection(
+    out: &mut dyn WriteColor,
+    findings: &[crate::collection::CollectionFinding],
+) -> io::Result<()> {
+    if findings.is_empty() {
+        return Ok(());
+    }
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    writeln!(out, "整批报告 / the collection ({}):", findings.len())?;
+    out.reset()?;
+    for finding in findings {
+        let colour = match finding.severity {
+            Severity::Error => Color::Red,
+            Severity::Warning => Color::Yellow,
+            Severity::Info => Color::Blue,
+        };
+        out.set_color(ColorSpec::new().set_bold(true).set_fg(Some(colour)))?;
+        let level = match finding.severity {
+            Severity::Info => "note",
+            other => other.name(),
+        };
+        write!(out, "{level}[{}/{}]", finding.code, finding.name)?;
+        out.reset()?;
+        writeln!(out, ": {}", visible(&finding.message))?;
+        match (&finding.file, finding.line) {
+            (Some(file), Some(line)) => writeln!(out, "  --> {file}:{line}")?,
+            (Some(file), None) => writeln!(out, "  --> {file}")?,
+            _ => {}
+        }
+        if let Some(help) = &finding.help {
+            writeln!(out, "  = help: {}", visible(help))?;
+        }
+    }
+    writeln!(out)
 }
 
 /// How many files with errors the summary names before it says "and N more".
@@ -499,6 +601,10 @@ impl Emitter for SummaryTable {
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        if !summary.collection.is_empty() {
+            writeln!(out)?;
+            write_collection(out, &summary.collection)?;
+        }
         if self.quiet {
             return Ok(());
         }

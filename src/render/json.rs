@@ -75,6 +75,10 @@ pub struct JsonFinding<'a> {
 pub struct JsonLabel<'a> {
     /// What it shows.
     pub message: &'a str,
+    /// The file it is in when that is not the finding's (last year's report); left out
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<&'a str>,
     /// Where it is (line, column, end, byte range), flattened into this object.
     #[serde(flatten)]
     pub at: Location,
@@ -124,7 +128,8 @@ impl<'a> JsonFinding<'a> {
                 .iter()
                 .map(|label| JsonLabel {
                     message: &label.message,
-                    at: Location::of(source, label.span),
+                    file: label.file.as_ref().map(|f| f.name()),
+                    at: Location::of(label.file.as_ref().map_or(source, |f| &*f.0), label.span),
                 })
                 .collect(),
             fingerprint: &finding.triage.fingerprint,
@@ -155,7 +160,13 @@ impl Emitter for Json {
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
-        out.write_all(b"\n],\"summary\":")?;
+        out.write_all(b"\n]")?;
+        // Findings about the collection as a whole; the key is left out when there are none.
+        if !summary.collection.is_empty() {
+            out.write_all(b",\"collection\":")?;
+            serde_json::to_writer(&mut *out, &summary.collection)?;
+        }
+        out.write_all(b",\"summary\":")?;
         serde_json::to_writer(&mut *out, summary)?;
         out.write_all(b"}\n")
     }

@@ -24,7 +24,49 @@ impl Emitter for Junit {
         out.write_all(render_suite(report).as_bytes())
     }
 
-    fn finish(&mut self, out: &mut dyn WriteColor, _summary: &Summary) -> io::Result<()> {
+    fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        // Findings about the collection: one suite, one failing test case each.
+        if !summary.collection.is_empty() {
+            let findings = &summary.collection;
+            let failures = findings
+                .iter()
+                .filter(|f| f.severity != Severity::Info)
+                .count();
+            writeln!(
+                out,
+                r#"  <testsuite name="collection" tests="{}" failures="{failures}" errors="0">"#,
+                findings.len()
+            )?;
+            for finding in findings {
+                let at = match (&finding.file, finding.line) {
+                    (Some(file), Some(line)) => format!("{file}:{line}: "),
+                    (Some(file), None) => format!("{file}: "),
+                    _ => String::new(),
+                };
+                let name = attribute(&format!("{} {}", finding.code, finding.name));
+                writeln!(
+                    out,
+                    r#"    <testcase name="{name}" classname="collection">"#
+                )?;
+                if finding.severity == Severity::Info {
+                    writeln!(
+                        out,
+                        "      <system-out>{}</system-out>",
+                        attribute(&format!("{at}{}", finding.message))
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        r#"      <failure message="{}" type="{}">{}</failure>"#,
+                        attribute(&finding.message),
+                        finding.severity.name(),
+                        attribute(&format!("{at}{}", finding.message))
+                    )?;
+                }
+                writeln!(out, "    </testcase>")?;
+            }
+            writeln!(out, "  </testsuite>")?;
+        }
         writeln!(out, "</testsuites>")
     }
 }

@@ -94,6 +94,11 @@ impl Sarif {
             .iter()
             .enumerate()
             .map(|(id, label)| {
+                // A label in another report (last year's) is located in that file.
+                let (artifact, source) = match &label.file {
+                    Some(file) => (self.artifact(file.name()), &*file.0),
+                    None => (artifact.clone(), source),
+                };
                 json!({
                     "id": id,
                     "message": { "text": label.message },
@@ -237,7 +242,41 @@ impl Emitter for Sarif {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn WriteColor, _summary: &Summary) -> io::Result<()> {
+    fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
+        // Findings about the collection: on the file they concern (a report, the roster) at
+        // its line when known, else without a location.
+        for finding in &summary.collection {
+            let mut result = json!({
+                "ruleId": finding.code,
+                "level": level(finding.severity),
+                "message": { "text": finding.message },
+                "properties": { "outcome": "fail", "scope": "collection" },
+            });
+            if let Some(file) = &finding.file {
+                let mut location = json!({ "artifactLocation": self.artifact(file) });
+                if let Some(line) = finding.line {
+                    location["region"] = json!({ "startLine": line });
+                }
+                result["locations"] = json!([{ "physicalLocation": location }]);
+            }
+            let related: Vec<Value> = finding
+                .related
+                .iter()
+                .enumerate()
+                .map(|(id, path)| {
+                    json!({
+                        "id": id,
+                        "physicalLocation": { "artifactLocation": self.artifact(path) },
+                    })
+                })
+                .collect();
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
+            }
+            out.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
+            self.results += 1;
+            serde_json::to_writer(&mut *out, &result)?;
+        }
         let invocations = json!([{
             "executionSuccessful": true,
             "toolExecutionNotifications": self.notifications,

@@ -4,9 +4,11 @@ use super::{RuleRun, arithmetic};
 use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date};
 use crate::dsl::ast::BinOp;
+use crate::dsl::program::Relation;
 use crate::engine::bind::CellRef;
 use crate::engine::builtins::Builtin;
 use crate::engine::recognise::{self, Recogniser};
+use crate::engine::related;
 use crate::engine::value::{Bounded, Gap, Match, Num, Term, Value};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -33,6 +35,63 @@ impl RuleRun<'_, '_> {
             Value::Text(blocks) => Some(blocks.as_ref().clone()),
             _ => None,
         }
+    }
+
+    /// `copied(section)`: the share of the section identical to the same section of the
+    /// previous report, with the longest shared passage as its two cells.
+    fn copied(&self, section: &Value) -> Value {
+        let Value::Section(s) = section else {
+            return Value::Missing(vec![self.type_gap("报告部分", section)]);
+        };
+        let Some((other, file)) = self.ctx.related(Relation::Previous) else {
+            return Value::Missing(vec![Gap {
+                what: Relation::Previous.label().to_owned(),
+                why: "未提供".to_owned(),
+                span: None,
+            }]);
+        };
+        let blocks = |ctx: &super::Ctx<'_>| {
+            ctx.sections[*s].as_ref().map(|found| {
+                let section = &ctx.doc.sections[found.section];
+                // The heading is the same every year; only the text under it is compared.
+                section.first_block + 1..section.end_block
+            })
+        };
+        let (Some(here), Some(there)) = (blocks(self.ctx), blocks(other)) else {
+            // A section missing in either report is another rule's finding.
+            return Value::None;
+        };
+        let found = related::copied(self.ctx.doc, here, other.doc, there);
+        let percent = Decimal::from(found.percent);
+        let mut terms = Vec::new();
+        // The cells are the longest shared passage in each report, valued by its length.
+        let label = "与上年相同的最长一段（字）".to_owned();
+        let longest = Decimal::from(found.longest);
+        if let Some(span) = found.here {
+            terms.push(Term {
+                label: label.clone(),
+                value: longest,
+                span,
+                negated: false,
+                unit: None,
+                elsewhere: None,
+            });
+        }
+        if let Some(span) = found.there {
+            // Negated, so the two cells do not read as a sum of the share.
+            terms.push(Term {
+                label: format!("{}·{label}", Relation::Previous.label()),
+                value: longest,
+                span,
+                negated: true,
+                unit: None,
+                elsewhere: Some(file.clone()),
+            });
+        }
+        Value::Num(Num {
+            value: percent,
+            terms,
+        })
     }
 
     pub(super) fn call(&mut self, builtin: Builtin, args: Vec<Value>) -> Value {
@@ -114,6 +173,7 @@ impl RuleRun<'_, '_> {
                 paragraphs(0..end)
             }
             Builtin::AllText => paragraphs(0..doc.blocks.len()),
+            Builtin::Copied => self.copied(&args[0]),
             Builtin::SectionText => match &args[0] {
                 Value::Section(s) => match &ctx.sections[*s] {
                     Some(found) => {
@@ -194,6 +254,7 @@ impl RuleRun<'_, '_> {
                             span,
                             negated: false,
                             unit: None,
+                            elsewhere: None,
                         }],
                     });
                 }
@@ -221,12 +282,15 @@ impl RuleRun<'_, '_> {
                 }),
                 None => Value::None,
             },
-            Builtin::AgencyLevel => doc
-                .title
-                .as_ref()
-                .and_then(|t| t.agency.as_deref())
-                .and_then(recognise::agency_level)
-                .map_or(Value::None, |level| Value::Str(level.to_owned())),
+            Builtin::AgencyLevel => match ctx.related.and_then(|r| r.level.as_deref()) {
+                Some(level) => Value::Str(level.to_owned()),
+                None => doc
+                    .title
+                    .as_ref()
+                    .and_then(|t| t.agency.as_deref())
+                    .and_then(recognise::agency_level)
+                    .map_or(Value::None, |level| Value::Str(level.to_owned())),
+            },
             Builtin::PublicationDate => match recognise::publication_date(doc) {
                 Some((date, span)) => Value::Date(date, Some(span)),
                 None => Value::None,
@@ -550,6 +614,7 @@ impl RuleRun<'_, '_> {
                             span: found.span,
                             negated: false,
                             unit: None,
+                            elsewhere: None,
                         }],
                     }),
                     None => Value::None,
