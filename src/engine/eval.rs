@@ -1073,7 +1073,7 @@ fn elsewhere(value: Value, relation: Relation, file: &OtherFile) -> Value {
         terms
             .into_iter()
             .map(|t| Term {
-                label: format!("{}·{}", relation.label(), t.label),
+                label: format!("{}·{}", relation.label(), t.label).into(),
                 elsewhere: Some(file.clone()),
                 ..t
             })

@@ -65,11 +65,11 @@ impl RuleRun<'_, '_> {
         let percent = Decimal::from(found.percent);
         let mut terms = Vec::new();
         // The cells are the longest shared passage in each report, valued by its length.
-        let label = "与上年相同的最长一段（字）".to_owned();
+        let label = "与上年相同的最长一段（字）";
         let longest = Decimal::from(found.longest);
         if let Some(span) = found.here {
             terms.push(Term {
-                label: label.clone(),
+                label: label.into(),
                 value: longest,
                 span,
                 negated: false,
@@ -80,7 +80,7 @@ impl RuleRun<'_, '_> {
         if let Some(span) = found.there {
             // Negated, so the two cells do not read as a sum of the share.
             terms.push(Term {
-                label: format!("{}·{label}", Relation::Previous.label()),
+                label: format!("{}·{label}", Relation::Previous.label()).into(),
                 value: longest,
                 span,
                 negated: true,
