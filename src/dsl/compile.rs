@@ -6,6 +6,7 @@
 //! first, and suggests the closest name for every unknown one.
 
 use super::ast::{self, IndexArg, RowItem};
+use super::builtins::Builtin;
 use super::error::{RuleError, RuleFileId, backticked, unknown};
 use super::parser;
 use super::program::{
@@ -14,7 +15,6 @@ use super::program::{
 };
 use crate::diagnostic::Severity;
 use crate::document::normalize::{chinese_number, label_key};
-use crate::engine::builtins::Builtin;
 use crate::source::{Source, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -96,6 +96,10 @@ pub fn compile(
     let pack = compiler.pack(&parsed);
     if compiler.errors.is_empty() {
         let mut pack = pack.expect("a pack is produced when there are no errors");
+        // Types are checked once every name is resolved (`super::check`).
+        if let Err(errors) = super::check::check(&pack) {
+            return Err((errors, files));
+        }
         pack.files = files;
         Ok(pack)
     } else {

@@ -301,7 +301,7 @@ pub struct Expr {
 }
 
 /// Which builtin function.
-pub use crate::engine::builtins::Builtin;
+pub use super::builtins::Builtin;
 
 /// Column selector in a cell reference.
 #[derive(Clone, Debug)]
