@@ -16,6 +16,13 @@ use super::program::{ColSel, CompiledRule, Expr, ExprKind, Pack, Stmt};
 use super::types::{PROBLEM_KINDS, Param, RECOGNISERS, Type, field_type, fields_of, signature};
 use crate::dsl::builtins::Builtin;
 
+/// Passes over a loop body until its variables' types settle; real rules settle in two.
+const MAX_PASSES: usize = 4;
+
+/// Loop bodies checked in one rule, at most: nested loops that reassign outer variables
+/// multiply their passes.
+const MAX_WALKS: usize = 10_000;
+
 /// Type-checks every rule of a compiled pack.
 ///
 /// # Errors
@@ -42,6 +49,8 @@ pub fn check_rule(pack: &Pack, rule: &CompiledRule) -> Vec<RuleError> {
         file: rule.file,
         slots: vec![None; rule.slots],
         poisoned: vec![false; rule.slots],
+        walks: 0,
+        too_intricate: false,
         names: &rule.slot_names,
         errors: Vec::new(),
     };
@@ -60,6 +69,9 @@ struct Checker<'a> {
     /// Variables whose value had a type error: their uses are not checked again (one error,
     /// not a cascade).
     poisoned: Vec<bool>,
+    /// Loop bodies checked so far (bounded by [`MAX_WALKS`]).
+    walks: usize,
+    too_intricate: bool,
     names: &'a [String],
     errors: Vec<RuleError>,
 }
@@ -103,13 +115,51 @@ impl Checker<'_> {
                     }
                     None => None,
                 };
-                // The body runs again with what its first pass assigned: check it twice so a
-                // variable that changes type inside the loop is seen in both states.
                 let before = self.slots.clone();
                 self.poisoned[*slot] = item.is_none();
-                for _ in 0..2 {
+                // A body that assigns a variable of the enclosing code runs again with what the
+                // previous pass left there: check it until the types settle. A list that
+                // contains itself (`let l = [l, l]`) never settles, and would double on every
+                // pass at run time.
+                let passes = if assigns_before(body, *slot) {
+                    MAX_PASSES
+                } else {
+                    1
+                };
+                let mut previous: Option<Vec<Option<Type>>> = None;
+                for pass in 1..=passes {
+                    self.walks += 1;
+                    if self.walks > MAX_WALKS {
+                        if !self.too_intricate {
+                            self.too_intricate = true;
+                            self.error(
+                                iter,
+                                format!("loops nested too deeply to check (more than {MAX_WALKS} passes)"),
+                                "split the rule into several rules",
+                            );
+                        }
+                        break;
+                    }
                     self.slots[*slot] = item.clone();
                     self.block(body);
+                    if previous.as_ref() == Some(&self.slots) {
+                        break;
+                    }
+                    if pass == passes && passes > 1 {
+                        let grown: Vec<usize> = (0..*slot)
+                            .filter(|&s| previous.as_ref().is_some_and(|p| p[s] != self.slots[s]))
+                            .collect();
+                        for s in grown {
+                            let name = self.names[s].clone();
+                            self.error(
+                                iter,
+                                format!("`{name}` holds a larger value on every pass of this loop"),
+                                format!("`{name}` contains itself: build the list from the loop's items instead"),
+                            );
+                            self.poisoned[s] = true;
+                        }
+                    }
+                    previous = Some(self.slots.clone());
                 }
                 self.merge(&before);
             }
@@ -305,6 +355,19 @@ impl Checker<'_> {
                 if !ok {
                     return None;
                 }
+                if let (Some(x), Some(y)) = (constant(a), constant(b))
+                    && fold(*op, x, y).is_none()
+                {
+                    self.error(
+                        expr,
+                        format!(
+                            "`{}` overflows: regulint computes with 28 digits",
+                            op.symbol()
+                        ),
+                        "write a smaller constant",
+                    );
+                    return None;
+                }
                 Type::Number
             }
         })
@@ -459,4 +522,41 @@ fn present_slots(cond: &Expr) -> Vec<usize> {
         }
         _ => Vec::new(),
     }
+}
+
+/// The value of a constant number expression (literals, `-` and arithmetic on them); `None`
+/// for anything else and for a constant that overflows (reported where it does).
+fn constant(expr: &Expr) -> Option<rust_decimal::Decimal> {
+    match &expr.kind {
+        ExprKind::Number(n) => Some(*n),
+        ExprKind::Neg(inner) => constant(inner).map(|n| -n),
+        ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), a, b) => {
+            fold(*op, constant(a)?, constant(b)?)
+        }
+        _ => None,
+    }
+}
+
+/// `x op y` on constants, `None` on overflow.
+fn fold(
+    op: BinOp,
+    x: rust_decimal::Decimal,
+    y: rust_decimal::Decimal,
+) -> Option<rust_decimal::Decimal> {
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        _ => None,
+    }
+}
+
+/// Whether a loop body assigns (`let`) a variable declared before the loop's own variable
+/// (slots are numbered in the order names are bound).
+fn assigns_before(body: &[Stmt], loop_slot: usize) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Let { slot, .. } => *slot < loop_slot,
+        Stmt::For { body, .. } | Stmt::If { body, .. } => assigns_before(body, loop_slot),
+        Stmt::Expect { .. } => false,
+    })
 }

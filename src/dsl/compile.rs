@@ -29,13 +29,13 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// Compiles a pack from its entry file. `load` maps an import path (relative to the importing
-/// file, already joined) to its text.
+/// file, already joined) to its text, or to why it cannot be read (`larger than 4 MiB`).
 ///
 /// # Errors
 /// Every error found, in every file; with the files so they can be rendered.
 pub fn compile(
     entry: &str,
-    load: &dyn Fn(&str) -> Option<String>,
+    load: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Pack, (Vec<RuleError>, RuleFiles)> {
     let mut files = RuleFiles::default();
     let mut errors = Vec::new();
@@ -56,23 +56,26 @@ pub fn compile(
             }
             break;
         }
-        let Some(text) = load(&path) else {
-            match from {
-                Some((file, span)) => errors.push(RuleError::new(
-                    file,
-                    span,
-                    format!("cannot read imported rule file `{path}`"),
-                )),
-                None => {
-                    files.sources.push(Source::from_text(path.clone(), ""));
-                    errors.push(RuleError::new(
-                        files.sources.len() - 1,
-                        Span::default(),
-                        format!("cannot read rule file `{path}`"),
-                    ));
+        let text = match load(&path) {
+            Ok(text) => text,
+            Err(why) => {
+                match from {
+                    Some((file, span)) => errors.push(RuleError::new(
+                        file,
+                        span,
+                        format!("cannot read imported rule file `{path}`: {why}"),
+                    )),
+                    None => {
+                        files.sources.push(Source::from_text(path.clone(), ""));
+                        errors.push(RuleError::new(
+                            files.sources.len() - 1,
+                            Span::default(),
+                            format!("cannot read rule file `{path}`: {why}"),
+                        ));
+                    }
                 }
+                continue;
             }
-            continue;
         };
         let id = files.sources.len();
         files.sources.push(Source::from_text(path.clone(), text));
@@ -112,6 +115,10 @@ pub fn compile(
 fn join(from: &str, import: &str) -> String {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
+    if import.starts_with('/') {
+        // An absolute path stands alone (the loader decides what may be read).
+        parts = vec![""];
+    }
     for part in import.split('/') {
         match part {
             "." | "" => {}

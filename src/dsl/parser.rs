@@ -26,6 +26,11 @@ struct RuleParser;
 /// recursive AST builders far from the stack limit on hostile input.
 pub const MAX_NESTING: usize = 32;
 
+/// Deepest expression tree a rule may build: operators, prefixes, fields and brackets each add
+/// a level. `1 + 1 + …` with 10 000 terms is a located error, not a stack overflow in the
+/// compiler, the type checker or the engine (all of which recurse over the tree).
+pub const MAX_EXPR_DEPTH: usize = 256;
+
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
         .op(Op::infix(Rule::or_op, Assoc::Left))
@@ -51,7 +56,10 @@ pub fn parse(file: RuleFileId, text: &str) -> Result<File, RuleError> {
         RuleParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, &e))?;
     let root = pairs.next().expect("the file rule always yields one pair");
     let mut ast = File::default();
-    let builder = Builder { file };
+    let builder = Builder {
+        file,
+        depth: std::cell::Cell::new(0),
+    };
     for pair in root.into_inner() {
         match pair.as_rule() {
             Rule::pack_decl => ast.pack = Some(builder.pack(pair)),
@@ -103,18 +111,15 @@ pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
     let mut errors = Vec::new();
     for (n, &start) in starts.iter().enumerate() {
         let end = starts.get(n + 1).copied().unwrap_or(text.len());
-        // Keep byte offsets: blank everything outside the item, byte for byte.
-        let blanked: String = text
-            .char_indices()
-            .map(|(i, c)| {
-                if (start..end).contains(&i) || c == '\n' {
-                    c.to_string()
-                } else {
-                    " ".repeat(c.len_utf8())
-                }
-            })
-            .collect();
-        if let Err(error) = parse(file, &blanked) {
+        // Each item alone, its errors moved back to their place in the file: linear in the
+        // file's size however many items it has.
+        if let Err(mut error) = parse(file, &text[start..end]) {
+            let shift =
+                |span: Span| Span::new(span.start as usize + start, span.end as usize + start);
+            error.span = shift(error.span);
+            for label in &mut error.labels {
+                label.1 = shift(label.1);
+            }
             errors.push(error);
         }
     }
@@ -126,32 +131,97 @@ pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
     Err(errors)
 }
 
-/// Rejects brace and bracket nesting deeper than [`MAX_NESTING`] before pest recurses.
+/// Rejects brace and bracket nesting deeper than [`MAX_NESTING`] before pest recurses (pest's
+/// descent into `{`, `(` and `[` is the one recursion that runs before the syntax tree is
+/// built; everything else is limited while building it, by [`MAX_EXPR_DEPTH`]).
+///
+/// The scan reads tokens as the grammar does: brackets inside strings, `"""` doc blocks,
+/// regexes and comments do not count. A `/` opens a regex where the grammar expects an operand
+/// (after an operator, a bracket, a comma or a keyword such as `and`), as in the grammar; a
+/// string or regex ends at the end of its line at the latest, as in the grammar, so one
+/// misread token cannot hide the brackets of the lines after it.
 fn check_nesting(file: RuleFileId, text: &str) -> Result<(), RuleError> {
+    #[derive(PartialEq)]
+    enum State {
+        Code,
+        Str,
+        LongStr,
+        Regex,
+        Comment,
+    }
+    let mut state = State::Code;
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut previous = '\0';
-    for (i, c) in text.char_indices() {
-        if c == '"' && previous != '\\' {
-            in_string = !in_string;
-        } else if !in_string {
-            match c {
-                '{' | '(' | '[' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Err(RuleError::new(
-                            file,
-                            Span::new(i, i + 1),
-                            format!("nesting deeper than {MAX_NESTING} levels"),
-                        )
-                        .with_help("split the rule into several rules or use `let`"));
-                    }
+    // Whether the last token ends an operand (a name, number, string, regex, `)` or `]`):
+    // then `/` divides, else it opens a regex.
+    let mut after_operand = false;
+    let mut word = String::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match state {
+            State::Comment => {
+                if c == '\n' {
+                    state = State::Code;
                 }
-                '}' | ')' | ']' => depth = depth.saturating_sub(1),
-                _ => {}
+                continue;
             }
+            State::LongStr => {
+                if text[i..].starts_with("\"\"\"") {
+                    chars.next();
+                    chars.next();
+                    state = State::Code;
+                    after_operand = true;
+                }
+                continue;
+            }
+            State::Str | State::Regex => {
+                let closer = if state == State::Str { '"' } else { '/' };
+                if c == '\\' {
+                    chars.next_if(|(_, n)| *n != '\n');
+                } else if c == closer || c == '\n' {
+                    state = State::Code;
+                    after_operand = true;
+                }
+                continue;
+            }
+            State::Code => {}
         }
-        previous = c;
+        if c.is_alphanumeric() || c == '_' || c == '.' {
+            word.push(c);
+            after_operand = !matches!(
+                word.as_str(),
+                "and" | "or" | "not" | "in" | "expect" | "if" | "when" | "at" | "within" | "else"
+            );
+            continue;
+        }
+        word.clear();
+        match c {
+            '"' if text[i..].starts_with("\"\"\"") => {
+                chars.next();
+                chars.next();
+                state = State::LongStr;
+            }
+            '"' => state = State::Str,
+            '/' if text[i..].starts_with("//") => state = State::Comment,
+            '/' if !after_operand => state = State::Regex,
+            '{' | '(' | '[' => {
+                depth += 1;
+                after_operand = false;
+                if depth > MAX_NESTING {
+                    return Err(RuleError::new(
+                        file,
+                        Span::new(i, i + 1),
+                        format!("nesting deeper than {MAX_NESTING} levels"),
+                    )
+                    .with_help("split the rule into several rules or use `let`"));
+                }
+            }
+            '}' | ')' | ']' => {
+                depth = depth.saturating_sub(1);
+                after_operand = c != '}';
+            }
+            c if c.is_whitespace() => {}
+            _ => after_operand = false,
+        }
     }
     Ok(())
 }
@@ -167,11 +237,41 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     Span::new(s.start(), s.end())
 }
 
+/// The span of a pair without the whitespace and comments pest takes after it.
+fn trimmed_span(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.start() + s.as_str().trim_end().len())
+}
+
 struct Builder {
     file: RuleFileId,
+    /// Height of the expression tree above the pair being built (see [`MAX_EXPR_DEPTH`]).
+    depth: std::cell::Cell<usize>,
 }
 
 impl Builder {
+    /// Builds `inner` `levels` deeper in the expression tree, or refuses past the limit.
+    fn deeper<T>(
+        &self,
+        levels: usize,
+        span: Span,
+        inner: impl FnOnce() -> Result<T, RuleError>,
+    ) -> Result<T, RuleError> {
+        let depth = self.depth.get() + levels;
+        if depth > MAX_EXPR_DEPTH {
+            return Err(RuleError::new(
+                self.file,
+                span,
+                format!("expression deeper than {MAX_EXPR_DEPTH} levels"),
+            )
+            .with_help("operators, `not`, `-`, fields and brackets each add a level: split the expression with `let`"));
+        }
+        self.depth.set(depth);
+        let result = inner();
+        self.depth.set(depth - levels);
+        result
+    }
+
     fn name(&self, pair: Pair<'_, Rule>) -> Name {
         Name {
             text: pair.as_str().to_owned(),
@@ -425,6 +525,18 @@ impl Builder {
     }
 
     fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
+        // Operators and prefixes of this expression, counted before the Pratt parser recurses
+        // over them (a chain of 10 000 `not` would overflow its stack).
+        let operators = pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::postfix_expr)
+            .count();
+        let span = trimmed_span(&pair);
+        self.deeper(operators + 1, span, || self.pratt(pair))
+    }
+
+    fn pratt(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
         PRATT
             .map_primary(|p| self.postfix_expr(p))
             .map_prefix(|op, rhs| {
@@ -462,6 +574,12 @@ impl Builder {
     }
 
     fn postfix_expr(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
+        let postfixes = pair.clone().into_inner().count() - 1;
+        let span = span_of(&pair);
+        self.deeper(postfixes, span, || self.postfixes(pair))
+    }
+
+    fn postfixes(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
         let mut inner = pair.into_inner();
         let mut expr = self.primary(inner.next().expect("primary"))?;
         for postfix in inner {
