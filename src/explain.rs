@@ -159,7 +159,7 @@ pub fn rule_pages(packs: &[Pack]) -> Vec<(String, String)> {
 pub fn builtins_page() -> String {
     use crate::engine::builtins::Builtin;
     let mut out = String::from(
-        "# Builtin functions\n\nGenerated from `src/engine/builtins.rs` by `tests/builtins.rs` \
+        "# Builtin functions\n\nGenerated from `src/dsl/builtins.rs` by `tests/builtins.rs` \
          (`REGULINT_BLESS=1 cargo test --test builtins` rewrites it). Every example is run \
          against `tests/fixtures/builtins/report.txt`; the value shown is how it reads in a \
          rule's message (truth values read 是/否, lists are joined with 、).\n\n",

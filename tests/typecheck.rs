@@ -114,8 +114,8 @@ impl Gen {
 
     fn number(&mut self, env: &Env, depth: usize) -> String {
         let leaf = depth > 3;
-        match self.rng.below(if leaf { 5 } else { 13 }) {
-            0 => format!("{}", self.rng.below(1000)),
+        match self.rng.below(if leaf { 5 } else { 14 }) {
+            0 => format!("{}", self.rng.below(999) + 1),
             1 => "year".to_owned(),
             2 => self.cell(env),
             3 if !env.numbers.is_empty() => env.numbers[self.rng.below(env.numbers.len())].clone(),
@@ -125,7 +125,7 @@ impl Gen {
             7 => format!(
                 "{} {} {}",
                 self.number(env, depth + 1),
-                self.rng.pick(&["+", "-", "*"]),
+                self.rng.pick(&["+", "-", "*", "/"]),
                 self.number(env, depth + 1)
             ),
             8 => format!("-({})", self.number(env, depth + 1)),
@@ -135,6 +135,7 @@ impl Gen {
                 "count(missing_rows(表三)) + {}",
                 self.number(env, depth + 1)
             ),
+            12 => format!("round({}, 1)", self.number(env, depth + 1)),
             _ => "表三.columns.count".to_owned(),
         }
     }
@@ -195,6 +196,10 @@ impl Gen {
                     let cond = self.condition(&env, 0);
                     writeln!(out, "{indent}if {cond} {{").unwrap();
                     self.block(&env, depth + 1, out);
+                    if self.rng.below(2) == 0 {
+                        writeln!(out, "{indent}}} else {{").unwrap();
+                        self.block(&env, depth + 1, out);
+                    }
                     writeln!(out, "{indent}}}").unwrap();
                 }
                 4 => {

@@ -67,6 +67,20 @@ pub enum Builtin {
     Unit,
     /// `reader_problems(kind)`
     ReaderProblems,
+    /// `round(number, digits)`
+    Round,
+    /// `abs(number)`
+    Abs,
+    /// `matches(text, regex)`
+    Matches,
+    /// `numbers(match)`
+    Numbers,
+    /// `mentions(row)`
+    Mentions,
+    /// `title()`
+    Title,
+    /// `publication_dates()`
+    PublicationDates,
 }
 
 impl Builtin {
@@ -102,6 +116,13 @@ impl Builtin {
         Self::AnnouncedParts,
         Self::Unit,
         Self::ReaderProblems,
+        Self::Round,
+        Self::Abs,
+        Self::Matches,
+        Self::Numbers,
+        Self::Mentions,
+        Self::Title,
+        Self::PublicationDates,
     ];
 
     /// The name used in rule files.
@@ -138,6 +159,13 @@ impl Builtin {
             Self::AnnouncedParts => "announced_parts",
             Self::Unit => "unit",
             Self::ReaderProblems => "reader_problems",
+            Self::Round => "round",
+            Self::Abs => "abs",
+            Self::Matches => "matches",
+            Self::Numbers => "numbers",
+            Self::Mentions => "mentions",
+            Self::Title => "title",
+            Self::PublicationDates => "publication_dates",
         }
     }
 
@@ -159,7 +187,10 @@ impl Builtin {
             | Self::Agency
             | Self::AgencyLevel
             | Self::AnnouncedParts
-            | Self::Misordered => (0, 0),
+            | Self::Misordered
+            | Self::Title
+            | Self::PublicationDates => (0, 0),
+            Self::Round | Self::Matches => (2, 2),
             Self::Date => (3, 3),
             Self::Find | Self::ResultSharesOff => (2, 2),
             _ => (1, 1),
@@ -204,6 +235,13 @@ impl Builtin {
             Self::ReaderProblems => {
                 "reader_problems(\"values-run-together\" | \"row-shape\" | \"too-deep\" | \"truncated\") -> list of matches"
             }
+            Self::Round => "round(number, digits) -> number",
+            Self::Abs => "abs(number) -> number",
+            Self::Matches => "matches(text, /regex/) -> list of matches",
+            Self::Numbers => "numbers(match) -> list of numbers",
+            Self::Mentions => "mentions(row) -> list of matches",
+            Self::Title => "title() -> match | none",
+            Self::PublicationDates => "publication_dates() -> list of dates",
         }
     }
 
@@ -284,6 +322,23 @@ impl Builtin {
             Self::Unit => {
                 "The unit written in a cell with its number (`20044679 元` → `元`), or `none`."
             }
+            Self::Round => {
+                "A number rounded half away from zero to a number of decimal places (`round(33.945, 2)` is 33.95); the cells it came from are kept for the message."
+            }
+            Self::Abs => "The absolute value of a number.",
+            Self::Matches => {
+                "Every match of a regex in a text, in order: `find` with a regex, named for loops over prose (`for m in matches(section_text(依申请公开), /…(\\d+)件/)`)."
+            }
+            Self::Numbers => {
+                "The numbers written in a match, in order (`予以公开258件，占33.9%` → 258, 33.9), each pointing at the match: a sentence's figures as data."
+            }
+            Self::Mentions => {
+                "The sentences of the report (split at 。；！？ and line ends) that name a declared row by one of its labels (after normalisation), e.g. the prose sentence about `予以公开`."
+            }
+            Self::Title => "The report's title, pointing at it, or `none`.",
+            Self::PublicationDates => {
+                "Every date the report gives as its own (the `发布日期`/`成文日期` label, a date line by the title, a date line after the last section), in order; empty when there is none."
+            }
             Self::ReaderProblems => {
                 "What the reader could not make sense of, of one kind: `values-run-together` (a table row whose values ran into its label, `行政许可550`), `row-shape` (more values than columns), `too-deep`, `truncated`. Each match's text is the reader's description, its span the row or element."
             }
@@ -328,6 +383,16 @@ impl Builtin {
             Self::AnnouncedParts => ("announced_parts()", "无"),
             Self::Unit => ("unit(表二[政府集中采购, 采购总金额])", "元"),
             Self::ReaderProblems => ("count(reader_problems(\"values-run-together\"))", "0"),
+            Self::Round => ("round(2 / 3 * 100, 1)", "66.7"),
+            Self::Abs => ("abs(3 - 表三[新收, 总计])", "2"),
+            Self::Matches => ("count(matches(all_text(), /行政复议/))", "2"),
+            Self::Numbers => (
+                "count(numbers(find(preamble(), /\\d+年\\d+月\\d+日/)))",
+                "6",
+            ),
+            Self::Mentions => ("count(mentions(新收))", "0"),
+            Self::Title => ("title()", "石家庄市示例局2020年政府信息公开工作年度报告"),
+            Self::PublicationDates => ("publication_dates()", "2021年1月20日"),
         }
     }
 }

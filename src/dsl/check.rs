@@ -163,7 +163,11 @@ impl Checker<'_> {
                 }
                 self.merge(&before);
             }
-            Stmt::If { cond, body } => {
+            Stmt::If {
+                cond,
+                body,
+                otherwise,
+            } => {
                 self.condition(cond);
                 let before = self.slots.clone();
                 for slot in present_slots(cond) {
@@ -172,6 +176,10 @@ impl Checker<'_> {
                     }
                 }
                 self.block(body);
+                let after_body = std::mem::replace(&mut self.slots, before.clone());
+                self.block(otherwise);
+                // Either branch may have run, or neither (an unknown condition).
+                self.merge(&after_body);
                 self.merge(&before);
             }
             Stmt::Let { slot, value } => {
@@ -198,8 +206,19 @@ impl Checker<'_> {
                     }
                 }
             }
-            Stmt::Expect { cond, at, .. } => {
+            Stmt::Expect { cond, at, within } => {
                 self.condition(cond);
+                if let Some(within) = within
+                    && let Some(t) = self.expr(within)
+                    && t != Type::Number
+                {
+                    let got = self.describe(&t);
+                    self.error(
+                        within,
+                        format!("a tolerance must be a number, but this is {got}"),
+                        "write `within 0.01` or `within 5% * total`",
+                    );
+                }
                 if let Some(at) = at {
                     self.expr(at);
                 }
@@ -530,7 +549,7 @@ fn constant(expr: &Expr) -> Option<rust_decimal::Decimal> {
     match &expr.kind {
         ExprKind::Number(n) => Some(*n),
         ExprKind::Neg(inner) => constant(inner).map(|n| -n),
-        ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), a, b) => {
+        ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div), a, b) => {
             fold(*op, constant(a)?, constant(b)?)
         }
         _ => None,
@@ -547,6 +566,8 @@ fn fold(
         BinOp::Add => x.checked_add(y),
         BinOp::Sub => x.checked_sub(y),
         BinOp::Mul => x.checked_mul(y),
+        BinOp::Div if y.is_zero() => None,
+        BinOp::Div => x.checked_div(y),
         _ => None,
     }
 }

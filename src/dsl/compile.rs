@@ -141,7 +141,26 @@ struct Compiler {
     rule_codes: HashMap<String, (RuleFileId, Span)>,
     /// The rule with a bare `localise` (the one that reports localisation), once seen.
     localise_reporter: Option<(String, RuleFileId, Span)>,
+    /// User-defined functions (`fn`), by name, with their defining file.
+    functions: HashMap<String, (RuleFileId, ast::FnDecl)>,
+    /// Functions that take part in a cycle or are otherwise unusable (already reported).
+    broken_functions: std::collections::HashSet<String>,
+    /// While a function body is compiled: its parameters' names (innermost call last).
+    params: Vec<Vec<String>>,
+    /// Upper bounds of each function's expanded depth and size (memoised).
+    function_bounds: HashMap<String, (usize, usize)>,
 }
+
+/// Calls of functions inside functions, at most this deep (`f` calls `g` calls `h` …).
+const MAX_FUNCTION_CHAIN: usize = 8;
+
+/// Nodes an expression may expand to once its function calls are replaced by their bodies:
+/// `f(x) = g(x) + g(x)`, `g(x) = h(x) + h(x)` … doubles at every level.
+const MAX_EXPANDED_NODES: usize = 20_000;
+
+/// Slots at and above this number stand for the parameters of the function being compiled;
+/// they are replaced by the call's arguments (see [`Compiler::call_function`]).
+const PARAM_SLOT: usize = usize::MAX / 2;
 
 /// Variables in scope while compiling one rule.
 struct Scope {
@@ -178,6 +197,12 @@ impl Compiler {
                 self.table(*file, table);
             }
         }
+        for (file, ast) in files {
+            for function in &ast.functions {
+                self.declare_function(*file, function);
+            }
+        }
+        self.check_functions();
         let mut rules = Vec::new();
         for (file, ast) in files {
             for rule in &ast.rules {
@@ -346,6 +371,14 @@ impl Compiler {
         self.rule_codes
             .insert(decl.code.text.clone(), (file, decl.code.span));
         let errors_before = self.errors.len();
+        if let Some((first, Some(last), span)) = decl.years
+            && last < first
+        {
+            self.errors.push(
+                RuleError::new(file, span, "the years run backwards")
+                    .with_help(format!("write `years {last}..{first}`")),
+            );
+        }
         // A missing severity or message does not stop the rule's body from being checked:
         // every error in the rule is reported at once.
         if decl.severity.is_none() {
@@ -457,7 +490,9 @@ impl Compiler {
             .or_else(|| decl.doc_comments.first().map(String::as_str))
             .unwrap_or(&message.text)
             .to_owned();
+        let years = decl.years.map(|(first, last, _)| (first, last));
         Some(CompiledRule {
+            years,
             code: decl.code.text.clone(),
             name: decl.name.text.clone(),
             severity,
@@ -537,7 +572,7 @@ impl Compiler {
     fn stmt(&mut self, file: RuleFileId, stmt: &ast::Stmt, scope: &mut Scope) -> Option<Stmt> {
         Some(match stmt {
             ast::Stmt::For { var, iter, body } => {
-                let iter = self.expr(file, iter, scope);
+                let iter = self.checked_expr(file, iter, scope);
                 let depth = scope.names.len();
                 let slot = scope.bind(&var.text);
                 let body = self.block(file, body, scope);
@@ -548,13 +583,22 @@ impl Compiler {
                     body,
                 }
             }
-            ast::Stmt::If { cond, body } => {
-                let cond = self.expr(file, cond, scope);
+            ast::Stmt::If {
+                cond,
+                body,
+                otherwise,
+            } => {
+                let cond = self.checked_expr(file, cond, scope);
                 let body = self.block(file, body, scope);
-                Stmt::If { cond: cond?, body }
+                let otherwise = self.block(file, otherwise, scope);
+                Stmt::If {
+                    cond: cond?,
+                    body,
+                    otherwise,
+                }
             }
             ast::Stmt::Let { var, value } => {
-                let value = self.expr(file, value, scope);
+                let value = self.checked_expr(file, value, scope);
                 // `let` of a name already in scope assigns it again (messages show the
                 // latest value), rather than shadowing it.
                 let slot = scope
@@ -568,11 +612,15 @@ impl Compiler {
             ast::Stmt::Expect {
                 cond, within, at, ..
             } => {
-                let cond = self.expr(file, cond, scope);
-                let at = at.as_ref().map(|a| self.expr(file, a, scope));
+                let cond = self.checked_expr(file, cond, scope);
+                let at = at.as_ref().map(|a| self.checked_expr(file, a, scope));
+                let within = within.as_ref().map(|w| self.checked_expr(file, w, scope));
                 Stmt::Expect {
                     cond: cond?,
-                    within: within.map(|(w, _)| w),
+                    within: match within {
+                        Some(w) => Some(w?),
+                        None => None,
+                    },
                     at: match at {
                         Some(a) => Some(a?),
                         None => None,
@@ -604,6 +652,9 @@ impl Compiler {
             ast::ExprKind::None => ExprKind::None,
             ast::ExprKind::Name(name) => return self.name(file, name, span, scope),
             ast::ExprKind::List(items) => ExprKind::List(self.exprs(file, items, scope)?),
+            ast::ExprKind::Call(name, args) if self.functions.contains_key(&name.text) => {
+                return self.call_function(file, name, args, span, scope);
+            }
             ast::ExprKind::Call(name, args) => {
                 let Some(builtin) = Builtin::from_name(&name.text) else {
                     self.errors.push(unknown(
@@ -611,7 +662,11 @@ impl Compiler {
                         name.span,
                         "function",
                         &name.text,
-                        Builtin::ALL.iter().map(|b| b.name()),
+                        Builtin::ALL
+                            .iter()
+                            .map(|b| b.name())
+                            .chain(self.functions.keys().map(String::as_str))
+                            .collect::<Vec<_>>(),
                     ));
                     return None;
                 };
@@ -672,7 +727,9 @@ impl Compiler {
     }
 
     fn name(&mut self, file: RuleFileId, name: &str, span: Span, scope: &Scope) -> Option<Expr> {
-        let kind = if let Some(slot) = scope.lookup(name) {
+        let kind = if let Some(i) = self.param(name) {
+            ExprKind::Slot(PARAM_SLOT + i)
+        } else if let Some(slot) = scope.lookup(name) {
             ExprKind::Slot(slot)
         } else if name == "year" {
             ExprKind::Year
@@ -741,6 +798,239 @@ impl Compiler {
                 None
             }
         }
+    }
+
+    /// The index of a parameter of the function being compiled.
+    fn param(&self, name: &str) -> Option<usize> {
+        self.params.last()?.iter().position(|p| p == name)
+    }
+
+    fn declare_function(&mut self, file: RuleFileId, decl: &ast::FnDecl) {
+        let name = &decl.name;
+        if let Some((first_file, first)) = self.functions.get(&name.text) {
+            self.errors.push(
+                RuleError::new(
+                    file,
+                    name.span,
+                    format!("function `{}` is defined twice", name.text),
+                )
+                .with_label(*first_file, first.name.span, "first defined here"),
+            );
+            return;
+        }
+        if Builtin::from_name(&name.text).is_some() {
+            self.errors.push(
+                RuleError::new(
+                    file,
+                    name.span,
+                    format!("`{}` is a builtin function", name.text),
+                )
+                .with_help("give your function another name"),
+            );
+            return;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in &decl.params {
+            if !seen.insert(&p.text) {
+                self.errors.push(RuleError::new(
+                    file,
+                    p.span,
+                    format!("parameter `{}` is named twice", p.text),
+                ));
+            }
+        }
+        self.functions
+            .insert(name.text.clone(), (file, decl.clone()));
+    }
+
+    /// Refuses functions that call themselves (directly or through others), call chains
+    /// deeper than [`MAX_FUNCTION_CHAIN`], and bodies that fail to compile on their own.
+    fn check_functions(&mut self) {
+        let mut names: Vec<String> = self.functions.keys().cloned().collect();
+        names.sort();
+        for name in &names {
+            let mut path = vec![name.clone()];
+            if let Some(problem) = self.call_chain(&mut path) {
+                let (file, decl) = &self.functions[name];
+                let error = RuleError::new(*file, decl.name.span, problem).with_help(
+                    "functions are expanded where they are called: write the repetition out, or use `for`",
+                );
+                self.errors.push(error);
+                self.broken_functions.insert(name.clone());
+            }
+        }
+        // Each body on its own, with its parameters unknown: names, fields and builtins.
+        for name in &names {
+            if self.broken_functions.contains(name) {
+                continue;
+            }
+            let (file, decl) = self.functions[name].clone();
+            let scope = Scope {
+                names: Vec::new(),
+                slot_names: Vec::new(),
+            };
+            self.params
+                .push(decl.params.iter().map(|p| p.text.clone()).collect());
+            let before = self.errors.len();
+            let _ = self.expr(file, &decl.body, &scope);
+            self.params.pop();
+            if self.errors.len() > before {
+                self.broken_functions.insert(name.clone());
+            }
+        }
+    }
+
+    /// Follows the calls of the last function of `path`: a message when one closes a cycle or
+    /// the chain grows too long.
+    fn call_chain(&self, path: &mut Vec<String>) -> Option<String> {
+        let last = path.last().expect("a path starts with a function");
+        let mut called = Vec::new();
+        calls_in(&self.functions[last].1.body, &mut called);
+        called.retain(|c| self.functions.contains_key(c));
+        called.sort();
+        called.dedup();
+        for callee in called {
+            if callee == path[0] {
+                return Some(if path.len() == 1 {
+                    format!("function `{callee}` calls itself")
+                } else {
+                    format!(
+                        "function `{}` calls itself through {}",
+                        path[0],
+                        backticked(&path[1..].iter().map(String::as_str).collect::<Vec<_>>())
+                    )
+                });
+            }
+            if path.contains(&callee) {
+                // A cycle that does not pass through `path[0]`: reported from its own start.
+                continue;
+            }
+            if path.len() >= MAX_FUNCTION_CHAIN {
+                return Some(format!(
+                    "function `{}` calls functions more than {MAX_FUNCTION_CHAIN} deep",
+                    path[0]
+                ));
+            }
+            path.push(callee);
+            let found = self.call_chain(path);
+            path.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// Upper bounds of an expression's depth and size once its function calls are expanded.
+    fn expanded_bounds(&mut self, expr: &ast::Expr) -> (usize, usize) {
+        let children: Vec<&ast::Expr> = match &expr.kind {
+            ast::ExprKind::List(items) | ast::ExprKind::Call(_, items) => items.iter().collect(),
+            ast::ExprKind::Field(e, _) | ast::ExprKind::Not(e) | ast::ExprKind::Neg(e) => vec![e],
+            ast::ExprKind::Index(e, args) => std::iter::once(&**e)
+                .chain(args.iter().filter_map(|a| match a {
+                    IndexArg::Expr(e) => Some(e),
+                    IndexArg::Range(..) => None,
+                }))
+                .collect(),
+            ast::ExprKind::Binary(_, a, b) => vec![a, b],
+            _ => Vec::new(),
+        };
+        let mut depth = 0;
+        let mut size: usize = 1;
+        for child in children {
+            let (d, n) = self.expanded_bounds(child);
+            depth = depth.max(d);
+            size = size.saturating_add(n);
+        }
+        if let ast::ExprKind::Call(name, _) = &expr.kind
+            && let Some((_, decl)) = self.functions.get(&name.text).cloned()
+            && !self.broken_functions.contains(&name.text)
+        {
+            let (body_depth, body_size) = match self.function_bounds.get(&name.text) {
+                Some(bounds) => *bounds,
+                None => {
+                    let bounds = self.expanded_bounds(&decl.body);
+                    self.function_bounds.insert(name.text.clone(), bounds);
+                    bounds
+                }
+            };
+            let uses = count_names(&decl.body, &decl.params);
+            // Each use of a parameter is a copy of its argument.
+            return (
+                body_depth + depth + 1,
+                body_size.saturating_add(size.saturating_mul(uses.max(1))),
+            );
+        }
+        (depth + 1, size)
+    }
+
+    /// A statement's expression, refused when its expanded form would be too deep or large.
+    fn checked_expr(&mut self, file: RuleFileId, expr: &ast::Expr, scope: &Scope) -> Option<Expr> {
+        if !self.functions.is_empty() {
+            let (depth, size) = self.expanded_bounds(expr);
+            if depth > parser::MAX_EXPR_DEPTH || size > MAX_EXPANDED_NODES {
+                self.errors.push(
+                    RuleError::new(
+                        file,
+                        expr.span,
+                        format!(
+                            "with its functions expanded, this expression is too large (deeper than {} levels or more than {MAX_EXPANDED_NODES} parts)",
+                            parser::MAX_EXPR_DEPTH
+                        ),
+                    )
+                    .with_help("split it with `let`"),
+                );
+                return None;
+            }
+        }
+        self.expr(file, expr, scope)
+    }
+
+    /// A call of a user-defined function: its body, compiled with the parameters standing for
+    /// the arguments, pointing at the call (the body's own spans are in another place, maybe
+    /// another file).
+    fn call_function(
+        &mut self,
+        file: RuleFileId,
+        name: &ast::Name,
+        args: &[ast::Expr],
+        span: Span,
+        scope: &Scope,
+    ) -> Option<Expr> {
+        let (def_file, decl) = self.functions[&name.text].clone();
+        if decl.params.len() != args.len() {
+            self.errors.push(
+                RuleError::new(
+                    file,
+                    span,
+                    format!(
+                        "`{}` takes {} argument{}, but {} {} given",
+                        name.text,
+                        decl.params.len(),
+                        if decl.params.len() == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
+                )
+                .with_label(def_file, decl.name.span, "defined here"),
+            );
+            return None;
+        }
+        let args = self.exprs(file, args, scope)?;
+        if self.broken_functions.contains(&name.text) {
+            return None;
+        }
+        let empty = Scope {
+            names: Vec::new(),
+            slot_names: Vec::new(),
+        };
+        self.params
+            .push(decl.params.iter().map(|p| p.text.clone()).collect());
+        let body = self.expr(def_file, &decl.body, &empty);
+        self.params.pop();
+        let mut body = body?;
+        substitute(&mut body, &args, span);
+        Some(body)
     }
 
     fn index(
@@ -847,14 +1137,16 @@ impl Compiler {
                 Some(ColSel::Range(a, b))
             }
             IndexArg::Expr(e) => match &e.kind {
-                ast::ExprKind::Name(n) if scope.lookup(n).is_none() => find(
-                    self,
-                    &ast::Name {
-                        text: n.clone(),
-                        span: e.span,
-                    },
-                )
-                .map(ColSel::Column),
+                ast::ExprKind::Name(n) if scope.lookup(n).is_none() && self.param(n).is_none() => {
+                    find(
+                        self,
+                        &ast::Name {
+                            text: n.clone(),
+                            span: e.span,
+                        },
+                    )
+                    .map(ColSel::Column)
+                }
                 _ => Some(ColSel::Expr(Box::new(self.expr(file, e, scope)?))),
             },
         }
@@ -878,6 +1170,7 @@ impl Compiler {
         };
         if let ast::ExprKind::Name(n) = &e.kind
             && scope.lookup(n).is_none()
+            && self.param(n).is_none()
         {
             if let Some(r) = def.rows.iter().position(|r| &r.name == n) {
                 return Some(Expr {
@@ -914,9 +1207,10 @@ impl Compiler {
 fn contains_expect(stmt: &ast::Stmt) -> bool {
     match stmt {
         ast::Stmt::Expect { .. } => true,
-        ast::Stmt::For { body, .. } | ast::Stmt::If { body, .. } => {
-            body.iter().any(contains_expect)
-        }
+        ast::Stmt::For { body, .. } => body.iter().any(contains_expect),
+        ast::Stmt::If {
+            body, otherwise, ..
+        } => body.iter().chain(otherwise).any(contains_expect),
         ast::Stmt::Let { .. } => false,
     }
 }
@@ -958,4 +1252,92 @@ fn dedent(text: &str) -> String {
         .join("\n")
         .trim()
         .to_owned()
+}
+
+/// Names of the functions called in an expression.
+fn calls_in(expr: &ast::Expr, out: &mut Vec<String>) {
+    visit(expr, &mut |e| {
+        if let ast::ExprKind::Call(name, _) = &e.kind {
+            out.push(name.text.clone());
+        }
+    });
+}
+
+/// How many times the parameters are used in a function body.
+fn count_names(expr: &ast::Expr, params: &[ast::Name]) -> usize {
+    let mut n = 0;
+    visit(expr, &mut |e| {
+        if let ast::ExprKind::Name(name) = &e.kind
+            && params.iter().any(|p| &p.text == name)
+        {
+            n += 1;
+        }
+        if let ast::ExprKind::Index(_, args) = &e.kind {
+            for arg in args {
+                if let IndexArg::Range(a, b) = arg {
+                    n += usize::from(params.iter().any(|p| p.text == a.text || p.text == b.text));
+                }
+            }
+        }
+    });
+    n
+}
+
+/// Calls `f` on every node of an expression (the parser bounds its depth).
+fn visit(expr: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
+    f(expr);
+    match &expr.kind {
+        ast::ExprKind::List(items) | ast::ExprKind::Call(_, items) => {
+            for e in items {
+                visit(e, f);
+            }
+        }
+        ast::ExprKind::Field(e, _) | ast::ExprKind::Not(e) | ast::ExprKind::Neg(e) => visit(e, f),
+        ast::ExprKind::Index(e, args) => {
+            visit(e, f);
+            for arg in args {
+                if let IndexArg::Expr(e) = arg {
+                    visit(e, f);
+                }
+            }
+        }
+        ast::ExprKind::Binary(_, a, b) => {
+            visit(a, f);
+            visit(b, f);
+        }
+        _ => {}
+    }
+}
+
+/// Replaces a compiled function body's parameter slots by the arguments, and points the
+/// rest of the body at the call.
+fn substitute(expr: &mut Expr, args: &[Expr], call: Span) {
+    if let ExprKind::Slot(s) = expr.kind
+        && s >= PARAM_SLOT
+    {
+        *expr = args[s - PARAM_SLOT].clone();
+        return;
+    }
+    expr.span = call;
+    match &mut expr.kind {
+        ExprKind::Cell { row, col, .. } => {
+            if let Some(row) = row {
+                substitute(row, args, call);
+            }
+            if let ColSel::Expr(e) = col {
+                substitute(e, args, call);
+            }
+        }
+        ExprKind::Call(_, items) | ExprKind::List(items) => {
+            for e in items {
+                substitute(e, args, call);
+            }
+        }
+        ExprKind::Field(e, _) | ExprKind::Not(e) | ExprKind::Neg(e) => substitute(e, args, call),
+        ExprKind::Binary(_, a, b) => {
+            substitute(a, args, call);
+            substitute(b, args, call);
+        }
+        _ => {}
+    }
 }

@@ -42,7 +42,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::gt_op, Assoc::Left)
             | Op::infix(Rule::ge_op, Assoc::Left))
         .op(Op::infix(Rule::add_op, Assoc::Left) | Op::infix(Rule::sub_op, Assoc::Left))
-        .op(Op::infix(Rule::mul_op, Assoc::Left))
+        .op(Op::infix(Rule::mul_op, Assoc::Left) | Op::infix(Rule::div_op, Assoc::Left))
         .op(Op::prefix(Rule::not_op) | Op::prefix(Rule::neg_op))
 });
 
@@ -69,6 +69,7 @@ pub fn parse(file: RuleFileId, text: &str) -> Result<File, RuleError> {
                 .extend(pair.into_inner().map(|p| builder.section_entry(p))),
             Rule::table_decl => ast.tables.push(builder.table(pair)),
             Rule::rule_decl => ast.rules.push(builder.rule(pair)?),
+            Rule::fn_decl => ast.functions.push(builder.function(pair)?),
             Rule::EOI => {}
             other => unreachable!("`file` only contains items, got {other:?}"),
         }
@@ -94,7 +95,7 @@ pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
     let mut starts: Vec<usize> = Vec::new();
     for (n, &i) in line_starts.iter().enumerate() {
         let line = &text[i..];
-        if ["rule ", "table ", "pack ", "sections", "import "]
+        if ["rule ", "table ", "pack ", "sections", "import ", "fn "]
             .iter()
             .any(|k| line.starts_with(k))
         {
@@ -408,6 +409,7 @@ impl Builder {
             doc: None,
             localise: None,
             body: Vec::new(),
+            years: None,
         };
         for field in inner {
             let span = span_of(&field);
@@ -449,6 +451,18 @@ impl Builder {
                     rule.message = Some(self.string(inner1(field)));
                 }
                 Rule::help_field => rule.help = Some(self.string(inner1(field))),
+                Rule::rule_years => {
+                    if rule.years.is_some() {
+                        return Err(duplicate("years"));
+                    }
+                    let span = Span::new(
+                        span.start as usize,
+                        span.start as usize + field.as_str().trim_end().len(),
+                    );
+                    let mut years = field.into_inner().map(|p| p.as_str().parse().unwrap_or(0));
+                    let from = years.next().unwrap_or(0);
+                    rule.years = Some((from, years.next(), span));
+                }
                 Rule::doc_field => rule.doc = Some(self.string(inner1(field))),
                 Rule::localise_field => {
                     if rule.localise.is_some() {
@@ -473,6 +487,24 @@ impl Builder {
         Ok(rule)
     }
 
+    fn function(&self, pair: Pair<'_, Rule>) -> Result<super::ast::FnDecl, RuleError> {
+        let mut inner = pair.into_inner();
+        let name = self.name(inner.next().expect("function name"));
+        let mut params = Vec::new();
+        let mut body = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::ident => params.push(self.name(part)),
+                _ => body = Some(self.expr(part)?),
+            }
+        }
+        Ok(super::ast::FnDecl {
+            name,
+            params,
+            body: body.expect("a function has a body"),
+        })
+    }
+
     fn block(&self, pair: Pair<'_, Rule>) -> Result<Vec<Stmt>, RuleError> {
         pair.into_inner().map(|p| self.statement(p)).collect()
     }
@@ -490,6 +522,17 @@ impl Builder {
             Rule::if_stmt => Stmt::If {
                 cond: self.expr(inner.next().expect("condition"))?,
                 body: self.block(inner.next().expect("if body"))?,
+                otherwise: match inner.next() {
+                    None => Vec::new(),
+                    Some(clause) => {
+                        let branch = inner1(clause);
+                        if branch.as_rule() == Rule::if_stmt {
+                            vec![self.statement(branch)?]
+                        } else {
+                            self.block(branch)?
+                        }
+                    }
+                },
             },
             Rule::let_stmt => Stmt::Let {
                 var: self.name(inner.next().expect("let name")),
@@ -501,14 +544,7 @@ impl Builder {
                 let mut at = None;
                 for part in inner {
                     match part.as_rule() {
-                        Rule::within => {
-                            let number = inner1(part);
-                            let span = span_of(&number);
-                            let value = Decimal::from_str(number.as_str()).map_err(|_| {
-                                RuleError::new(self.file, span, "tolerance is not a decimal number")
-                            })?;
-                            within = Some((value, span));
-                        }
+                        Rule::within => within = Some(self.expr(inner1(part))?),
                         Rule::at => at = Some(self.expr(inner1(part))?),
                         other => unreachable!("expect clauses, got {other:?}"),
                     }
@@ -562,6 +598,7 @@ impl Builder {
                     Rule::add_op => BinOp::Add,
                     Rule::sub_op => BinOp::Sub,
                     Rule::mul_op => BinOp::Mul,
+                    Rule::div_op => BinOp::Div,
                     other => unreachable!("infix operators only, got {other:?}"),
                 };
                 let span = lhs.span.cover(rhs.span);
@@ -618,6 +655,11 @@ impl Builder {
             Rule::number => ExprKind::Number(
                 Decimal::from_str(pair.as_str())
                     .map_err(|_| RuleError::new(self.file, span, "number is too large"))?,
+            ),
+            Rule::percent => ExprKind::Number(
+                Decimal::from_str(pair.as_str().trim_end_matches('%'))
+                    .map_err(|_| RuleError::new(self.file, span, "number is too large"))?
+                    / Decimal::ONE_HUNDRED,
             ),
             Rule::string => ExprKind::Str(unescape(inner1(pair).as_str())),
             Rule::regex => {
@@ -747,6 +789,7 @@ fn is_operator(rule: Rule) -> bool {
             | Rule::add_op
             | Rule::sub_op
             | Rule::mul_op
+            | Rule::div_op
             | Rule::field
             | Rule::index
             | Rule::infix
@@ -760,7 +803,7 @@ fn keyword_typo(word: &str) -> Option<String> {
         "pack", "import", "sections", "table", "rule", "columns", "rows", "values", "group", "in",
         "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
         "version", "for", "if", "when", "let", "expect", "within", "error", "warning", "info",
-        "localise",
+        "localise", "else", "fn",
     ];
     if word.is_empty() || KEYWORDS.contains(&word) {
         return None;
@@ -778,7 +821,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::WHITESPACE | Rule::COMMENT => "a space or comment",
         Rule::keyword => "a keyword",
         Rule::ident_char => "a letter or digit",
-        Rule::item => "`pack`, `import`, `sections`, `table` or `rule`",
+        Rule::item => "`pack`, `import`, `sections`, `table`, `rule` or `fn`",
         Rule::table_field => "`in section`, `anchor`, `columns`, `rows` or `values`",
         Rule::row_item => "a row entry or `group`",
         Rule::rule_field => {
@@ -846,12 +889,18 @@ fn describe(rule: Rule) -> &'static str {
         Rule::add_op => "`+`",
         Rule::sub_op => "`-`",
         Rule::mul_op => "`*`",
+        Rule::div_op => "`/`",
+        Rule::percent => "a percentage",
+        Rule::else_clause => "`else`",
+        Rule::rule_years => "`years`",
+        Rule::fn_decl => "`fn`",
         Rule::field => "`.` and a field name",
         Rule::field_name => "a field name",
         Rule::index => "`[`",
         Rule::index_arg => "a row or column",
         Rule::range => "a range `a..b`",
         Rule::call => "a function call",
+        Rule::call_name => "a function name",
         Rule::list => "a list `[…]`",
         Rule::boolean => "`true` or `false`",
         Rule::none => "`none`",
@@ -905,6 +954,10 @@ const TESTABLE: &[(&str, Rule)] = &[
     ("within", Rule::within),
     ("at", Rule::at),
     ("block", Rule::block),
+    ("else_clause", Rule::else_clause),
+    ("rule_years", Rule::rule_years),
+    ("fn_decl", Rule::fn_decl),
+    ("percent", Rule::percent),
     ("expr", Rule::expr),
     ("postfix_expr", Rule::postfix_expr),
     ("field", Rule::field),
@@ -913,6 +966,7 @@ const TESTABLE: &[(&str, Rule)] = &[
     ("index_arg", Rule::index_arg),
     ("range", Rule::range),
     ("call", Rule::call),
+    ("call_name", Rule::call_name),
     ("list", Rule::list),
     ("boolean", Rule::boolean),
     ("none", Rule::none),

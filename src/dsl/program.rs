@@ -180,6 +180,8 @@ pub struct CompiledRule {
     pub doc: Option<String>,
     /// First line of the doc, or the message.
     pub summary: String,
+    /// `years 2023..`: the report years it applies to (first, last if bounded); `None`: all.
+    pub years: Option<(i32, Option<i32>)>,
     /// Whether the rule takes part in error localisation (`localise`).
     pub localise: Option<LocaliseRole>,
     /// Body.
@@ -192,6 +194,19 @@ pub struct CompiledRule {
     pub file: RuleFileId,
     /// Where it is defined.
     pub span: Span,
+}
+
+impl CompiledRule {
+    /// Whether the rule runs on a report of `year`: always without `years`; with `years`, only
+    /// when the report's year is known and inside them.
+    #[must_use]
+    pub fn applies_to(&self, year: Option<i32>) -> bool {
+        match (self.years, year) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some((first, last)), Some(y)) => y >= first && last.is_none_or(|l| y <= l),
+        }
+    }
 }
 
 /// A rule's part in error localisation (`src/engine/localise.rs`).
@@ -266,12 +281,15 @@ pub enum Stmt {
         /// Body.
         body: Vec<Stmt>,
     },
-    /// Run the body when the condition holds (not when it is unknown).
+    /// Run the body when the condition holds, the `else` body when it does not (neither when
+    /// it is unknown).
     If {
         /// Condition.
         cond: Expr,
         /// Body.
         body: Vec<Stmt>,
+        /// `else` body; empty without `else`.
+        otherwise: Vec<Stmt>,
     },
     /// Bind a slot.
     Let {
@@ -284,8 +302,8 @@ pub enum Stmt {
     Expect {
         /// Condition.
         cond: Expr,
-        /// Tolerance for `==`.
-        within: Option<Decimal>,
+        /// Tolerance for `==` (a number expression, evaluated on the report).
+        within: Option<Expr>,
         /// Where to point.
         at: Option<Expr>,
     },

@@ -208,6 +208,10 @@ pub enum Param {
     Table,
     /// The literal name of a reader problem kind.
     ProblemKind,
+    /// A match, or a list of matches (their numbers in order).
+    MatchOrMatches,
+    /// A declared row.
+    Row,
 }
 
 impl Param {
@@ -226,6 +230,8 @@ impl Param {
             Self::Section => "a section",
             Self::Table => "a declared table",
             Self::ProblemKind => "a reader problem kind",
+            Self::MatchOrMatches => "a match or a list of matches",
+            Self::Row => "a declared row",
         }
     }
 
@@ -251,6 +257,11 @@ impl Param {
             Self::Section => *t == Type::Section,
             Self::Table => matches!(t, Type::Table(_)),
             Self::ProblemKind => *t == Type::Str,
+            Self::MatchOrMatches => match t {
+                Type::List(item) => matches!(**item, Type::Match | Type::Nothing),
+                other => *other == Type::Match,
+            },
+            Self::Row => matches!(t, Type::Row(_)),
         }
     }
 }
@@ -296,6 +307,25 @@ pub fn signature(builtin: Builtin, args: &[Type]) -> (Vec<Param>, Type) {
         Builtin::HeadingsWithin => (vec![P::Section], matches()),
         Builtin::Unit => (vec![P::Number], Type::optional(Type::Str)),
         Builtin::ReaderProblems => (vec![P::ProblemKind], matches()),
+        // `none` in, `none` out.
+        Builtin::Round | Builtin::Abs => {
+            let params = if builtin == Builtin::Round {
+                vec![P::Number, P::Number]
+            } else {
+                vec![P::Number]
+            };
+            let result = if args.first().is_some_and(Type::may_be_none) {
+                Type::optional(Type::Number)
+            } else {
+                Type::Number
+            };
+            (params, result)
+        }
+        Builtin::Matches => (vec![P::TextOrMatch, P::Regex], matches()),
+        Builtin::Numbers => (vec![P::MatchOrMatches], Type::list(Type::Number)),
+        Builtin::Mentions => (vec![P::Row], matches()),
+        Builtin::Title => (vec![], Type::optional(Type::Match)),
+        Builtin::PublicationDates => (vec![], Type::list(Type::Date)),
     }
 }
 
