@@ -22,6 +22,7 @@ pub struct PackErrors {
 
 /// Reads an embedded rule file; `dir/*.rules` lists a folder.
 fn embedded(path: &str) -> Result<String, String> {
+    let path = path.strip_prefix(compile::BUILTIN_PREFIX).unwrap_or(path);
     embedded_text(path).ok_or_else(|| "no such built-in rule file".to_owned())
 }
 
@@ -51,6 +52,9 @@ fn glob_file(dir: &str, names: &[&str]) -> String {
 }
 
 fn on_disk(path: &str) -> Result<String, String> {
+    if let Some(builtin) = path.strip_prefix(compile::BUILTIN_PREFIX) {
+        return embedded(builtin);
+    }
     if let Some(dir) = path.strip_suffix("*.rules") {
         let folder = if dir.is_empty() {
             Path::new(".")

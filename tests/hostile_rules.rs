@@ -181,9 +181,22 @@ fn oversized_files_devices_and_fifos_are_refused_with_the_reason() {
         messages[0].ends_with("larger than 4 MiB, the limit for a rule file"),
         "{messages:?}"
     );
+    // Outside the pack's folder: refused without a look.
+    let entry = d.join("entry.rules");
+    std::fs::write(&entry, format!("{HEAD}import \"/dev/zero\"\n")).unwrap();
+    let messages = compile_file(&entry);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with("`/dev/zero` is outside the pack's folder"),
+        "{messages:?}"
+    );
+    // With the whole file system as the pack's folder (`root "/"`), the reader still refuses.
     for import in ["big.rules", "/dev/zero", "pipe.rules"] {
-        let entry = d.join("entry.rules");
-        std::fs::write(&entry, format!("{HEAD}import \"{import}\"\n")).unwrap();
+        std::fs::write(
+            &entry,
+            format!("pack hostile {{ years 2019.. root \"/\" }}\nimport \"{import}\"\n"),
+        )
+        .unwrap();
         let messages = compile_file(&entry);
         assert_eq!(messages.len(), 1, "{messages:?}");
         let reason = if import == "big.rules" {

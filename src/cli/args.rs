@@ -60,7 +60,8 @@ pub struct ExplainArgs {
 /// `regulint check-rules`.
 #[derive(Debug, ClapArgs)]
 pub struct CheckRulesArgs {
-    /// Rule files (each an entry file with a `pack`, or a file of rules).
+    /// Rule files (each an entry file with a `pack`, or a file of rules), or folders: every
+    /// pack in a folder (each `.rules` file declaring `pack`, subfolders included).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }

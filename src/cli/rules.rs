@@ -53,10 +53,58 @@ pub(super) fn explain(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
     }
 }
 
+/// The entry files of the packs in a folder and its subfolders: `.rules` files that declare a
+/// `pack`, in path order (hidden folders skipped).
+fn pack_entries(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && !hidden {
+                stack.push(path);
+            } else if kind.is_file()
+                && path.extension().is_some_and(|x| x == "rules")
+                && std::fs::read_to_string(&path)
+                    .is_ok_and(|t| t.lines().any(|l| l.starts_with("pack ")))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 pub(super) fn check(args: &CheckRulesArgs) -> anyhow::Result<ExitStatus> {
     let mut status = ExitStatus::Success;
     let mut stderr = std::io::stderr().lock();
+    // A folder stands for every pack in it.
+    let mut files = Vec::new();
     for file in &args.files {
+        if file.is_dir() {
+            let entries = pack_entries(file);
+            if entries.is_empty() {
+                writeln!(
+                    stderr,
+                    "{}: no pack (no `.rules` file declares `pack`)",
+                    file.display()
+                )?;
+                status = ExitStatus::Error;
+            }
+            files.extend(entries);
+        } else {
+            files.push(file.clone());
+        }
+    }
+    for file in &files {
         let path = file.to_string_lossy();
         match crate::packs::from_file(&path) {
             Ok(pack) => writeln!(

@@ -38,6 +38,23 @@ pub struct File {
     pub rules: Vec<RuleDecl>,
     /// `fn` declarations.
     pub functions: Vec<FnDecl>,
+    /// `import builtin "…"` pack names.
+    pub builtin_imports: Vec<Str>,
+    /// `disable` codes.
+    pub disabled: Vec<Name>,
+    /// `override CODE { … }`.
+    pub overrides: Vec<Override>,
+}
+
+/// `override T305 { severity warning help "…" }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    /// The rule's code.
+    pub code: Name,
+    /// New severity.
+    pub severity: Option<(crate::diagnostic::Severity, Span)>,
+    /// New help.
+    pub help: Option<Str>,
 }
 
 /// `fn name(a, b) = expr`
@@ -64,6 +81,8 @@ pub struct PackDecl {
     pub years: Option<(i32, Option<i32>, Span)>,
     /// Version string.
     pub version: Option<Str>,
+    /// `root ".."`: the folder the pack may import from, relative to the entry file's.
+    pub root: Option<Str>,
 }
 
 /// `一 总体情况 = "总体情况" | "…"`

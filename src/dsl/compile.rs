@@ -19,8 +19,13 @@ use crate::source::{Source, Span};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Imports one file may pull in, transitively; a guard against import cycles and fan-out.
-const MAX_FILES: usize = 64;
+/// Imports one file may pull in, transitively; a guard against import cycles and fan-out
+/// (a built-in pack is about 60 files, and a local pack may import one).
+const MAX_FILES: usize = 256;
+
+/// Paths of built-in rule files start with this (`builtin:gov-2021/pack.rules`); the loader
+/// reads them from the embedded packs, never from disk.
+pub const BUILTIN_PREFIX: &str = "builtin:";
 
 /// Fields that may follow `.` in expressions.
 pub const FIELDS: &[&str] = &[
@@ -42,8 +47,24 @@ pub fn compile(
     let mut parsed: Vec<(RuleFileId, ast::File)> = Vec::new();
     let mut seen: HashMap<String, RuleFileId> = HashMap::new();
     let mut queue: Vec<(String, Option<(RuleFileId, Span)>)> = vec![(entry.to_owned(), None)];
+    // The folder the pack may read: the entry file's, or its `root`; set once it is parsed.
+    let mut root: Option<String> = None;
     while let Some((path, from)) = queue.pop() {
         if seen.contains_key(&path) {
+            continue;
+        }
+        if let (Some(root), Some((file, span))) = (&root, from)
+            && !inside(root, &path)
+        {
+            let shown = if root.is_empty() { "." } else { root.as_str() };
+            errors.push(
+                RuleError::new(
+                    file,
+                    span,
+                    format!("`{path}` is outside the pack's folder `{shown}`"),
+                )
+                .with_help("a pack imports files of its own folder; widen it with `root \"..\"` in the `pack` declaration, or `import builtin \"gov-2021\"`"),
+            );
             continue;
         }
         if seen.len() >= MAX_FILES {
@@ -82,8 +103,22 @@ pub fn compile(
         seen.insert(path.clone(), id);
         match parser::parse_all(id, &files.sources[id].text) {
             Ok(file) => {
+                if root.is_none() {
+                    let relative = file
+                        .pack
+                        .as_ref()
+                        .and_then(|p| p.root.as_ref())
+                        .map_or(".", |r| r.text.as_str());
+                    root = Some(folder_of(&join(&path, &format!("{relative}/_"))));
+                }
                 for import in &file.imports {
                     queue.push((join(&path, &import.text), Some((id, import.span))));
+                }
+                for name in &file.builtin_imports {
+                    queue.push((
+                        format!("{BUILTIN_PREFIX}{}/pack.rules", name.text),
+                        Some((id, name.span)),
+                    ));
                 }
                 parsed.push((id, file));
             }
@@ -111,24 +146,61 @@ pub fn compile(
     }
 }
 
-/// Joins an import path to the directory of the importing file.
+/// Joins an import path to the directory of the importing file, lexically: `..` steps out of
+/// a folder (and is kept when there is none left, so a path that leaves the pack's folder
+/// says so); an absolute path stands alone; a built-in file's imports stay built-in.
 fn join(from: &str, import: &str) -> String {
+    if let Some(inner) = from.strip_prefix(BUILTIN_PREFIX) {
+        return format!("{BUILTIN_PREFIX}{}", join(inner, import));
+    }
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     if import.starts_with('/') {
-        // An absolute path stands alone (the loader decides what may be read).
         parts = vec![""];
     }
     for part in import.split('/') {
         match part {
             "." | "" => {}
-            ".." => {
-                parts.pop();
-            }
+            ".." => match parts.last() {
+                // The root of an absolute path has no parent.
+                Some(&"") if parts.len() == 1 => {}
+                Some(&"..") | None => parts.push(".."),
+                Some(_) => {
+                    parts.pop();
+                }
+            },
             p => parts.push(p),
         }
     }
     parts.join("/")
+}
+
+/// The folder of a joined path (`a/b/c.rules` → `a/b`; `c.rules` → ``).
+fn folder_of(path: &str) -> String {
+    path.rsplit_once('/').map_or_else(String::new, |(dir, _)| {
+        if dir.is_empty() {
+            "/".to_owned()
+        } else {
+            dir.to_owned()
+        }
+    })
+}
+
+/// Whether a joined path lies in the pack's folder (built-in files always do).
+fn inside(root: &str, path: &str) -> bool {
+    if path.starts_with(BUILTIN_PREFIX) {
+        return true;
+    }
+    if root.is_empty() {
+        return !path.starts_with('/') && path != ".." && !path.starts_with("../");
+    }
+    if root == "/" {
+        return path.starts_with('/');
+    }
+    path == root
+        || path
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 #[derive(Default)]
@@ -226,6 +298,7 @@ impl Compiler {
             }
             return None;
         };
+        self.layer(files, &mut rules);
         rules.sort_by(|a, b| a.code.cmp(&b.code));
         Some(Pack {
             name: decl.name.text.clone(),
@@ -800,6 +873,46 @@ impl Compiler {
         }
     }
 
+    /// Applies every file's `disable` and `override` to the rules of the pack.
+    fn layer(&mut self, files: &[(RuleFileId, ast::File)], rules: &mut Vec<CompiledRule>) {
+        let find = |this: &mut Self, rules: &[CompiledRule], file, code: &ast::Name| {
+            let found = rules.iter().position(|r| r.code == code.text);
+            if found.is_none() {
+                this.errors.push(unknown(
+                    file,
+                    code.span,
+                    "rule",
+                    &code.text,
+                    rules.iter().map(|r| r.code.as_str()),
+                ));
+            }
+            found
+        };
+        for (file, ast) in files {
+            for code in &ast.disabled {
+                if let Some(i) = find(self, rules, *file, code) {
+                    rules.remove(i);
+                }
+            }
+        }
+        for (file, ast) in files {
+            for o in &ast.overrides {
+                let Some(i) = find(self, rules, *file, &o.code) else {
+                    continue;
+                };
+                if let Some((level, _)) = o.severity {
+                    rules[i].severity = level;
+                    // The new severity is the rule's, everywhere: conditional severities of
+                    // the imported rule no longer apply.
+                    rules[i].severity_overrides.clear();
+                }
+                if let Some(help) = &o.help {
+                    rules[i].help = Some(help.text.clone());
+                }
+            }
+        }
+    }
+
     /// The index of a parameter of the function being compiled.
     fn param(&self, name: &str) -> Option<usize> {
         self.params.last()?.iter().position(|p| p == name)
@@ -1339,5 +1452,36 @@ fn substitute(expr: &mut Expr, args: &[Expr], call: Span) {
             substitute(b, args, call);
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn joins_keep_what_leaves_the_folder() {
+        assert_eq!(join("a/b/pack.rules", "../c.rules"), "a/c.rules");
+        assert_eq!(join("pack.rules", "../c.rules"), "../c.rules");
+        assert_eq!(join("pack.rules", "../../c.rules"), "../../c.rules");
+        assert_eq!(join("/p/pack.rules", "../../../etc/passwd"), "/etc/passwd");
+        assert_eq!(join("/p/pack.rules", "/dev/zero"), "/dev/zero");
+        assert_eq!(
+            join("builtin:gov-2021/pack.rules", "../common/*.rules"),
+            "builtin:common/*.rules"
+        );
+    }
+
+    #[test]
+    fn the_packs_folder_contains_only_its_own_paths() {
+        assert!(inside("", "x.rules"));
+        assert!(!inside("", "../x.rules"));
+        assert!(!inside("", "/etc/passwd"));
+        assert!(inside("/p", "/p/sub/x.rules"));
+        assert!(!inside("/p", "/pq/x.rules"));
+        assert!(inside("/", "/etc/passwd"));
+        assert!(inside("/p", "builtin:gov-2021/pack.rules"));
+        assert_eq!(folder_of(&join("/p/pack.rules", "../_")), "/");
+        assert_eq!(folder_of(&join("pack.rules", "./_")), "");
     }
 }

@@ -64,6 +64,11 @@ pub fn parse(file: RuleFileId, text: &str) -> Result<File, RuleError> {
         match pair.as_rule() {
             Rule::pack_decl => ast.pack = Some(builder.pack(pair)),
             Rule::import_decl => ast.imports.push(builder.string(inner1(pair))),
+            Rule::import_builtin => ast.builtin_imports.push(builder.string(inner1(pair))),
+            Rule::disable_decl => ast
+                .disabled
+                .extend(pair.into_inner().map(|p| builder.name(p))),
+            Rule::override_decl => ast.overrides.push(builder.override_decl(pair)?),
             Rule::sections_decl => ast
                 .sections
                 .extend(pair.into_inner().map(|p| builder.section_entry(p))),
@@ -95,9 +100,18 @@ pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
     let mut starts: Vec<usize> = Vec::new();
     for (n, &i) in line_starts.iter().enumerate() {
         let line = &text[i..];
-        if ["rule ", "table ", "pack ", "sections", "import ", "fn "]
-            .iter()
-            .any(|k| line.starts_with(k))
+        if [
+            "rule ",
+            "table ",
+            "pack ",
+            "sections",
+            "import ",
+            "fn ",
+            "disable ",
+            "override ",
+        ]
+        .iter()
+        .any(|k| line.starts_with(k))
         {
             let mut first = n;
             while first > 0 && text[line_starts[first - 1]..].starts_with("///") {
@@ -301,6 +315,7 @@ impl Builder {
             basis: None,
             years: None,
             version: None,
+            root: None,
         };
         for field in inner {
             let field = inner1(field);
@@ -308,6 +323,7 @@ impl Builder {
                 Rule::title_field => pack.title = Some(self.string(inner1(field))),
                 Rule::basis_field => pack.basis = Some(self.string(inner1(field))),
                 Rule::version_field => pack.version = Some(self.string(inner1(field))),
+                Rule::root_field => pack.root = Some(self.string(inner1(field))),
                 Rule::years_field => {
                     let span = span_of(&field);
                     let mut years = field.into_inner().map(|p| p.as_str().parse().unwrap_or(0));
@@ -485,6 +501,39 @@ impl Builder {
             }
         }
         Ok(rule)
+    }
+
+    fn override_decl(&self, pair: Pair<'_, Rule>) -> Result<super::ast::Override, RuleError> {
+        let mut inner = pair.into_inner();
+        let mut decl = super::ast::Override {
+            code: self.name(inner.next().expect("a code")),
+            severity: None,
+            help: None,
+        };
+        for field in inner {
+            let span = span_of(&field);
+            match field.as_rule() {
+                Rule::severity_field => {
+                    let mut parts = field.into_inner();
+                    let keyword = parts.next().expect("a severity");
+                    if parts.next().is_some() {
+                        return Err(RuleError::new(
+                            self.file,
+                            span,
+                            "an override sets one severity, without `when`",
+                        ));
+                    }
+                    let level = match keyword.as_str() {
+                        "error" => Severity::Error,
+                        "warning" => Severity::Warning,
+                        _ => Severity::Info,
+                    };
+                    decl.severity = Some((level, span_of(&keyword)));
+                }
+                _ => decl.help = Some(self.string(inner1(field))),
+            }
+        }
+        Ok(decl)
     }
 
     fn function(&self, pair: Pair<'_, Rule>) -> Result<super::ast::FnDecl, RuleError> {
@@ -803,7 +852,7 @@ fn keyword_typo(word: &str) -> Option<String> {
         "pack", "import", "sections", "table", "rule", "columns", "rows", "values", "group", "in",
         "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
         "version", "for", "if", "when", "let", "expect", "within", "error", "warning", "info",
-        "localise", "else", "fn",
+        "localise", "else", "fn", "disable", "override", "builtin", "root",
     ];
     if word.is_empty() || KEYWORDS.contains(&word) {
         return None;
@@ -821,7 +870,9 @@ fn describe(rule: Rule) -> &'static str {
         Rule::WHITESPACE | Rule::COMMENT => "a space or comment",
         Rule::keyword => "a keyword",
         Rule::ident_char => "a letter or digit",
-        Rule::item => "`pack`, `import`, `sections`, `table`, `rule` or `fn`",
+        Rule::item => {
+            "`pack`, `import`, `sections`, `table`, `rule`, `fn`, `disable` or `override`"
+        }
         Rule::table_field => "`in section`, `anchor`, `columns`, `rows` or `values`",
         Rule::row_item => "a row entry or `group`",
         Rule::rule_field => {
@@ -844,7 +895,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::file => "a rule file",
         Rule::pack_decl => "`pack`",
         Rule::pack_name => "a pack name such as `gov-2021`",
-        Rule::pack_field => "`title`, `basis`, `years` or `version`",
+        Rule::pack_field => "`title`, `basis`, `years`, `version` or `root`",
         Rule::title_field => "`title`",
         Rule::basis_field => "`basis`",
         Rule::version_field => "`version`",
@@ -894,6 +945,10 @@ fn describe(rule: Rule) -> &'static str {
         Rule::else_clause => "`else`",
         Rule::rule_years => "`years`",
         Rule::fn_decl => "`fn`",
+        Rule::import_builtin => "`import builtin`",
+        Rule::disable_decl => "`disable`",
+        Rule::override_decl => "`override`",
+        Rule::root_field => "`root`",
         Rule::field => "`.` and a field name",
         Rule::field_name => "a field name",
         Rule::index => "`[`",
@@ -957,6 +1012,9 @@ const TESTABLE: &[(&str, Rule)] = &[
     ("else_clause", Rule::else_clause),
     ("rule_years", Rule::rule_years),
     ("fn_decl", Rule::fn_decl),
+    ("import_builtin", Rule::import_builtin),
+    ("disable_decl", Rule::disable_decl),
+    ("override_decl", Rule::override_decl),
     ("percent", Rule::percent),
     ("expr", Rule::expr),
     ("postfix_expr", Rule::postfix_expr),
