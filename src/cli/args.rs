@@ -77,6 +77,9 @@ pub struct TestArgs {
     /// Ask, for each difference, whether to accept it.
     #[arg(long)]
     pub review: bool,
+    /// Fail when a rule has no fail fixture that makes it fire.
+    #[arg(long)]
+    pub require_coverage: bool,
 }
 
 /// Output formats of `lint`.

@@ -153,7 +153,20 @@ pub(super) fn test(args: &TestArgs) -> anyhow::Result<ExitStatus> {
     };
     let mut out = std::io::stdout().lock();
     let summary = ruletest::run(&dirs, mode, &mut out)?;
-    Ok(if summary.failed > 0 {
+    let uncovered = args.require_coverage && !summary.uncovered.is_empty();
+    if uncovered {
+        writeln!(
+            out,
+            "coverage required: {} rule{} without a firing fail fixture",
+            summary.uncovered.len(),
+            if summary.uncovered.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )?;
+    }
+    Ok(if summary.failed > 0 || uncovered {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -165,12 +178,16 @@ fn has_fixtures(dir: &std::path::Path) -> bool {
     let Ok(codes) = std::fs::read_dir(dir.join("fixtures")) else {
         return false;
     };
-    codes.flatten().any(|code| {
-        std::fs::read_dir(code.path()).is_ok_and(|files| {
+    // `fixtures/<CODE>/…`, or `fixtures/<namespace>/<CODE>/…` for namespaced codes.
+    fn holds_fixtures(dir: &std::path::Path, depth: usize) -> bool {
+        std::fs::read_dir(dir).is_ok_and(|files| {
             files.flatten().any(|f| {
                 let name = f.file_name().to_string_lossy().into_owned();
-                name.starts_with("fail") || name.starts_with("pass")
+                name.starts_with("fail")
+                    || name.starts_with("pass")
+                    || (depth > 0 && f.path().is_dir() && holds_fixtures(&f.path(), depth - 1))
             })
         })
-    })
+    }
+    codes.flatten().any(|code| holds_fixtures(&code.path(), 1))
 }

@@ -81,6 +81,8 @@ pub enum Builtin {
     Title,
     /// `publication_dates()`
     PublicationDates,
+    /// `number(match, n)`
+    Number,
 }
 
 impl Builtin {
@@ -123,6 +125,7 @@ impl Builtin {
         Self::Mentions,
         Self::Title,
         Self::PublicationDates,
+        Self::Number,
     ];
 
     /// The name used in rule files.
@@ -166,6 +169,7 @@ impl Builtin {
             Self::Mentions => "mentions",
             Self::Title => "title",
             Self::PublicationDates => "publication_dates",
+            Self::Number => "number",
         }
     }
 
@@ -190,7 +194,7 @@ impl Builtin {
             | Self::Misordered
             | Self::Title
             | Self::PublicationDates => (0, 0),
-            Self::Round | Self::Matches => (2, 2),
+            Self::Round | Self::Matches | Self::Number => (2, 2),
             Self::Date => (3, 3),
             Self::Find | Self::ResultSharesOff => (2, 2),
             _ => (1, 1),
@@ -242,6 +246,7 @@ impl Builtin {
             Self::Mentions => "mentions(row) -> list of matches",
             Self::Title => "title() -> match | none",
             Self::PublicationDates => "publication_dates() -> list of dates",
+            Self::Number => "number(match | none, n) -> number | none",
         }
     }
 
@@ -336,6 +341,9 @@ impl Builtin {
                 "The sentences of the report (split at 。；！？ and line ends) that name a declared row by one of its labels (after normalisation), e.g. the prose sentence about `予以公开`."
             }
             Self::Title => "The report's title, pointing at it, or `none`.",
+            Self::Number => {
+                "The `n`-th number written in a match (1 is the first), pointing at the match, or `none` when it has fewer: `number(m, 2)` of `予以公开258件，占33.9%` is 33.9."
+            }
             Self::PublicationDates => {
                 "Every date the report gives as its own (the `发布日期`/`成文日期` label, a date line by the title, a date line after the last section), in order; empty when there is none."
             }
@@ -393,6 +401,7 @@ impl Builtin {
             Self::Mentions => ("count(mentions(新收))", "0"),
             Self::Title => ("title()", "石家庄市示例局2020年政府信息公开工作年度报告"),
             Self::PublicationDates => ("publication_dates()", "2021年1月20日"),
+            Self::Number => ("number(title(), 1)", "2020"),
         }
     }
 }

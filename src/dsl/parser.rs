@@ -537,7 +537,10 @@ impl Builder {
     }
 
     fn function(&self, pair: Pair<'_, Rule>) -> Result<super::ast::FnDecl, RuleError> {
-        let mut inner = pair.into_inner();
+        // `///` lines document the function for readers of the rule file.
+        let mut inner = pair
+            .into_inner()
+            .skip_while(|p| p.as_rule() == Rule::doc_line);
         let name = self.name(inner.next().expect("function name"));
         let mut params = Vec::new();
         let mut body = None;

@@ -212,6 +212,8 @@ pub enum Param {
     MatchOrMatches,
     /// A declared row.
     Row,
+    /// A match.
+    Match,
 }
 
 impl Param {
@@ -232,6 +234,7 @@ impl Param {
             Self::ProblemKind => "a reader problem kind",
             Self::MatchOrMatches => "a match or a list of matches",
             Self::Row => "a declared row",
+            Self::Match => "a match",
         }
     }
 
@@ -262,6 +265,7 @@ impl Param {
                 other => *other == Type::Match,
             },
             Self::Row => matches!(t, Type::Row(_)),
+            Self::Match => matches!(t.required(), Type::Match) || *t == Type::None,
         }
     }
 }
@@ -324,6 +328,7 @@ pub fn signature(builtin: Builtin, args: &[Type]) -> (Vec<Param>, Type) {
         Builtin::Matches => (vec![P::TextOrMatch, P::Regex], matches()),
         Builtin::Numbers => (vec![P::MatchOrMatches], Type::list(Type::Number)),
         Builtin::Mentions => (vec![P::Row], matches()),
+        Builtin::Number => (vec![P::Match, P::Number], Type::optional(Type::Number)),
         Builtin::Title => (vec![], Type::optional(Type::Match)),
         Builtin::PublicationDates => (vec![], Type::list(Type::Date)),
     }

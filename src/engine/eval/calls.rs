@@ -185,6 +185,31 @@ impl RuleRun<'_, '_> {
                 }
                 Value::List(numbers)
             }
+            Builtin::Number => {
+                let (Value::Match(m), Value::Num(n)) = (&args[0], &args[1]) else {
+                    return match args[1].gaps() {
+                        Some(gaps) => Value::Missing(gaps.to_vec()),
+                        None => Value::None,
+                    };
+                };
+                let index = usize::try_from(n.value.trunc().mantissa()).unwrap_or(0);
+                match index
+                    .checked_sub(1)
+                    .and_then(|i| recognise::numbers_in(&m.text).into_iter().nth(i))
+                {
+                    Some(value) => Value::Num(Num {
+                        value,
+                        terms: vec![Term {
+                            label: "正文所述".to_owned(),
+                            value,
+                            span: m.span,
+                            negated: false,
+                            unit: None,
+                        }],
+                    }),
+                    None => Value::None,
+                }
+            }
             Builtin::Mentions => match &args[0] {
                 Value::Row(t, r) => {
                     let keys = ctx.pack.tables[*t].rows[*r].keys.clone();
