@@ -5,6 +5,7 @@ pub mod builtins;
 pub mod check;
 pub mod compile;
 pub mod error;
+pub mod fmt;
 pub mod parser;
 pub mod program;
 pub mod types;

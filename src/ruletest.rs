@@ -537,15 +537,39 @@ fn write_snapshot(path: &Path, source: &str, label: &str, content: &str) -> std:
 #[must_use]
 pub fn diff(old: &str, new: &str) -> String {
     let mut out = String::new();
-    for change in TextDiff::from_lines(old, new).iter_all_changes() {
-        let sign = match change.tag() {
-            ChangeTag::Delete => "-",
-            ChangeTag::Insert => "+",
-            ChangeTag::Equal => " ",
-        };
-        let _ = write!(out, "{sign}{change}");
-        if change.missing_newline() {
-            out.push('\n');
+    let diff = TextDiff::from_lines(old, new);
+    for op in diff.ops() {
+        for change in diff.iter_inline_changes(op) {
+            let sign = match change.tag() {
+                ChangeTag::Delete => "-",
+                ChangeTag::Insert => "+",
+                ChangeTag::Equal => " ",
+            };
+            out.push_str(sign);
+            // In a changed line, the characters that changed are bracketed (`[-旧-]`,
+            // `{+新+}`), so one digit in a long Chinese line is easy to see.
+            let emphasised =
+                change.values().iter().any(|(e, _)| *e) && change.values().iter().any(|(e, _)| !*e);
+            for (changed, text) in change.values() {
+                match (emphasised && *changed, change.tag()) {
+                    (true, ChangeTag::Delete) => {
+                        let _ = write!(out, "[-{}-]", text.trim_end_matches('\n'));
+                        if text.ends_with('\n') {
+                            out.push('\n');
+                        }
+                    }
+                    (true, ChangeTag::Insert) => {
+                        let _ = write!(out, "{{+{}+}}", text.trim_end_matches('\n'));
+                        if text.ends_with('\n') {
+                            out.push('\n');
+                        }
+                    }
+                    _ => out.push_str(text),
+                }
+            }
+            if change.missing_newline() {
+                out.push('\n');
+            }
         }
     }
     out

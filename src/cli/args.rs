@@ -31,6 +31,19 @@ pub enum Command {
     CheckRules(CheckRulesArgs),
     /// Run rule fixtures and compare the diagnostics with their snapshots.
     Test(TestArgs),
+    /// Lay out rule files uniformly (indentation, blank lines); `--check` only reports.
+    Fmt(FmtArgs),
+}
+
+/// `regulint fmt`.
+#[derive(Debug, ClapArgs)]
+pub struct FmtArgs {
+    /// Rule files or folders (every `.rules` file below them).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; list the files that are not formatted and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `regulint rules`.

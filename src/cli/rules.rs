@@ -1,7 +1,7 @@
 //! `regulint rules`, `explain`, `check-rules` and `test`: the rule author's commands.
 
 use super::ExitStatus;
-use super::args::{CheckRulesArgs, ExplainArgs, RulesArgs, TestArgs};
+use super::args::{CheckRulesArgs, ExplainArgs, FmtArgs, RulesArgs, TestArgs};
 use super::lint::load_packs;
 use crate::ruletest::{self, Mode};
 use std::io::Write as _;
@@ -81,6 +81,56 @@ fn pack_entries(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     found.sort();
     found
+}
+
+/// Every `.rules` file named or below a named folder, in path order.
+fn rule_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack: Vec<PathBuf> = paths.to_vec();
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                stack.extend(entries.flatten().map(|e| e.path()).filter(|p| {
+                    !p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                }));
+            }
+        } else if path.extension().is_some_and(|x| x == "rules") || paths.contains(&path) {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
+
+pub(super) fn fmt(args: &FmtArgs) -> anyhow::Result<ExitStatus> {
+    let mut out = std::io::stdout().lock();
+    let mut unformatted = 0;
+    for path in rule_files(&args.paths) {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("regulint: error: {}: {e}", path.display());
+                return Ok(ExitStatus::Error);
+            }
+        };
+        let formatted = crate::dsl::fmt::format(&text);
+        if formatted == text {
+            continue;
+        }
+        unformatted += 1;
+        if args.check {
+            writeln!(out, "not formatted: {}", path.display())?;
+        } else {
+            std::fs::write(&path, formatted)?;
+            writeln!(out, "formatted: {}", path.display())?;
+        }
+    }
+    Ok(if args.check && unformatted > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 pub(super) fn check(args: &CheckRulesArgs) -> anyhow::Result<ExitStatus> {
