@@ -18,9 +18,15 @@ pub fn pack_listing(pack: &Pack) -> String {
         pack.name, pack.title, pack.version
     );
     for rule in &pack.rules {
+        // A rule with its own `years` says for which reports it runs.
+        let years = match rule.years {
+            None => String::new(),
+            Some((from, Some(to))) => format!("（{from}–{to} 年度）"),
+            Some((from, None)) => format!("（{from} 年度起）"),
+        };
         let _ = writeln!(
             out,
-            "  {:<5} {:<8} {:<36} {}",
+            "  {:<5} {:<8} {:<36} {}{years}",
             rule.code,
             rule.severity.name(),
             rule.name,

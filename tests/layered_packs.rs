@@ -199,3 +199,35 @@ fn check_rules_checks_every_pack_in_a_folder() {
     assert!(stderr.contains("bad/pack.rules: 1 error"), "{stderr}");
     assert!(!stdout.contains("more.rules") && !stderr.contains("more.rules"));
 }
+
+#[test]
+fn check_rules_on_an_imported_file_checks_it_in_its_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("pack/lib")).unwrap();
+    std::fs::write(
+        d.join("pack/pack.rules"),
+        "pack local { years 2021.. }\nimport builtin \"gov-2021\"\nimport \"lib/mine.rules\"\n",
+    )
+    .unwrap();
+    // Uses the pack's table 3: alone it would not compile; in its pack it does, but for a
+    // type error.
+    std::fs::write(
+        d.join("pack/lib/mine.rules"),
+        "rule zj/L001 mine {\n    severity info\n    expect 表三[新收, 总计] + \"件\" > 0\n    message \"x\"\n}\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_regulint"))
+        .args(["check-rules", "pack/lib/mine.rules"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the right side of `+` is a string"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 error (in the pack of"), "{stderr}");
+    assert!(!stderr.contains("declares no `pack`"), "{stderr}");
+}

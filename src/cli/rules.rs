@@ -133,6 +133,42 @@ pub(super) fn fmt(args: &FmtArgs) -> anyhow::Result<ExitStatus> {
     })
 }
 
+/// For a rule file that declares no `pack`: the nearest pack (in its folder or one up to two
+/// folders above, or their subfolders) whose files include it, and that pack compiled.
+fn importing_pack(
+    file: &std::path::Path,
+) -> Option<(
+    PathBuf,
+    Result<crate::dsl::program::Pack, crate::packs::PackErrors>,
+)> {
+    let text = std::fs::read_to_string(file).ok()?;
+    if text.lines().any(|l| l.starts_with("pack ")) {
+        return None;
+    }
+    let target = std::fs::canonicalize(file).ok()?;
+    let mut dir = target.parent()?.to_path_buf();
+    for _ in 0..3 {
+        // Packs in this folder and below (`rules/common/x.rules` is imported by
+        // `rules/gov-2021/pack.rules`).
+        for entry in pack_entries(&dir) {
+            let result = crate::packs::from_file(&entry.to_string_lossy());
+            let files = match &result {
+                Ok(pack) => &pack.files,
+                Err(e) => &e.files,
+            };
+            let includes = files
+                .sources
+                .iter()
+                .any(|s| std::fs::canonicalize(&s.name).is_ok_and(|p| p == target));
+            if includes {
+                return Some((entry, result));
+            }
+        }
+        dir = dir.parent()?.to_path_buf();
+    }
+    None
+}
+
 pub(super) fn check(args: &CheckRulesArgs) -> anyhow::Result<ExitStatus> {
     let mut status = ExitStatus::Success;
     let mut stderr = std::io::stderr().lock();
@@ -156,6 +192,29 @@ pub(super) fn check(args: &CheckRulesArgs) -> anyhow::Result<ExitStatus> {
     }
     for file in &files {
         let path = file.to_string_lossy();
+        // A file of rules without `pack` is checked in the context of a pack that imports it.
+        if let Some((entry, result)) = importing_pack(file) {
+            match result {
+                Ok(pack) => writeln!(
+                    std::io::stdout().lock(),
+                    "{path}: ok (in pack {} of {})",
+                    pack.name,
+                    entry.display()
+                )?,
+                Err(e) => {
+                    crate::render::rule_errors(&mut stderr, &e.errors, &e.files)?;
+                    writeln!(
+                        stderr,
+                        "{path}: {} error{} (in the pack of {})",
+                        e.errors.len(),
+                        if e.errors.len() == 1 { "" } else { "s" },
+                        entry.display()
+                    )?;
+                    status = ExitStatus::Error;
+                }
+            }
+            continue;
+        }
         match crate::packs::from_file(&path) {
             Ok(pack) => writeln!(
                 std::io::stdout().lock(),
