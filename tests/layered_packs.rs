@@ -231,3 +231,48 @@ fn check_rules_on_an_imported_file_checks_it_in_its_pack() {
     assert!(stderr.contains("1 error (in the pack of"), "{stderr}");
     assert!(!stderr.contains("declares no `pack`"), "{stderr}");
 }
+
+/// `extend table`: a provincial row joins the national table 3, so national rules that loop
+/// over its rows check it too (here: T306 names it as missing from a report without it).
+#[test]
+fn a_table_can_be_extended() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = compile_in(
+        dir.path(),
+        &[(
+            "pack.rules",
+            "pack local { years 2021.. }\nimport builtin \"gov-2021\"\nextend table 表三 {\n    rows {\n        group 省级补充 {\n            网上申请 = \"其中：网上申请\"\n        }\n    }\n}\n\
+             rule zj/E001 online-share {\n    severity info\n    expect sum(表三[省级补充, 总计]) <= 表三[新收, 总计]\n    message \"x\"\n}\n",
+        )],
+    )
+    .unwrap();
+    let table = pack.tables.iter().find(|t| t.name == "表三").unwrap();
+    assert_eq!(table.rows.last().unwrap().name, "网上申请");
+    let bytes = std::fs::read(common::corpus().join("real/shuyang-county-gov-2025.txt")).unwrap();
+    let options = LintOptions {
+        pack: Some("local".to_owned()),
+        packs: Some(Arc::new(vec![pack])),
+        ..LintOptions::default()
+    };
+    let report = lint_bytes("shuyang.txt", &bytes, &options);
+    let t306: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "T306")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(t306, ["表三缺少以下行：网上申请"]);
+    let errors = compile_in(
+        dir.path(),
+        &[(
+            "pack.rules",
+            "pack local { years 2021.. }\nimport builtin \"gov-2021\"\nextend table 表九 { rows { a = \"a\" } }\nextend table 表三 { rows { 新收 = \"新收\" } }\n",
+        )],
+    )
+    .unwrap_err();
+    assert!(errors.contains("unknown table `表九`"), "{errors}");
+    assert!(
+        errors.contains("`新收` is already declared in table `表三`"),
+        "{errors}"
+    );
+}

@@ -44,6 +44,8 @@ pub struct File {
     pub disabled: Vec<Name>,
     /// `override CODE { … }`.
     pub overrides: Vec<Override>,
+    /// `extend table NAME { … }`: additions to a declared table.
+    pub extensions: Vec<TableDecl>,
 }
 
 /// `override T305 { severity warning help "…" }`

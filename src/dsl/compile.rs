@@ -270,6 +270,11 @@ impl Compiler {
             }
         }
         for (file, ast) in files {
+            for extension in &ast.extensions {
+                self.extend(*file, extension);
+            }
+        }
+        for (file, ast) in files {
             for function in &ast.functions {
                 self.declare_function(*file, function);
             }
@@ -870,6 +875,79 @@ impl Compiler {
                 );
                 None
             }
+        }
+    }
+
+    /// `extend table NAME { … }`: the declared table gains anchors, columns, rows (and groups)
+    /// or values, after its own; names stay unique within it.
+    fn extend(&mut self, file: RuleFileId, decl: &ast::TableDecl) {
+        let Some(&t) = self.table_names.get(&decl.name.text) else {
+            let names: Vec<&str> = self.table_names.keys().map(String::as_str).collect();
+            self.errors.push(unknown(
+                file,
+                decl.name.span,
+                "table",
+                &decl.name.text,
+                names,
+            ));
+            return;
+        };
+        if let Some(section) = &decl.section {
+            self.errors.push(
+                RuleError::new(file, section.span, "an extension cannot move a table")
+                    .with_help("`in section` belongs to the table's own declaration"),
+            );
+        }
+        let named = |e: &ast::Entry| Named {
+            name: e.name.text.clone(),
+            aliases: e.aliases.iter().map(|a| a.text.clone()).collect(),
+            keys: e.aliases.iter().map(|a| label_key(&a.text)).collect(),
+        };
+        let mut rows = Vec::new();
+        let mut groups = Vec::new();
+        flatten_rows(&decl.rows, &mut rows, &mut groups);
+        let table = &mut self.tables[t];
+        let mut taken: std::collections::HashSet<String> = table
+            .columns
+            .iter()
+            .chain(&table.rows)
+            .chain(&table.values)
+            .map(|n| n.name.clone())
+            .chain(table.groups.iter().map(|g| g.name.clone()))
+            .collect();
+        let mut duplicates = Vec::new();
+        for entry in decl
+            .columns
+            .iter()
+            .chain(&decl.values)
+            .chain(rows.iter().copied())
+        {
+            if !taken.insert(entry.name.text.clone()) {
+                duplicates.push(entry.name.clone());
+            }
+        }
+        let first_row = table.rows.len();
+        table
+            .anchors
+            .extend(decl.anchors.iter().map(|a| label_key(&a.text)));
+        table.columns.extend(decl.columns.iter().map(named));
+        table.values.extend(decl.values.iter().map(named));
+        table.rows.extend(rows.iter().map(|e| named(e)));
+        table
+            .groups
+            .extend(groups.into_iter().map(|(name, members)| GroupDef {
+                name,
+                rows: members.into_iter().map(|r| r + first_row).collect(),
+            }));
+        for name in duplicates {
+            self.errors.push(RuleError::new(
+                file,
+                name.span,
+                format!(
+                    "`{}` is already declared in table `{}`",
+                    name.text, decl.name.text
+                ),
+            ));
         }
     }
 

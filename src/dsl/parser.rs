@@ -69,6 +69,7 @@ pub fn parse(file: RuleFileId, text: &str) -> Result<File, RuleError> {
                 .disabled
                 .extend(pair.into_inner().map(|p| builder.name(p))),
             Rule::override_decl => ast.overrides.push(builder.override_decl(pair)?),
+            Rule::extend_decl => ast.extensions.push(builder.table(pair)),
             Rule::sections_decl => ast
                 .sections
                 .extend(pair.into_inner().map(|p| builder.section_entry(p))),
@@ -109,6 +110,7 @@ pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
             "fn ",
             "disable ",
             "override ",
+            "extend ",
         ]
         .iter()
         .any(|k| line.starts_with(k))
@@ -855,7 +857,7 @@ fn keyword_typo(word: &str) -> Option<String> {
         "pack", "import", "sections", "table", "rule", "columns", "rows", "values", "group", "in",
         "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
         "version", "for", "if", "when", "let", "expect", "within", "error", "warning", "info",
-        "localise", "else", "fn", "disable", "override", "builtin", "root",
+        "localise", "else", "fn", "disable", "override", "builtin", "root", "extend",
     ];
     if word.is_empty() || KEYWORDS.contains(&word) {
         return None;
@@ -874,7 +876,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::keyword => "a keyword",
         Rule::ident_char => "a letter or digit",
         Rule::item => {
-            "`pack`, `import`, `sections`, `table`, `rule`, `fn`, `disable` or `override`"
+            "`pack`, `import`, `sections`, `table`, `rule`, `fn`, `disable`, `override` or `extend`"
         }
         Rule::table_field => "`in section`, `anchor`, `columns`, `rows` or `values`",
         Rule::row_item => "a row entry or `group`",
@@ -951,6 +953,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::import_builtin => "`import builtin`",
         Rule::disable_decl => "`disable`",
         Rule::override_decl => "`override`",
+        Rule::extend_decl => "`extend table`",
         Rule::root_field => "`root`",
         Rule::field => "`.` and a field name",
         Rule::field_name => "a field name",
@@ -1018,6 +1021,7 @@ const TESTABLE: &[(&str, Rule)] = &[
     ("import_builtin", Rule::import_builtin),
     ("disable_decl", Rule::disable_decl),
     ("override_decl", Rule::override_decl),
+    ("extend_decl", Rule::extend_decl),
     ("percent", Rule::percent),
     ("expr", Rule::expr),
     ("postfix_expr", Rule::postfix_expr),
