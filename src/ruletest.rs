@@ -539,38 +539,75 @@ pub fn diff(old: &str, new: &str) -> String {
     let mut out = String::new();
     let diff = TextDiff::from_lines(old, new);
     for op in diff.ops() {
-        for change in diff.iter_inline_changes(op) {
+        let changes: Vec<_> = diff.iter_changes(op).collect();
+        let deleted: Vec<&str> = changes
+            .iter()
+            .filter(|c| c.tag() == ChangeTag::Delete)
+            .map(|c| c.value())
+            .collect();
+        let inserted: Vec<&str> = changes
+            .iter()
+            .filter(|c| c.tag() == ChangeTag::Insert)
+            .map(|c| c.value())
+            .collect();
+        // Lines replaced one for one: bracket the characters that changed (`[-706-]`,
+        // `{+705+}`), so one digit in a long Chinese line is easy to see.
+        if !deleted.is_empty() && deleted.len() == inserted.len() {
+            for (old_line, new_line) in deleted.iter().zip(&inserted) {
+                let (minus, plus) = marked_line(old_line, new_line);
+                let _ = writeln!(out, "-{minus}");
+                let _ = writeln!(out, "+{plus}");
+            }
+            continue;
+        }
+        for change in changes {
             let sign = match change.tag() {
                 ChangeTag::Delete => "-",
                 ChangeTag::Insert => "+",
                 ChangeTag::Equal => " ",
             };
-            out.push_str(sign);
-            // In a changed line, the characters that changed are bracketed (`[-旧-]`,
-            // `{+新+}`), so one digit in a long Chinese line is easy to see.
-            let emphasised =
-                change.values().iter().any(|(e, _)| *e) && change.values().iter().any(|(e, _)| !*e);
-            for (changed, text) in change.values() {
-                match (emphasised && *changed, change.tag()) {
-                    (true, ChangeTag::Delete) => {
-                        let _ = write!(out, "[-{}-]", text.trim_end_matches('\n'));
-                        if text.ends_with('\n') {
-                            out.push('\n');
-                        }
-                    }
-                    (true, ChangeTag::Insert) => {
-                        let _ = write!(out, "{{+{}+}}", text.trim_end_matches('\n'));
-                        if text.ends_with('\n') {
-                            out.push('\n');
-                        }
-                    }
-                    _ => out.push_str(text),
-                }
-            }
+            let _ = write!(out, "{sign}{change}");
             if change.missing_newline() {
                 out.push('\n');
             }
         }
     }
     out
+}
+
+/// Two versions of a line with their differing characters bracketed.
+fn marked_line(old: &str, new: &str) -> (String, String) {
+    let (old, new) = (old.trim_end_matches('\n'), new.trim_end_matches('\n'));
+    let mut minus = String::new();
+    let mut plus = String::new();
+    let diff = TextDiff::from_chars(old, new);
+    // Runs of deleted and inserted characters, each bracketed once.
+    let mut run: Option<ChangeTag> = None;
+    let close = |run: Option<ChangeTag>, minus: &mut String, plus: &mut String| match run {
+        Some(ChangeTag::Delete) => minus.push_str("-]"),
+        Some(ChangeTag::Insert) => plus.push_str("+}"),
+        _ => {}
+    };
+    for change in diff.iter_all_changes() {
+        let tag = change.tag();
+        if run != Some(tag) {
+            close(run, &mut minus, &mut plus);
+            match tag {
+                ChangeTag::Delete => minus.push_str("[-"),
+                ChangeTag::Insert => plus.push_str("{+"),
+                ChangeTag::Equal => {}
+            }
+            run = Some(tag);
+        }
+        match tag {
+            ChangeTag::Delete => minus.push_str(change.value()),
+            ChangeTag::Insert => plus.push_str(change.value()),
+            ChangeTag::Equal => {
+                minus.push_str(change.value());
+                plus.push_str(change.value());
+            }
+        }
+    }
+    close(run, &mut minus, &mut plus);
+    (minus, plus)
 }

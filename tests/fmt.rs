@@ -138,11 +138,11 @@ fn snapshot_diffs_mark_the_changed_characters() {
     let new = "表三「自然人」列：新收 + 上年结转 = 705 + 36 = 741，相差 1\nsame\n";
     let diff = regulint::ruletest::diff(old, new);
     assert!(
-        diff.contains("-表三「自然人」列：新收 + 上年结转 = [-706-] + 36 = [-742-]，相差 1"),
+        diff.contains("-表三「自然人」列：新收 + 上年结转 = 70[-6-] + 36 = 74[-2-]，相差 1"),
         "{diff}"
     );
     assert!(
-        diff.contains("+表三「自然人」列：新收 + 上年结转 = {+705+} + 36 = {+741+}，相差 1"),
+        diff.contains("+表三「自然人」列：新收 + 上年结转 = 70{+5+} + 36 = 74{+1+}，相差 1"),
         "{diff}"
     );
     assert!(diff.contains(" same"), "{diff}");
