@@ -276,3 +276,30 @@ fn a_table_can_be_extended() {
         "{errors}"
     );
 }
+
+/// `--select zj/` selects a local pack's namespaced rules; a malformed namespace is refused.
+#[test]
+fn namespaced_codes_can_be_selected() {
+    assert!(regulint::config::check_code("zj/").is_ok());
+    assert!(regulint::config::check_code("zj/L101").is_ok());
+    assert!(regulint::config::check_code("T3").is_ok());
+    assert!(regulint::config::check_code("ZJ/L101").is_err());
+    assert!(regulint::config::check_code("zj").is_err());
+    assert!(regulint::config::check_code("/L101").is_err());
+    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/provincial-pack/pack.rules");
+    let report = common::corpus().join("real/shanghai-stcsm-2024.md");
+    let output = Command::new(env!("CARGO_BIN_EXE_regulint"))
+        .args(["lint", "--format", "json", "--select", "zj/", "--rules"])
+        .arg(&pack)
+        .arg(&report)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> = json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["zj/L105"]);
+}
