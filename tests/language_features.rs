@@ -273,3 +273,20 @@ fn numbers_and_mentions_read_sentences() {
         "本年新收政府信息公开申请数量为5件。"
     );
 }
+
+/// A variable given a number on one branch and a string on the other cannot be used as
+/// either afterwards: a compile error, not a run-time type error.
+#[test]
+fn branches_must_agree_on_a_variables_kind() {
+    let body = rule(
+        "B001",
+        "    let x = none\n    if year > 2000 {\n        let x = 1\n    } else {\n        let x = \"一\"\n    }\n    expect x + 1 > 0",
+        "x",
+    );
+    let error = compile_error(&body);
+    assert!(
+        error
+            .contains("`x` holds a number or `none` on one path and a string or `none` on another"),
+        "{error}"
+    );
+}

@@ -161,7 +161,7 @@ impl Checker<'_> {
                     }
                     previous = Some(self.slots.clone());
                 }
-                self.merge(&before);
+                self.merge(&before, iter);
             }
             Stmt::If {
                 cond,
@@ -179,8 +179,8 @@ impl Checker<'_> {
                 let after_body = std::mem::replace(&mut self.slots, before.clone());
                 self.block(otherwise);
                 // Either branch may have run, or neither (an unknown condition).
-                self.merge(&after_body);
-                self.merge(&before);
+                self.merge(&after_body, cond);
+                self.merge(&before, cond);
             }
             Stmt::Let { slot, value } => {
                 let Some(new) = self.expr(value) else {
@@ -228,11 +228,28 @@ impl Checker<'_> {
 
     /// After a block that may not run: each variable holds either what it held before or
     /// what the block left in it.
-    fn merge(&mut self, before: &[Option<Type>]) {
+    /// A variable given different kinds of value on different paths is an error (at `at`,
+    /// the statement whose paths part).
+    fn merge(&mut self, before: &[Option<Type>], at: &Expr) {
         for (slot, old) in before.iter().enumerate() {
             let after = self.slots[slot].take();
             self.slots[slot] = match (old, after) {
-                (Some(a), Some(b)) => a.join(&b).or(Some(b)),
+                (Some(a), Some(b)) => match a.join(&b) {
+                    Some(joined) => Some(joined),
+                    None => {
+                        if !self.poisoned[slot] {
+                            let message = format!(
+                                "`{}` holds {} on one path and {} on another",
+                                self.names[slot],
+                                self.describe(a),
+                                self.describe(&b)
+                            );
+                            self.error(at, message, "give each kind of value its own name");
+                            self.poisoned[slot] = true;
+                        }
+                        Some(b)
+                    }
+                },
                 (None, after) => after,
                 (old, None) => old.clone(),
             };
