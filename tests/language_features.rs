@@ -290,3 +290,33 @@ fn branches_must_agree_on_a_variables_kind() {
         "{error}"
     );
 }
+
+/// A type error in a function body that does not depend on its arguments is reported where
+/// the function is defined, once, even when nothing calls it.
+#[test]
+fn function_bodies_are_checked_where_they_are_defined() {
+    let unused =
+        "fn start_of_table() = 表四.start\n".to_owned() + &rule("F010", "    expect true", "x");
+    assert_eq!(
+        compile_error(&unused),
+        "the table `表四` has no field `start`"
+    );
+    let called = "fn text_plus(a) = all_text() + a\n".to_owned()
+        + &rule(
+            "F011",
+            "    expect text_plus(1) > 0 and text_plus(2) > 0",
+            "x",
+        );
+    assert_eq!(
+        compile_error(&called),
+        "the left side of `+` is report text, not a number"
+    );
+    // Parameters may be anything until a call says what they are.
+    let generic = "fn bigger(a, b) = a > b\n".to_owned()
+        + &rule(
+            "F012",
+            "    expect bigger(2, 1) and bigger(date(year, 2, 1), date(year, 1, 1))",
+            "x",
+        );
+    compile(&generic);
+}

@@ -41,6 +41,24 @@ pub fn check(pack: &Pack) -> Result<(), Vec<RuleError>> {
     }
 }
 
+/// The type errors of a function body on its own (its parameters may be anything): mistakes
+/// that do not depend on the arguments, reported where the function is defined.
+#[must_use]
+pub fn check_function_body(pack: &Pack, file: RuleFileId, body: &Expr) -> Vec<RuleError> {
+    let mut checker = Checker {
+        pack,
+        file,
+        slots: Vec::new(),
+        poisoned: Vec::new(),
+        walks: 0,
+        too_intricate: false,
+        names: &[],
+        errors: Vec::new(),
+    };
+    checker.expr(body);
+    checker.errors
+}
+
 /// The type errors of one rule.
 #[must_use]
 pub fn check_rule(pack: &Pack, rule: &CompiledRule) -> Vec<RuleError> {
@@ -104,6 +122,7 @@ impl Checker<'_> {
                         Some(*item)
                     }
                     Some(Type::None) => Some(Type::Nothing),
+                    Some(Type::Parameter) => Some(Type::Parameter),
                     Some(other) => {
                         let got = self.describe(&other);
                         self.error(
@@ -261,7 +280,7 @@ impl Checker<'_> {
         let Some(t) = self.expr(expr) else {
             return;
         };
-        if !matches!(t.required(), Type::Bool) && t != Type::None {
+        if !matches!(t.required(), Type::Bool | Type::Parameter) && t != Type::None {
             let got = self.describe(&t);
             let help = match t.required() {
                 Type::Number => "compare it, e.g. `… > 0`",
@@ -286,6 +305,8 @@ impl Checker<'_> {
             ExprKind::None => Type::None,
             // A variable read before any assignment is read in a message or after a loop
             // that did not run: it is `none`.
+            // A parameter of a function checked on its own.
+            ExprKind::Slot(s) if *s >= self.slots.len() => Type::Parameter,
             ExprKind::Slot(s) if self.poisoned[*s] => return None,
             ExprKind::Slot(s) => self.slots[*s].clone().unwrap_or(Type::None),
             ExprKind::Table(t) => Type::Table(*t),
@@ -329,7 +350,7 @@ impl Checker<'_> {
             }
             ExprKind::Neg(inner) => {
                 let t = self.expr(inner)?;
-                if !matches!(t.required(), Type::Number) {
+                if !matches!(t.required(), Type::Number | Type::Parameter) {
                     let got = self.describe(&t);
                     self.error(
                         inner,
@@ -369,7 +390,7 @@ impl Checker<'_> {
                 let (ta, tb) = (ta?, tb?);
                 let mut ok = true;
                 for (side, t, which) in [(a, &ta, "left"), (b, &tb, "right")] {
-                    if *t == Type::Number {
+                    if matches!(t, Type::Number | Type::Parameter) {
                         continue;
                     }
                     ok = false;
@@ -413,7 +434,7 @@ impl Checker<'_> {
         let mut several = matches!(col, ColSel::Range(..));
         if let ColSel::Expr(e) = col {
             let t = self.expr(e)?;
-            if t != Type::Column(table) {
+            if t != Type::Column(table) && t != Type::Parameter {
                 let message = format!(
                     "the column of `{}[…]` is {}",
                     self.pack.tables[table].name,
@@ -434,6 +455,8 @@ impl Checker<'_> {
             match self.expr(row)? {
                 Type::Row(t) if t == table => {}
                 Type::Group(t) if t == table => several = true,
+                // A parameter may be a row or a group: the call decides.
+                Type::Parameter => {}
                 other => {
                     let message = format!(
                         "the row of `{}[…]` is {}",
@@ -488,7 +511,9 @@ impl Checker<'_> {
             // Names must be written out, so they can be checked here.
             let names = match param {
                 Param::Pattern if *t == Type::Str => Some(("recogniser", RECOGNISERS)),
-                Param::ProblemKind => Some(("reader problem kind", PROBLEM_KINDS)),
+                Param::ProblemKind if *t != Type::Parameter => {
+                    Some(("reader problem kind", PROBLEM_KINDS))
+                }
                 _ => None,
             };
             if let Some((what, known)) = names {
@@ -521,6 +546,9 @@ impl Checker<'_> {
 /// Whether `a op b` compares values the engine can compare (`none` compares with anything:
 /// it equals only `none`).
 fn comparable(op: BinOp, a: &Type, b: &Type) -> bool {
+    if *a == Type::Parameter || *b == Type::Parameter {
+        return true;
+    }
     if *a == Type::None || *b == Type::None {
         return matches!(op, BinOp::Eq | BinOp::Ne);
     }

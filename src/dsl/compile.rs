@@ -1063,8 +1063,25 @@ impl Compiler {
             self.params
                 .push(decl.params.iter().map(|p| p.text.clone()).collect());
             let before = self.errors.len();
-            let _ = self.expr(file, &decl.body, &scope);
+            let body = self.expr(file, &decl.body, &scope);
             self.params.pop();
+            // Type errors that do not depend on the arguments are reported here, once, not
+            // at every call.
+            if let Some(body) = body {
+                let context = Pack {
+                    name: String::new(),
+                    title: String::new(),
+                    basis: None,
+                    years: (0, None),
+                    version: String::new(),
+                    sections: self.sections.clone(),
+                    tables: self.tables.clone(),
+                    rules: Vec::new(),
+                    files: RuleFiles::default(),
+                };
+                self.errors
+                    .extend(super::check::check_function_body(&context, file, &body));
+            }
             if self.errors.len() > before {
                 self.broken_functions.insert(name.clone());
             }

@@ -49,6 +49,9 @@ pub enum Type {
     Mixed,
     /// The items of the empty list `[]`: fits any type.
     Nothing,
+    /// A function's parameter while its body is checked on its own: anything goes; the
+    /// calls are checked with the arguments' types.
+    Parameter,
 }
 
 impl Type {
@@ -87,6 +90,7 @@ impl Type {
     pub fn join(&self, other: &Self) -> Option<Self> {
         match (self, other) {
             (a, b) if a == b => Some(a.clone()),
+            (Self::Parameter, _) | (_, Self::Parameter) => Some(Self::Parameter),
             (Self::Nothing, x) | (x, Self::Nothing) => Some(x.clone()),
             (Self::None, x) | (x, Self::None) => Some(Self::optional(x.clone())),
             (Self::Optional(a), b) | (b, Self::Optional(a)) => a.join(b).map(Self::optional),
@@ -120,6 +124,7 @@ impl Type {
             Self::Optional(inner) => format!("{} or `none`", inner.describe(pack)),
             Self::Mixed => "values of several kinds".to_owned(),
             Self::Nothing => "nothing".to_owned(),
+            Self::Parameter => "a parameter".to_owned(),
         }
     }
 }
@@ -159,6 +164,7 @@ pub fn field_type(base: &Type, field: &str) -> Option<Type> {
         (Type::List(_), "count") => Type::Number,
         (Type::Match, "text") => Type::Str,
         (Type::None, _) => Type::None,
+        (Type::Parameter, _) => Type::Parameter,
         (Type::Optional(inner), f) => Type::optional(field_type(inner, f)?),
         _ => return None,
     })
@@ -241,6 +247,9 @@ impl Param {
     /// Whether a value of type `t` fits.
     #[must_use]
     pub fn accepts(self, t: &Type) -> bool {
+        if *t == Type::Parameter {
+            return true;
+        }
         let numberish = |t: &Type| matches!(t, Type::Number | Type::Nothing);
         match self {
             Self::Any => true,
