@@ -43,6 +43,7 @@ pub fn run(args: Args) -> ExitStatus {
         Command::Explain(args) => rules::explain(&args),
         Command::CheckRules(args) => rules::check(&args),
         Command::Test(args) => rules::test(&args),
+        Command::Fmt(args) => rules::fmt(&args),
     };
     match result {
         Ok(status) => status,

@@ -780,14 +780,22 @@ fn waiver(
 /// # Errors
 /// A message saying what is wrong.
 pub fn check_code(code: &str) -> Result<(), String> {
-    let mut chars = code.chars();
-    let well_formed = chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    // A local pack's namespace may come first: `zj/L101`, or `zj/` for all its rules.
+    let (namespace, code_part) = code.split_once('/').unwrap_or(("", code));
+    let namespace_ok = namespace
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && (code.contains('/') != namespace.is_empty());
+    let mut chars = code_part.chars();
+    let well_formed = namespace_ok
+        && ((!namespace.is_empty() && code_part.is_empty())
+            || (chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())));
     if well_formed {
         Ok(())
     } else {
         Err(format!(
-            "`{code}` is not a rule code or code prefix (upper-case letters then digits, e.g. T301 or T3)"
+            "`{code}` is not a rule code or code prefix (upper-case letters then digits, e.g. T301 or T3; a local pack's may start with its namespace, zj/L101 or zj/)"
         ))
     }
 }

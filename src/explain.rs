@@ -18,9 +18,15 @@ pub fn pack_listing(pack: &Pack) -> String {
         pack.name, pack.title, pack.version
     );
     for rule in &pack.rules {
+        // A rule with its own `years` says for which reports it runs.
+        let years = match rule.years {
+            None => String::new(),
+            Some((from, Some(to))) => format!("（{from}–{to} 年度）"),
+            Some((from, None)) => format!("（{from} 年度起）"),
+        };
         let _ = writeln!(
             out,
-            "  {:<5} {:<8} {:<36} {}",
+            "  {:<5} {:<8} {:<36} {}{years}",
             rule.code,
             rule.severity.name(),
             rule.name,
@@ -159,7 +165,7 @@ pub fn rule_pages(packs: &[Pack]) -> Vec<(String, String)> {
 pub fn builtins_page() -> String {
     use crate::engine::builtins::Builtin;
     let mut out = String::from(
-        "# Builtin functions\n\nGenerated from `src/engine/builtins.rs` by `tests/builtins.rs` \
+        "# Builtin functions\n\nGenerated from `src/dsl/builtins.rs` by `tests/builtins.rs` \
          (`REGULINT_BLESS=1 cargo test --test builtins` rewrites it). Every example is run \
          against `tests/fixtures/builtins/report.txt`; the value shown is how it reads in a \
          rule's message (truth values read 是/否, lists are joined with 、).\n\n",

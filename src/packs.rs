@@ -21,7 +21,12 @@ pub struct PackErrors {
 }
 
 /// Reads an embedded rule file; `dir/*.rules` lists a folder.
-fn embedded(path: &str) -> Option<String> {
+fn embedded(path: &str) -> Result<String, String> {
+    let path = path.strip_prefix(compile::BUILTIN_PREFIX).unwrap_or(path);
+    embedded_text(path).ok_or_else(|| "no such built-in rule file".to_owned())
+}
+
+fn embedded_text(path: &str) -> Option<String> {
     if let Some(dir) = path.strip_suffix("*.rules") {
         let mut names: Vec<&str> = EMBEDDED_RULES
             .iter()
@@ -46,7 +51,10 @@ fn glob_file(dir: &str, names: &[&str]) -> String {
         .collect()
 }
 
-fn on_disk(path: &str) -> Option<String> {
+fn on_disk(path: &str) -> Result<String, String> {
+    if let Some(builtin) = path.strip_prefix(compile::BUILTIN_PREFIX) {
+        return embedded(builtin);
+    }
     if let Some(dir) = path.strip_suffix("*.rules") {
         let folder = if dir.is_empty() {
             Path::new(".")
@@ -54,14 +62,14 @@ fn on_disk(path: &str) -> Option<String> {
             Path::new(dir)
         };
         let mut names: Vec<String> = std::fs::read_dir(folder)
-            .ok()?
+            .map_err(|e| format!("cannot list the folder: {e}"))?
             .flatten()
             .filter(|e| e.path().extension().is_some_and(|x| x == "rules"))
             .map(|e| format!("{dir}{}", e.file_name().to_string_lossy()))
             .collect();
         names.sort();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        return Some(glob_file(dir, &refs));
+        return Ok(glob_file(dir, &refs));
     }
     read_rule_file(Path::new(path))
 }
@@ -70,20 +78,36 @@ fn on_disk(path: &str) -> Option<String> {
 pub const MAX_RULE_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A rule file's text, if it is a regular file within [`MAX_RULE_FILE_BYTES`]: an import of
-/// `/dev/zero` or a FIFO must not hang or exhaust memory.
-fn read_rule_file(path: &Path) -> Option<String> {
+/// `/dev/zero` or a FIFO must not hang or exhaust memory. Else why not.
+fn read_rule_file(path: &Path) -> Result<String, String> {
     use std::io::Read as _;
-    let metadata = std::fs::metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_RULE_FILE_BYTES {
-        return None;
+    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        kind => kind.to_string(),
+    })?;
+    if !metadata.is_file() {
+        return Err("not a regular file (a folder, device, FIFO or socket)".to_owned());
     }
-    let mut text = String::new();
+    let too_large = || {
+        format!(
+            "larger than {} MiB, the limit for a rule file",
+            MAX_RULE_FILE_BYTES >> 20
+        )
+    };
+    if metadata.len() > MAX_RULE_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .ok()?
+        .map_err(|e| e.kind().to_string())?
         .take(MAX_RULE_FILE_BYTES + 1)
-        .read_to_string(&mut text)
-        .ok()?;
-    (text.len() as u64 <= MAX_RULE_FILE_BYTES).then_some(text)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.kind().to_string())?;
+    if bytes.len() as u64 > MAX_RULE_FILE_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }
 
 /// Compiles the built-in packs.
@@ -114,9 +138,11 @@ pub fn from_file(path: &str) -> Result<Pack, PackErrors> {
 /// Every error in the text.
 pub fn from_text(name: &str, text: &str) -> Result<Pack, PackErrors> {
     let load = |path: &str| {
-        (path == name)
-            .then(|| text.to_owned())
-            .or_else(|| on_disk(path))
+        if path == name {
+            Ok(text.to_owned())
+        } else {
+            on_disk(path)
+        }
     };
     compile::compile(name, &load).map_err(|(errors, files)| PackErrors { errors, files })
 }

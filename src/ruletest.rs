@@ -73,6 +73,63 @@ struct Derived {
     /// The same agency's previous report, for rules across reports (`previous.…`): a path
     /// relative to the fixture (itself a `.fixture.toml` or a report) or `corpus:…`.
     previous: Option<String>,
+    /// Every rule of the pack runs, and exactly these fail: `CODE` anywhere, `CODE@LINE` at
+    /// that line of the fixture (`["T301@155", "T305"]`).
+    expect: Option<Vec<String>>,
+    /// With `expect`: exactly these rules are not assessable.
+    expect_unassessed: Option<Vec<String>>,
+}
+
+/// What a `.fixture.toml` expects of the whole pack, beside its own rule's snapshot.
+#[derive(Debug, Default)]
+struct Expectations {
+    fail: Vec<String>,
+    unassessed: Vec<String>,
+}
+
+/// Compares what the whole pack found with a fixture's `expect` lists: the problems, if any.
+fn check_expectations(expected: &Expectations, report: &FileReport) -> Vec<String> {
+    let mut problems = Vec::new();
+    let found = |outcome: Outcome| -> Vec<(String, usize)> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.outcome == outcome)
+            .map(|f| {
+                // 1-based line of the finding in the fixture as linted.
+                let line = report
+                    .source
+                    .as_ref()
+                    .map_or(0, |s| s.line_index(f.span.start as usize) + 1);
+                (f.code.clone(), line)
+            })
+            .collect()
+    };
+    for (wanted, outcome, what) in [
+        (&expected.fail, Outcome::Fail, "to fail"),
+        (
+            &expected.unassessed,
+            Outcome::NotAssessable,
+            "to be not assessable",
+        ),
+    ] {
+        let found = found(outcome);
+        let matches = |entry: &str, (code, line): &(String, usize)| match entry.split_once('@') {
+            Some((c, l)) => c == code && l.parse() == Ok(*line),
+            None => entry == code,
+        };
+        for entry in wanted {
+            if !found.iter().any(|f| matches(entry, f)) {
+                problems.push(format!("expected {entry} {what}, but it did not"));
+            }
+        }
+        for f in &found {
+            if !wanted.iter().any(|entry| matches(entry, f)) {
+                problems.push(format!("{}@{} was not expected {what}", f.0, f.1));
+            }
+        }
+    }
+    problems
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,14 +147,27 @@ struct Fixture {
     expect_fail: bool,
 }
 
+impl Fixture {
+    /// `snapshots/<CODE>__<name>.snap` (`zj/L101` keeps its folder: `snapshots/zj/L101__…`).
+    fn snapshot(&self, dir: &Path) -> PathBuf {
+        dir.join("snapshots")
+            .join(format!("{}__{}.snap", self.code, self.name))
+    }
+}
+
 /// Runs the tests in `dirs`, writing progress and diffs to `out`.
 ///
 /// # Errors
 /// When a folder cannot be read or its packs do not compile (the errors are written first).
 pub fn run(dirs: &[PathBuf], mode: Mode, out: &mut dyn Write) -> std::io::Result<Summary> {
+    // `regulint test .` names the folder by its own name, as `regulint test pack` would.
+    let dirs: Vec<PathBuf> = dirs
+        .iter()
+        .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
+        .collect();
     let mut summary = Summary::default();
     for dir in dirs {
-        run_dir(dir, mode, out, &mut summary)?;
+        run_dir(&dir, mode, out, &mut summary)?;
     }
     if !summary.uncovered.is_empty() {
         writeln!(
@@ -129,8 +199,8 @@ fn run_dir(
     let stdin = std::io::stdin();
     for fixture in &fixtures {
         match run_fixture(dir, fixture, &packs) {
-            Ok((pack, rendered, fired)) => {
-                let mut problems = Vec::new();
+            Ok((pack, rendered, fired, expectation_problems)) => {
+                let mut problems = expectation_problems;
                 if fixture.expect_fail && !fired {
                     problems.push(format!("expected {} to fire, but it did not", fixture.code));
                 }
@@ -140,9 +210,7 @@ fn run_dir(
                 if fixture.expect_fail && fired {
                     covered.insert((pack.clone(), fixture.code.clone()));
                 }
-                let snap_path = dir
-                    .join("snapshots")
-                    .join(format!("{}__{}.snap", fixture.code, fixture.name));
+                let snap_path = fixture.snapshot(dir);
                 let source = relative(&fixture.path, dir);
                 let expected = read_snapshot(&snap_path);
                 let matches = expected.as_deref() == Some(rendered.as_str());
@@ -170,6 +238,8 @@ fn run_dir(
                     };
                     if accept {
                         write_snapshot(&snap_path, &source, &label, &rendered)?;
+                        // The pending new snapshot is now the snapshot.
+                        let _ = std::fs::remove_file(snap_path.with_extension("snap.new"));
                         summary.written += 1;
                     } else {
                         ok = false;
@@ -203,7 +273,13 @@ fn run_dir(
     }
     for pack in packs.iter() {
         for rule in &pack.rules {
-            if !covered.contains(&(pack.name.clone(), rule.code.clone())) {
+            // A built-in pack's rules are covered by the built-in fixtures, not this folder's.
+            let imported = pack
+                .files
+                .sources
+                .get(rule.file)
+                .is_some_and(|s| s.name.starts_with(crate::dsl::compile::BUILTIN_PREFIX));
+            if !imported && !covered.contains(&(pack.name.clone(), rule.code.clone())) {
                 summary
                     .uncovered
                     .push(format!("{} {} {}", pack.name, rule.code, rule.name));
@@ -250,12 +326,27 @@ fn find_fixtures(root: &Path) -> std::io::Result<Vec<Fixture>> {
     let Ok(codes) = std::fs::read_dir(root) else {
         return Ok(fixtures);
     };
-    for code_dir in codes.flatten() {
-        if !code_dir.path().is_dir() {
+    // `fixtures/T301/…`, and for namespaced codes `fixtures/zj/L101/…`.
+    let mut code_dirs: Vec<(String, PathBuf)> = Vec::new();
+    for entry in codes.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
             continue;
         }
-        let code = code_dir.file_name().to_string_lossy().into_owned();
-        for file in std::fs::read_dir(code_dir.path())?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            for inner in std::fs::read_dir(&path)?.flatten() {
+                if inner.path().is_dir() {
+                    let code = format!("{name}/{}", inner.file_name().to_string_lossy());
+                    code_dirs.push((code, inner.path()));
+                }
+            }
+        } else {
+            code_dirs.push((name, path));
+        }
+    }
+    for (code, code_dir) in code_dirs {
+        for file in std::fs::read_dir(&code_dir)?.flatten() {
             let path = file.path();
             let file_name = file.file_name().to_string_lossy().into_owned();
             let name = file_name
@@ -290,8 +381,8 @@ fn run_fixture(
     dir: &Path,
     fixture: &Fixture,
     packs: &Arc<Vec<Pack>>,
-) -> Result<(String, String, bool), String> {
-    let (bytes, display_name, pack_override) = fixture_bytes(&fixture.path)?;
+) -> Result<(String, String, bool, Vec<String>), String> {
+    let (bytes, display_name, pack_override, expectations) = fixture_bytes(&fixture.path)?;
     let collection = previous_of(&fixture.path, dir)?;
     // Shown as `<test folder>/fixtures/…` whatever the working folder, so snapshots are stable.
     let shown_path = if display_name.is_empty() {
@@ -310,6 +401,16 @@ fn run_fixture(
         collection,
         ..LintOptions::default()
     };
+    let expectation_problems = match &expectations {
+        Some(expected) => {
+            let whole = LintOptions {
+                only: None,
+                ..options.clone()
+            };
+            check_expectations(expected, &lint::lint_bytes(&display, &bytes, &whole))
+        }
+        None => Vec::new(),
+    };
     let report = lint::lint_bytes(&display, &bytes, &options);
     if let Some(error) = &report.error {
         return Err(format!("the fixture cannot be read: {error}"));
@@ -323,15 +424,19 @@ fn run_fixture(
         return Err(format!("pack {pack_name} has no rule {}", fixture.code));
     }
     let fired = report.findings.iter().any(|f| f.outcome == Outcome::Fail);
-    Ok((pack_name, render(&report), fired))
+    Ok((pack_name, render(&report), fired, expectation_problems))
 }
 
-/// The bytes of a fixture, the name to show, and a pack override.
-fn fixture_bytes(path: &Path) -> Result<(Vec<u8>, String, Option<String>), String> {
+/// What a fixture file gives: its bytes, the name to show, a pack override, and what the
+/// whole pack must find (for `.fixture.toml` files with `expect`).
+type FixtureContent = (Vec<u8>, String, Option<String>, Option<Expectations>);
+
+/// The bytes of a fixture, the name to show, a pack override and expectations.
+fn fixture_bytes(path: &Path) -> Result<FixtureContent, String> {
     let is_derived = path.to_string_lossy().ends_with(".fixture.toml");
     if !is_derived {
         return std::fs::read(path)
-            .map(|b| (b, String::new(), None))
+            .map(|b| (b, String::new(), None, None))
             .map_err(|e| format!("cannot read {}: {e}", path.display()));
     }
     let text = std::fs::read_to_string(path)
@@ -364,7 +469,14 @@ fn fixture_bytes(path: &Path) -> Result<(Vec<u8>, String, Option<String>), Strin
         "{}.{ext}",
         path.to_string_lossy().trim_end_matches(".fixture.toml")
     );
-    Ok((content.into_bytes(), name, spec.pack))
+    let expectations = match (spec.expect, spec.expect_unassessed) {
+        (None, None) => None,
+        (fail, unassessed) => Some(Expectations {
+            fail: fail.unwrap_or_default(),
+            unassessed: unassessed.unwrap_or_default(),
+        }),
+    };
+    Ok((content.into_bytes(), name, spec.pack, expectations))
 }
 
 /// The collection of a fixture that names a `previous` report: that report, read (and
@@ -384,7 +496,7 @@ fn previous_of(
     };
     let previous_path = resolve_base(path, &previous)?;
     let (bytes, name) = if previous_path.to_string_lossy().ends_with(".fixture.toml") {
-        let (bytes, name, _) = fixture_bytes(&previous_path)?;
+        let (bytes, name, _, _) = fixture_bytes(&previous_path)?;
         (bytes, crate::batch::normalize(Path::new(&name)))
     } else {
         let bytes = std::fs::read(&previous_path)
@@ -470,16 +582,77 @@ fn write_snapshot(path: &Path, source: &str, label: &str, content: &str) -> std:
 #[must_use]
 pub fn diff(old: &str, new: &str) -> String {
     let mut out = String::new();
-    for change in TextDiff::from_lines(old, new).iter_all_changes() {
-        let sign = match change.tag() {
-            ChangeTag::Delete => "-",
-            ChangeTag::Insert => "+",
-            ChangeTag::Equal => " ",
-        };
-        let _ = write!(out, "{sign}{change}");
-        if change.missing_newline() {
-            out.push('\n');
+    let diff = TextDiff::from_lines(old, new);
+    for op in diff.ops() {
+        let changes: Vec<_> = diff.iter_changes(op).collect();
+        let deleted: Vec<&str> = changes
+            .iter()
+            .filter(|c| c.tag() == ChangeTag::Delete)
+            .map(|c| c.value())
+            .collect();
+        let inserted: Vec<&str> = changes
+            .iter()
+            .filter(|c| c.tag() == ChangeTag::Insert)
+            .map(|c| c.value())
+            .collect();
+        // Lines replaced one for one: bracket the characters that changed (`[-706-]`,
+        // `{+705+}`), so one digit in a long Chinese line is easy to see.
+        if !deleted.is_empty() && deleted.len() == inserted.len() {
+            for (old_line, new_line) in deleted.iter().zip(&inserted) {
+                let (minus, plus) = marked_line(old_line, new_line);
+                let _ = writeln!(out, "-{minus}");
+                let _ = writeln!(out, "+{plus}");
+            }
+            continue;
+        }
+        for change in changes {
+            let sign = match change.tag() {
+                ChangeTag::Delete => "-",
+                ChangeTag::Insert => "+",
+                ChangeTag::Equal => " ",
+            };
+            let _ = write!(out, "{sign}{change}");
+            if change.missing_newline() {
+                out.push('\n');
+            }
         }
     }
     out
+}
+
+/// Two versions of a line with their differing characters bracketed.
+fn marked_line(old: &str, new: &str) -> (String, String) {
+    let (old, new) = (old.trim_end_matches('\n'), new.trim_end_matches('\n'));
+    let mut minus = String::new();
+    let mut plus = String::new();
+    let diff = TextDiff::from_chars(old, new);
+    // Runs of deleted and inserted characters, each bracketed once.
+    let mut run: Option<ChangeTag> = None;
+    let close = |run: Option<ChangeTag>, minus: &mut String, plus: &mut String| match run {
+        Some(ChangeTag::Delete) => minus.push_str("-]"),
+        Some(ChangeTag::Insert) => plus.push_str("+}"),
+        _ => {}
+    };
+    for change in diff.iter_all_changes() {
+        let tag = change.tag();
+        if run != Some(tag) {
+            close(run, &mut minus, &mut plus);
+            match tag {
+                ChangeTag::Delete => minus.push_str("[-"),
+                ChangeTag::Insert => plus.push_str("{+"),
+                ChangeTag::Equal => {}
+            }
+            run = Some(tag);
+        }
+        match tag {
+            ChangeTag::Delete => minus.push_str(change.value()),
+            ChangeTag::Insert => plus.push_str(change.value()),
+            ChangeTag::Equal => {
+                minus.push_str(change.value());
+                plus.push_str(change.value());
+            }
+        }
+    }
+    close(run, &mut minus, &mut plus);
+    (minus, plus)
 }

@@ -454,14 +454,15 @@ fn statements() {
             "expect 表三[新收, c] + 表三[上年结转, c] == 表三[结果总计, c] + 表三[结转下年度, c]",
             "expect a == b within 0.01",
             "expect a == b within 0.01 at 表三[总计, c]",
+            // A tolerance is an expression (its type is checked later).
+            "expect a == b within 0.05 * total",
+            "expect a == b within 5%",
             "expect not present(表二)",
         ],
         &[
             "expect",
             "expect a == b at 表四 within 0.01",
             "expect a within",
-            "expect a within x",
-            "expect a within -1",
             "expect a at",
             "expectx",
             "expect a atb",
@@ -469,8 +470,8 @@ fn statements() {
     );
     check(
         "within",
-        &["within 0.01", "within 1"],
-        &["within", "within x"],
+        &["within 0.01", "within 1", "within x", "within 5% * b"],
+        &["within", "withinx"],
     );
     check("at", &["at 表四", "at 表三[总计, c]", "at d"], &["at"]);
     check(
@@ -500,11 +501,15 @@ fn statements() {
             "if year >= 2021 { expect present(表二) }",
             "if present(d) { if a > 0 { expect d <= date(year + 1, 3, 31) at d } }",
             "if not present(表三) {}",
+            "if x { } else { }",
+            "if x { expect a } else if y { expect b } else { expect c }",
         ],
         &[
             "if { }",
             "if x",
-            "if x { } else { }",
+            "if x { } else",
+            "if x { } else y { }",
+            "if x { } elsex { }",
             "if x then { }",
             "ifx {}",
         ],
@@ -555,6 +560,9 @@ fn expressions() {
             "date(year + 1, 3, 31)",
             "stated(/共收到政府信息公开申请\\s*(\\d+)\\s*件/)",
             "[]",
+            "a / b",
+            "a * 100 / b >= 5%",
+            "title()",
             "[总体情况, 主动公开, 其他事项]",
             "[\"本年新制作数量\", \"本年增/减\"]",
             "true",
@@ -580,7 +588,6 @@ fn expressions() {
             "表三[a, b, c]",
             "f(a,)",
             "[a,]",
-            "a / b",
             "a % b",
             "a && b",
             "a || b",
@@ -753,4 +760,29 @@ fn word_operators_end_at_a_word_boundary() {
     };
     assert_eq!(a.kind, ExprKind::Name("notable".into()));
     assert_eq!(b.kind, ExprKind::Name("organ".into()));
+}
+
+#[test]
+fn functions_and_rule_years() {
+    check(
+        "fn_decl",
+        &[
+            "fn share(part, whole) = part * 100 / whole",
+            "fn zero() = 0",
+            "fn f(x) = g(x) + 1",
+        ],
+        &[
+            "fn (x) = 1",
+            "fn f(x)",
+            "fn f(x) 1",
+            "fnf(x) = 1",
+            "fn f(x,) = 1",
+        ],
+    );
+    check(
+        "rule_years",
+        &["years 2023..", "years 2021..2022"],
+        &["years", "years ..2023", "years2023.."],
+    );
+    check("percent", &["5%", "0.5%", "100%"], &["%", "5 %", "-5%"]);
 }

@@ -56,6 +56,35 @@ fn wrap(block: &str) -> (String, String, usize) {
     (format!("{prelude}\n{block}"), name, start)
 }
 
+/// Lints the seed report (a 2020 report) with the example's pack: `None` when it runs
+/// without an error and without a not-assessable note that is a type error.
+fn run_on_the_seed(pack: regulint::dsl::program::Pack) -> Option<String> {
+    let bytes = std::fs::read(
+        std::env::var_os("REGULINT_CORPUS")
+            .map_or_else(
+                || Path::new(ROOT).join("../shared/corpus"),
+                std::path::PathBuf::from,
+            )
+            .join("seed/000_89e69b0ea362684d.txt"),
+    )
+    .expect("the seed report");
+    let options = regulint::lint::LintOptions {
+        pack: Some(pack.name.clone()),
+        packs: Some(std::sync::Arc::new(vec![pack])),
+        ..regulint::lint::LintOptions::default()
+    };
+    let report = regulint::lint::lint_bytes("seed.txt", &bytes, &options);
+    if let Some(error) = report.error {
+        return Some(format!("does not run: {error:?}"));
+    }
+    report
+        .findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.message).chain(&f.notes))
+        .find(|text| text.contains("规则要求") || text.contains("没有字段"))
+        .map(|text| format!("meets a type error at run time: {text}"))
+}
+
 fn render(errors: &regulint::packs::PackErrors) -> String {
     let mut out = Vec::new();
     regulint::render::rule_errors(&mut out, &errors.errors, &errors.files).unwrap();
@@ -76,7 +105,13 @@ fn every_example_in_the_language_reference_behaves_as_marked() {
         };
         let (text, name, start) = wrap(body);
         match (regulint::packs::from_text(&name, &text), expect_error) {
-            (Ok(_), false) => good += 1,
+            (Ok(pack), false) => {
+                // And run: on the seed report, with no run-time type error.
+                if let Some(problem) = run_on_the_seed(pack) {
+                    problems.push(format!("docs/language.md:{line}: {problem}"));
+                }
+                good += 1;
+            }
             (Err(e), false) => problems.push(format!(
                 "docs/language.md:{line}: does not compile:\n{}",
                 render(&e)

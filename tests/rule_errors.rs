@@ -87,6 +87,36 @@ fn each_fixture_says_what_is_wrong() {
         ),
         ("nesting-too-deep.rules", &["nesting deeper than 32 levels"]),
         (
+            "table-has-no-start.rules",
+            &[
+                "the table `表四` has no field `start`",
+                "its fields are `columns`, `rows`, `values`",
+            ],
+        ),
+        (
+            "arithmetic-on-truth-and-text.rules",
+            &[
+                "`sum` expects a number or a list of numbers, but this is a truth value",
+                "the right side of `+` is a string, not a number",
+            ],
+        ),
+        (
+            "unknown-recogniser.rules",
+            &["unknown recogniser `phnoe`", "did you mean `phone`?"],
+        ),
+        (
+            "type-errors.rules",
+            &[
+                "a condition must be a truth value, but this is a number",
+                "cannot compare a date or `none` with a number using `>`",
+                "`for` needs a list, but this is a number",
+                "a date has no field `text`",
+                "the left side of `+` is a number or `none`, not a number",
+                "test it first, `if present(x) { … }`",
+                "`n` holds a number here; it cannot also hold a string",
+            ],
+        ),
+        (
             "localise-misused.rules",
             &[
                 "`localise 表二`: no table is declared with this name",
@@ -140,6 +170,9 @@ fn carets_point_at_the_offending_text() {
         ("unknown-message-hole.rules", "{m}"),
         ("unknown-section.rules", "依申请"),
         ("unclosed-block.rules", "message"),
+        ("table-has-no-start.rules", "表四.start"),
+        ("arithmetic-on-truth-and-text.rules", "true"),
+        ("unknown-recogniser.rules", "\"phnoe\""),
     ];
     for (name, spot) in cases {
         let text = fixture(name);
@@ -163,4 +196,20 @@ fn syntax_errors_in_several_items_are_all_reported() {
         text.contains(":14:5"),
         "the second error is at `message` on line 14: {text}"
     );
+}
+
+/// The language's recogniser names are the engine's (the contract lives in `dsl::types`).
+#[test]
+fn recogniser_names_agree_with_the_engine() {
+    assert_eq!(
+        regulint::dsl::types::RECOGNISERS,
+        regulint::engine::recognise::Recogniser::NAMES
+    );
+}
+
+/// Every type error of a file is reported, and one error does not cascade into others.
+#[test]
+fn type_errors_are_reported_once_each() {
+    let (count, rendered) = rendered_errors("type-errors.rules", &fixture("type-errors.rules"));
+    assert_eq!(count, 6, "{rendered}");
 }

@@ -31,6 +31,19 @@ pub enum Command {
     CheckRules(CheckRulesArgs),
     /// Run rule fixtures and compare the diagnostics with their snapshots.
     Test(TestArgs),
+    /// Lay out rule files uniformly (indentation, blank lines); `--check` only reports.
+    Fmt(FmtArgs),
+}
+
+/// `regulint fmt`.
+#[derive(Debug, ClapArgs)]
+pub struct FmtArgs {
+    /// Rule files or folders (every `.rules` file below them).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; list the files that are not formatted and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `regulint rules`.
@@ -60,7 +73,8 @@ pub struct ExplainArgs {
 /// `regulint check-rules`.
 #[derive(Debug, ClapArgs)]
 pub struct CheckRulesArgs {
-    /// Rule files (each an entry file with a `pack`, or a file of rules).
+    /// Rule files (each an entry file with a `pack`, or a file of rules), or folders: every
+    /// pack in a folder (each `.rules` file declaring `pack`, subfolders included).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -76,6 +90,9 @@ pub struct TestArgs {
     /// Ask, for each difference, whether to accept it.
     #[arg(long)]
     pub review: bool,
+    /// Fail when a rule has no fail fixture that makes it fire.
+    #[arg(long)]
+    pub require_coverage: bool,
 }
 
 /// Output formats of `lint`.

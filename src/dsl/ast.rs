@@ -36,6 +36,38 @@ pub struct File {
     pub tables: Vec<TableDecl>,
     /// `rule` declarations.
     pub rules: Vec<RuleDecl>,
+    /// `fn` declarations.
+    pub functions: Vec<FnDecl>,
+    /// `import builtin "…"` pack names.
+    pub builtin_imports: Vec<Str>,
+    /// `disable` codes.
+    pub disabled: Vec<Name>,
+    /// `override CODE { … }`.
+    pub overrides: Vec<Override>,
+    /// `extend table NAME { … }`: additions to a declared table.
+    pub extensions: Vec<TableDecl>,
+}
+
+/// `override T305 { severity warning help "…" }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    /// The rule's code.
+    pub code: Name,
+    /// New severity.
+    pub severity: Option<(crate::diagnostic::Severity, Span)>,
+    /// New help.
+    pub help: Option<Str>,
+}
+
+/// `fn name(a, b) = expr`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FnDecl {
+    /// The function's name.
+    pub name: Name,
+    /// Parameter names.
+    pub params: Vec<Name>,
+    /// The expression it stands for.
+    pub body: Expr,
 }
 
 /// `pack NAME { … }`
@@ -51,6 +83,8 @@ pub struct PackDecl {
     pub years: Option<(i32, Option<i32>, Span)>,
     /// Version string.
     pub version: Option<Str>,
+    /// `root ".."`: the folder the pack may import from, relative to the entry file's.
+    pub root: Option<Str>,
 }
 
 /// `一 总体情况 = "总体情况" | "…"`
@@ -140,6 +174,8 @@ pub struct RuleDecl {
     pub localise: Option<Localise>,
     /// Body.
     pub body: Vec<Stmt>,
+    /// `years 2023..`: report years the rule applies to (first, last if bounded).
+    pub years: Option<(i32, Option<i32>, Span)>,
     /// Where the rule header is (`rule CODE name`).
     pub span: Span,
 }
@@ -156,12 +192,14 @@ pub enum Stmt {
         /// Body.
         body: Vec<Stmt>,
     },
-    /// `if cond { … }`
+    /// `if cond { … } else { … }`
     If {
         /// Condition.
         cond: Expr,
         /// Body.
         body: Vec<Stmt>,
+        /// `else` body (an `else if` is one `If` here); empty without `else`.
+        otherwise: Vec<Stmt>,
     },
     /// `let x = e`
     Let {
@@ -174,8 +212,8 @@ pub enum Stmt {
     Expect {
         /// The requirement.
         cond: Expr,
-        /// Tolerance for `==` on amounts.
-        within: Option<(rust_decimal::Decimal, Span)>,
+        /// Tolerance for `==` on amounts (an expression: `within 0.05 * total`).
+        within: Option<Expr>,
         /// Where to point when it fails.
         at: Option<Expr>,
         /// Where the statement is.
@@ -217,6 +255,8 @@ pub enum BinOp {
     Sub,
     /// `*`
     Mul,
+    /// `/`
+    Div,
 }
 
 impl BinOp {
@@ -235,6 +275,7 @@ impl BinOp {
             Self::Add => "+",
             Self::Sub => "-",
             Self::Mul => "*",
+            Self::Div => "/",
         }
     }
 

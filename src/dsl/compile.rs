@@ -6,6 +6,7 @@
 //! first, and suggests the closest name for every unknown one.
 
 use super::ast::{self, IndexArg, RowItem};
+use super::builtins::Builtin;
 use super::error::{RuleError, RuleFileId, backticked, unknown};
 use super::parser;
 use super::program::{
@@ -14,13 +15,17 @@ use super::program::{
 };
 use crate::diagnostic::Severity;
 use crate::document::normalize::{chinese_number, label_key};
-use crate::engine::builtins::Builtin;
 use crate::source::{Source, Span};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-/// Imports one file may pull in, transitively; a guard against import cycles and fan-out.
-const MAX_FILES: usize = 64;
+/// Imports one file may pull in, transitively; a guard against import cycles and fan-out
+/// (a built-in pack is about 60 files, and a local pack may import one).
+const MAX_FILES: usize = 256;
+
+/// Paths of built-in rule files start with this (`builtin:gov-2021/pack.rules`); the loader
+/// reads them from the embedded packs, never from disk.
+pub const BUILTIN_PREFIX: &str = "builtin:";
 
 /// The relation a bare name stands for (`previous`), unless a variable of that name hides it.
 fn relation_of(expr: &ast::Expr, scope: &Scope) -> Option<Relation> {
@@ -68,21 +73,37 @@ fn parse_once(id: RuleFileId, text: &str) -> Result<ast::File, Vec<RuleError>> {
 }
 
 /// Compiles a pack from its entry file. `load` maps an import path (relative to the importing
-/// file, already joined) to its text.
+/// file, already joined) to its text, or to why it cannot be read (`larger than 4 MiB`).
 ///
 /// # Errors
 /// Every error found, in every file; with the files so they can be rendered.
 pub fn compile(
     entry: &str,
-    load: &dyn Fn(&str) -> Option<String>,
+    load: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Pack, (Vec<RuleError>, RuleFiles)> {
     let mut files = RuleFiles::default();
     let mut errors = Vec::new();
     let mut parsed: Vec<(RuleFileId, ast::File)> = Vec::new();
     let mut seen: HashMap<String, RuleFileId> = HashMap::new();
     let mut queue: Vec<(String, Option<(RuleFileId, Span)>)> = vec![(entry.to_owned(), None)];
+    // The folder the pack may read: the entry file's, or its `root`; set once it is parsed.
+    let mut root: Option<String> = None;
     while let Some((path, from)) = queue.pop() {
         if seen.contains_key(&path) {
+            continue;
+        }
+        if let (Some(root), Some((file, span))) = (&root, from)
+            && !inside(root, &path)
+        {
+            let shown = if root.is_empty() { "." } else { root.as_str() };
+            errors.push(
+                RuleError::new(
+                    file,
+                    span,
+                    format!("`{path}` is outside the pack's folder `{shown}`"),
+                )
+                .with_help("a pack imports files of its own folder; widen it with `root \"..\"` in the `pack` declaration, or `import builtin \"gov-2021\"`"),
+            );
             continue;
         }
         if seen.len() >= MAX_FILES {
@@ -95,31 +116,48 @@ pub fn compile(
             }
             break;
         }
-        let Some(text) = load(&path) else {
-            match from {
-                Some((file, span)) => errors.push(RuleError::new(
-                    file,
-                    span,
-                    format!("cannot read imported rule file `{path}`"),
-                )),
-                None => {
-                    files.sources.push(Source::from_text(path.clone(), ""));
-                    errors.push(RuleError::new(
-                        files.sources.len() - 1,
-                        Span::default(),
-                        format!("cannot read rule file `{path}`"),
-                    ));
+        let text = match load(&path) {
+            Ok(text) => text,
+            Err(why) => {
+                match from {
+                    Some((file, span)) => errors.push(RuleError::new(
+                        file,
+                        span,
+                        format!("cannot read imported rule file `{path}`: {why}"),
+                    )),
+                    None => {
+                        files.sources.push(Source::from_text(path.clone(), ""));
+                        errors.push(RuleError::new(
+                            files.sources.len() - 1,
+                            Span::default(),
+                            format!("cannot read rule file `{path}`: {why}"),
+                        ));
+                    }
                 }
+                continue;
             }
-            continue;
         };
         let id = files.sources.len();
         files.sources.push(Source::from_text(path.clone(), text));
         seen.insert(path.clone(), id);
         match parse_once(id, &files.sources[id].text) {
             Ok(file) => {
+                if root.is_none() {
+                    let relative = file
+                        .pack
+                        .as_ref()
+                        .and_then(|p| p.root.as_ref())
+                        .map_or(".", |r| r.text.as_str());
+                    root = Some(folder_of(&join(&path, &format!("{relative}/_"))));
+                }
                 for import in &file.imports {
                     queue.push((join(&path, &import.text), Some((id, import.span))));
+                }
+                for name in &file.builtin_imports {
+                    queue.push((
+                        format!("{BUILTIN_PREFIX}{}/pack.rules", name.text),
+                        Some((id, name.span)),
+                    ));
                 }
                 parsed.push((id, file));
             }
@@ -135,6 +173,10 @@ pub fn compile(
     let pack = compiler.pack(&parsed);
     if compiler.errors.is_empty() {
         let mut pack = pack.expect("a pack is produced when there are no errors");
+        // Types are checked once every name is resolved (`super::check`).
+        if let Err(errors) = super::check::check(&pack) {
+            return Err((errors, files));
+        }
         pack.files = files;
         Ok(pack)
     } else {
@@ -143,20 +185,61 @@ pub fn compile(
     }
 }
 
-/// Joins an import path to the directory of the importing file.
+/// Joins an import path to the directory of the importing file, lexically: `..` steps out of
+/// a folder (and is kept when there is none left, so a path that leaves the pack's folder
+/// says so); an absolute path stands alone; a built-in file's imports stay built-in.
 fn join(from: &str, import: &str) -> String {
+    if let Some(inner) = from.strip_prefix(BUILTIN_PREFIX) {
+        return format!("{BUILTIN_PREFIX}{}", join(inner, import));
+    }
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
+    if import.starts_with('/') {
+        parts = vec![""];
+    }
     for part in import.split('/') {
         match part {
             "." | "" => {}
-            ".." => {
-                parts.pop();
-            }
+            ".." => match parts.last() {
+                // The root of an absolute path has no parent.
+                Some(&"") if parts.len() == 1 => {}
+                Some(&"..") | None => parts.push(".."),
+                Some(_) => {
+                    parts.pop();
+                }
+            },
             p => parts.push(p),
         }
     }
     parts.join("/")
+}
+
+/// The folder of a joined path (`a/b/c.rules` → `a/b`; `c.rules` → ``).
+fn folder_of(path: &str) -> String {
+    path.rsplit_once('/').map_or_else(String::new, |(dir, _)| {
+        if dir.is_empty() {
+            "/".to_owned()
+        } else {
+            dir.to_owned()
+        }
+    })
+}
+
+/// Whether a joined path lies in the pack's folder (built-in files always do).
+fn inside(root: &str, path: &str) -> bool {
+    if path.starts_with(BUILTIN_PREFIX) {
+        return true;
+    }
+    if root.is_empty() {
+        return !path.starts_with('/') && path != ".." && !path.starts_with("../");
+    }
+    if root == "/" {
+        return path.starts_with('/');
+    }
+    path == root
+        || path
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 #[derive(Default)]
@@ -169,7 +252,26 @@ struct Compiler {
     rule_codes: HashMap<String, (RuleFileId, Span)>,
     /// The rule with a bare `localise` (the one that reports localisation), once seen.
     localise_reporter: Option<(String, RuleFileId, Span)>,
+    /// User-defined functions (`fn`), by name, with their defining file.
+    functions: HashMap<String, (RuleFileId, ast::FnDecl)>,
+    /// Functions that take part in a cycle or are otherwise unusable (already reported).
+    broken_functions: std::collections::HashSet<String>,
+    /// While a function body is compiled: its parameters' names (innermost call last).
+    params: Vec<Vec<String>>,
+    /// Upper bounds of each function's expanded depth and size (memoised).
+    function_bounds: HashMap<String, (usize, usize)>,
 }
+
+/// Calls of functions inside functions, at most this deep (`f` calls `g` calls `h` …).
+const MAX_FUNCTION_CHAIN: usize = 8;
+
+/// Nodes an expression may expand to once its function calls are replaced by their bodies:
+/// `f(x) = g(x) + g(x)`, `g(x) = h(x) + h(x)` … doubles at every level.
+const MAX_EXPANDED_NODES: usize = 20_000;
+
+/// Slots at and above this number stand for the parameters of the function being compiled;
+/// they are replaced by the call's arguments (see [`Compiler::call_function`]).
+const PARAM_SLOT: usize = usize::MAX / 2;
 
 /// Variables in scope while compiling one rule.
 struct Scope {
@@ -206,6 +308,17 @@ impl Compiler {
                 self.table(*file, table);
             }
         }
+        for (file, ast) in files {
+            for extension in &ast.extensions {
+                self.extend(*file, extension);
+            }
+        }
+        for (file, ast) in files {
+            for function in &ast.functions {
+                self.declare_function(*file, function);
+            }
+        }
+        self.check_functions();
         let mut rules = Vec::new();
         for (file, ast) in files {
             for rule in &ast.rules {
@@ -229,6 +342,7 @@ impl Compiler {
             }
             return None;
         };
+        self.layer(files, &mut rules);
         rules.sort_by(|a, b| a.code.cmp(&b.code));
         Some(Pack {
             name: decl.name.text.clone(),
@@ -376,6 +490,14 @@ impl Compiler {
         self.rule_codes
             .insert(decl.code.text.clone(), (file, decl.code.span));
         let errors_before = self.errors.len();
+        if let Some((first, Some(last), span)) = decl.years
+            && last < first
+        {
+            self.errors.push(
+                RuleError::new(file, span, "the years run backwards")
+                    .with_help(format!("write `years {last}..{first}`")),
+            );
+        }
         // A missing severity or message does not stop the rule's body from being checked:
         // every error in the rule is reported at once.
         if decl.severity.is_none() {
@@ -489,8 +611,10 @@ impl Compiler {
             .to_owned();
         let mut relations = Vec::new();
         body.iter().for_each(|s| s.relations(&mut relations));
+        let years = decl.years.map(|(first, last, _)| (first, last));
         Some(CompiledRule {
             relations,
+            years,
             code: decl.code.text.clone(),
             name: decl.name.text.clone(),
             severity,
@@ -570,7 +694,7 @@ impl Compiler {
     fn stmt(&mut self, file: RuleFileId, stmt: &ast::Stmt, scope: &mut Scope) -> Option<Stmt> {
         Some(match stmt {
             ast::Stmt::For { var, iter, body } => {
-                let iter = self.expr(file, iter, scope);
+                let iter = self.checked_expr(file, iter, scope);
                 let depth = scope.names.len();
                 let slot = scope.bind(&var.text);
                 let body = self.block(file, body, scope);
@@ -581,13 +705,22 @@ impl Compiler {
                     body,
                 }
             }
-            ast::Stmt::If { cond, body } => {
-                let cond = self.expr(file, cond, scope);
+            ast::Stmt::If {
+                cond,
+                body,
+                otherwise,
+            } => {
+                let cond = self.checked_expr(file, cond, scope);
                 let body = self.block(file, body, scope);
-                Stmt::If { cond: cond?, body }
+                let otherwise = self.block(file, otherwise, scope);
+                Stmt::If {
+                    cond: cond?,
+                    body,
+                    otherwise,
+                }
             }
             ast::Stmt::Let { var, value } => {
-                let value = self.expr(file, value, scope);
+                let value = self.checked_expr(file, value, scope);
                 // `let` of a name already in scope assigns it again (messages show the
                 // latest value), rather than shadowing it.
                 let slot = scope
@@ -601,11 +734,15 @@ impl Compiler {
             ast::Stmt::Expect {
                 cond, within, at, ..
             } => {
-                let cond = self.expr(file, cond, scope);
-                let at = at.as_ref().map(|a| self.expr(file, a, scope));
+                let cond = self.checked_expr(file, cond, scope);
+                let at = at.as_ref().map(|a| self.checked_expr(file, a, scope));
+                let within = within.as_ref().map(|w| self.checked_expr(file, w, scope));
                 Stmt::Expect {
                     cond: cond?,
-                    within: within.map(|(w, _)| w),
+                    within: match within {
+                        Some(w) => Some(w?),
+                        None => None,
+                    },
                     at: match at {
                         Some(a) => Some(a?),
                         None => None,
@@ -635,6 +772,9 @@ impl Compiler {
             ast::ExprKind::None => ExprKind::None,
             ast::ExprKind::Name(name) => return self.name(file, name, span, scope),
             ast::ExprKind::List(items) => ExprKind::List(self.exprs(file, items, scope)?),
+            ast::ExprKind::Call(name, args) if self.functions.contains_key(&name.text) => {
+                return self.call_function(file, name, args, span, scope);
+            }
             ast::ExprKind::Call(name, args) => {
                 let Some(builtin) = Builtin::from_name(&name.text) else {
                     self.errors.push(unknown(
@@ -642,7 +782,11 @@ impl Compiler {
                         name.span,
                         "function",
                         &name.text,
-                        Builtin::ALL.iter().map(|b| b.name()),
+                        Builtin::ALL
+                            .iter()
+                            .map(|b| b.name())
+                            .chain(self.functions.keys().map(String::as_str))
+                            .collect::<Vec<_>>(),
                     ));
                     return None;
                 };
@@ -738,7 +882,9 @@ impl Compiler {
     }
 
     fn name(&mut self, file: RuleFileId, name: &str, span: Span, scope: &Scope) -> Option<Expr> {
-        let kind = if let Some(slot) = scope.lookup(name) {
+        let kind = if let Some(i) = self.param(name) {
+            ExprKind::Slot(PARAM_SLOT + i)
+        } else if let Some(slot) = scope.lookup(name) {
             ExprKind::Slot(slot)
         } else if name == "year" {
             ExprKind::Year
@@ -866,6 +1012,370 @@ impl Compiler {
         })
     }
 
+    /// `extend table NAME { … }`: the declared table gains anchors, columns, rows (and groups)
+    /// or values, after its own; names stay unique within it.
+    fn extend(&mut self, file: RuleFileId, decl: &ast::TableDecl) {
+        let Some(&t) = self.table_names.get(&decl.name.text) else {
+            let names: Vec<&str> = self.table_names.keys().map(String::as_str).collect();
+            self.errors.push(unknown(
+                file,
+                decl.name.span,
+                "table",
+                &decl.name.text,
+                names,
+            ));
+            return;
+        };
+        if let Some(section) = &decl.section {
+            self.errors.push(
+                RuleError::new(file, section.span, "an extension cannot move a table")
+                    .with_help("`in section` belongs to the table's own declaration"),
+            );
+        }
+        let named = |e: &ast::Entry| Named {
+            name: e.name.text.clone(),
+            aliases: e.aliases.iter().map(|a| a.text.clone()).collect(),
+            keys: e.aliases.iter().map(|a| label_key(&a.text)).collect(),
+        };
+        let mut rows = Vec::new();
+        let mut groups = Vec::new();
+        flatten_rows(&decl.rows, &mut rows, &mut groups);
+        let table = &mut self.tables[t];
+        let mut taken: std::collections::HashSet<String> = table
+            .columns
+            .iter()
+            .chain(&table.rows)
+            .chain(&table.values)
+            .map(|n| n.name.clone())
+            .chain(table.groups.iter().map(|g| g.name.clone()))
+            .collect();
+        let mut duplicates = Vec::new();
+        for entry in decl
+            .columns
+            .iter()
+            .chain(&decl.values)
+            .chain(rows.iter().copied())
+        {
+            if !taken.insert(entry.name.text.clone()) {
+                duplicates.push(entry.name.clone());
+            }
+        }
+        let first_row = table.rows.len();
+        table
+            .anchors
+            .extend(decl.anchors.iter().map(|a| label_key(&a.text)));
+        table.columns.extend(decl.columns.iter().map(named));
+        table.values.extend(decl.values.iter().map(named));
+        table.rows.extend(rows.iter().map(|e| named(e)));
+        table
+            .groups
+            .extend(groups.into_iter().map(|(name, members)| GroupDef {
+                name,
+                rows: members.into_iter().map(|r| r + first_row).collect(),
+            }));
+        table.cell_labels = table.label_cells();
+        for name in duplicates {
+            self.errors.push(RuleError::new(
+                file,
+                name.span,
+                format!(
+                    "`{}` is already declared in table `{}`",
+                    name.text, decl.name.text
+                ),
+            ));
+        }
+    }
+
+    /// Applies every file's `disable` and `override` to the rules of the pack.
+    fn layer(&mut self, files: &[(RuleFileId, ast::File)], rules: &mut Vec<CompiledRule>) {
+        let find = |this: &mut Self, rules: &[CompiledRule], file, code: &ast::Name| {
+            let found = rules.iter().position(|r| r.code == code.text);
+            if found.is_none() {
+                this.errors.push(unknown(
+                    file,
+                    code.span,
+                    "rule",
+                    &code.text,
+                    rules.iter().map(|r| r.code.as_str()),
+                ));
+            }
+            found
+        };
+        for (file, ast) in files {
+            for code in &ast.disabled {
+                if let Some(i) = find(self, rules, *file, code) {
+                    rules.remove(i);
+                }
+            }
+        }
+        for (file, ast) in files {
+            for o in &ast.overrides {
+                let Some(i) = find(self, rules, *file, &o.code) else {
+                    continue;
+                };
+                if let Some((level, _)) = o.severity {
+                    rules[i].severity = level;
+                    // The new severity is the rule's, everywhere: conditional severities of
+                    // the imported rule no longer apply.
+                    rules[i].severity_overrides.clear();
+                }
+                if let Some(help) = &o.help {
+                    rules[i].help = Some(help.text.clone());
+                }
+            }
+        }
+    }
+
+    /// The index of a parameter of the function being compiled.
+    fn param(&self, name: &str) -> Option<usize> {
+        self.params.last()?.iter().position(|p| p == name)
+    }
+
+    fn declare_function(&mut self, file: RuleFileId, decl: &ast::FnDecl) {
+        let name = &decl.name;
+        if let Some((first_file, first)) = self.functions.get(&name.text) {
+            self.errors.push(
+                RuleError::new(
+                    file,
+                    name.span,
+                    format!("function `{}` is defined twice", name.text),
+                )
+                .with_label(*first_file, first.name.span, "first defined here"),
+            );
+            return;
+        }
+        if Builtin::from_name(&name.text).is_some() {
+            self.errors.push(
+                RuleError::new(
+                    file,
+                    name.span,
+                    format!("`{}` is a builtin function", name.text),
+                )
+                .with_help("give your function another name"),
+            );
+            return;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in &decl.params {
+            if !seen.insert(&p.text) {
+                self.errors.push(RuleError::new(
+                    file,
+                    p.span,
+                    format!("parameter `{}` is named twice", p.text),
+                ));
+            }
+        }
+        self.functions
+            .insert(name.text.clone(), (file, decl.clone()));
+    }
+
+    /// Refuses functions that call themselves (directly or through others), call chains
+    /// deeper than [`MAX_FUNCTION_CHAIN`], and bodies that fail to compile on their own.
+    fn check_functions(&mut self) {
+        let mut names: Vec<String> = self.functions.keys().cloned().collect();
+        names.sort();
+        for name in &names {
+            let mut path = vec![name.clone()];
+            if let Some(problem) = self.call_chain(&mut path) {
+                let (file, decl) = &self.functions[name];
+                let error = RuleError::new(*file, decl.name.span, problem).with_help(
+                    "functions are expanded where they are called: write the repetition out, or use `for`",
+                );
+                self.errors.push(error);
+                self.broken_functions.insert(name.clone());
+            }
+        }
+        // Each body on its own, with its parameters unknown: names, fields and builtins.
+        for name in &names {
+            if self.broken_functions.contains(name) {
+                continue;
+            }
+            let (file, decl) = self.functions[name].clone();
+            let scope = Scope {
+                names: Vec::new(),
+                slot_names: Vec::new(),
+            };
+            self.params
+                .push(decl.params.iter().map(|p| p.text.clone()).collect());
+            let before = self.errors.len();
+            let body = self.expr(file, &decl.body, &scope);
+            self.params.pop();
+            // Type errors that do not depend on the arguments are reported here, once, not
+            // at every call.
+            if let Some(body) = body {
+                let context = Pack {
+                    name: String::new(),
+                    title: String::new(),
+                    basis: None,
+                    years: (0, None),
+                    version: String::new(),
+                    sections: self.sections.clone(),
+                    tables: self.tables.clone(),
+                    rules: Vec::new(),
+                    files: RuleFiles::default(),
+                };
+                self.errors
+                    .extend(super::check::check_function_body(&context, file, &body));
+            }
+            if self.errors.len() > before {
+                self.broken_functions.insert(name.clone());
+            }
+        }
+    }
+
+    /// Follows the calls of the last function of `path`: a message when one closes a cycle or
+    /// the chain grows too long.
+    fn call_chain(&self, path: &mut Vec<String>) -> Option<String> {
+        let last = path.last().expect("a path starts with a function");
+        let mut called = Vec::new();
+        calls_in(&self.functions[last].1.body, &mut called);
+        called.retain(|c| self.functions.contains_key(c));
+        called.sort();
+        called.dedup();
+        for callee in called {
+            if callee == path[0] {
+                return Some(if path.len() == 1 {
+                    format!("function `{callee}` calls itself")
+                } else {
+                    format!(
+                        "function `{}` calls itself through {}",
+                        path[0],
+                        backticked(&path[1..].iter().map(String::as_str).collect::<Vec<_>>())
+                    )
+                });
+            }
+            if path.contains(&callee) {
+                // A cycle that does not pass through `path[0]`: reported from its own start.
+                continue;
+            }
+            if path.len() >= MAX_FUNCTION_CHAIN {
+                return Some(format!(
+                    "function `{}` calls functions more than {MAX_FUNCTION_CHAIN} deep",
+                    path[0]
+                ));
+            }
+            path.push(callee);
+            let found = self.call_chain(path);
+            path.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// Upper bounds of an expression's depth and size once its function calls are expanded.
+    fn expanded_bounds(&mut self, expr: &ast::Expr) -> (usize, usize) {
+        let children: Vec<&ast::Expr> = match &expr.kind {
+            ast::ExprKind::List(items) | ast::ExprKind::Call(_, items) => items.iter().collect(),
+            ast::ExprKind::Field(e, _) | ast::ExprKind::Not(e) | ast::ExprKind::Neg(e) => vec![e],
+            ast::ExprKind::Index(e, args) => std::iter::once(&**e)
+                .chain(args.iter().filter_map(|a| match a {
+                    IndexArg::Expr(e) => Some(e),
+                    IndexArg::Range(..) => None,
+                }))
+                .collect(),
+            ast::ExprKind::Binary(_, a, b) => vec![a, b],
+            _ => Vec::new(),
+        };
+        let mut depth = 0;
+        let mut size: usize = 1;
+        for child in children {
+            let (d, n) = self.expanded_bounds(child);
+            depth = depth.max(d);
+            size = size.saturating_add(n);
+        }
+        if let ast::ExprKind::Call(name, _) = &expr.kind
+            && let Some((_, decl)) = self.functions.get(&name.text).cloned()
+            && !self.broken_functions.contains(&name.text)
+        {
+            let (body_depth, body_size) = match self.function_bounds.get(&name.text) {
+                Some(bounds) => *bounds,
+                None => {
+                    let bounds = self.expanded_bounds(&decl.body);
+                    self.function_bounds.insert(name.text.clone(), bounds);
+                    bounds
+                }
+            };
+            let uses = count_names(&decl.body, &decl.params);
+            // Each use of a parameter is a copy of its argument.
+            return (
+                body_depth + depth + 1,
+                body_size.saturating_add(size.saturating_mul(uses.max(1))),
+            );
+        }
+        (depth + 1, size)
+    }
+
+    /// A statement's expression, refused when its expanded form would be too deep or large.
+    fn checked_expr(&mut self, file: RuleFileId, expr: &ast::Expr, scope: &Scope) -> Option<Expr> {
+        if !self.functions.is_empty() {
+            let (depth, size) = self.expanded_bounds(expr);
+            if depth > parser::MAX_EXPR_DEPTH || size > MAX_EXPANDED_NODES {
+                self.errors.push(
+                    RuleError::new(
+                        file,
+                        expr.span,
+                        format!(
+                            "with its functions expanded, this expression is too large (deeper than {} levels or more than {MAX_EXPANDED_NODES} parts)",
+                            parser::MAX_EXPR_DEPTH
+                        ),
+                    )
+                    .with_help("split it with `let`"),
+                );
+                return None;
+            }
+        }
+        self.expr(file, expr, scope)
+    }
+
+    /// A call of a user-defined function: its body, compiled with the parameters standing for
+    /// the arguments, pointing at the call (the body's own spans are in another place, maybe
+    /// another file).
+    fn call_function(
+        &mut self,
+        file: RuleFileId,
+        name: &ast::Name,
+        args: &[ast::Expr],
+        span: Span,
+        scope: &Scope,
+    ) -> Option<Expr> {
+        let (def_file, decl) = self.functions[&name.text].clone();
+        if decl.params.len() != args.len() {
+            self.errors.push(
+                RuleError::new(
+                    file,
+                    span,
+                    format!(
+                        "`{}` takes {} argument{}, but {} {} given",
+                        name.text,
+                        decl.params.len(),
+                        if decl.params.len() == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
+                )
+                .with_label(def_file, decl.name.span, "defined here"),
+            );
+            return None;
+        }
+        let args = self.exprs(file, args, scope)?;
+        if self.broken_functions.contains(&name.text) {
+            return None;
+        }
+        let empty = Scope {
+            names: Vec::new(),
+            slot_names: Vec::new(),
+        };
+        self.params
+            .push(decl.params.iter().map(|p| p.text.clone()).collect());
+        let body = self.expr(def_file, &decl.body, &empty);
+        self.params.pop();
+        let mut body = body?;
+        substitute(&mut body, &args, span);
+        Some(body)
+    }
+
     fn index(
         &mut self,
         file: RuleFileId,
@@ -984,14 +1494,16 @@ impl Compiler {
                 Some(ColSel::Range(a, b))
             }
             IndexArg::Expr(e) => match &e.kind {
-                ast::ExprKind::Name(n) if scope.lookup(n).is_none() => find(
-                    self,
-                    &ast::Name {
-                        text: n.clone(),
-                        span: e.span,
-                    },
-                )
-                .map(ColSel::Column),
+                ast::ExprKind::Name(n) if scope.lookup(n).is_none() && self.param(n).is_none() => {
+                    find(
+                        self,
+                        &ast::Name {
+                            text: n.clone(),
+                            span: e.span,
+                        },
+                    )
+                    .map(ColSel::Column)
+                }
                 _ => Some(ColSel::Expr(Box::new(self.expr(file, e, scope)?))),
             },
         }
@@ -1015,6 +1527,7 @@ impl Compiler {
         };
         if let ast::ExprKind::Name(n) = &e.kind
             && scope.lookup(n).is_none()
+            && self.param(n).is_none()
         {
             if let Some(r) = def.rows.iter().position(|r| &r.name == n) {
                 return Some(Expr {
@@ -1051,9 +1564,10 @@ impl Compiler {
 fn contains_expect(stmt: &ast::Stmt) -> bool {
     match stmt {
         ast::Stmt::Expect { .. } => true,
-        ast::Stmt::For { body, .. } | ast::Stmt::If { body, .. } => {
-            body.iter().any(contains_expect)
-        }
+        ast::Stmt::For { body, .. } => body.iter().any(contains_expect),
+        ast::Stmt::If {
+            body, otherwise, ..
+        } => body.iter().chain(otherwise).any(contains_expect),
         ast::Stmt::Let { .. } => false,
     }
 }
@@ -1095,4 +1609,123 @@ fn dedent(text: &str) -> String {
         .join("\n")
         .trim()
         .to_owned()
+}
+
+/// Names of the functions called in an expression.
+fn calls_in(expr: &ast::Expr, out: &mut Vec<String>) {
+    visit(expr, &mut |e| {
+        if let ast::ExprKind::Call(name, _) = &e.kind {
+            out.push(name.text.clone());
+        }
+    });
+}
+
+/// How many times the parameters are used in a function body.
+fn count_names(expr: &ast::Expr, params: &[ast::Name]) -> usize {
+    let mut n = 0;
+    visit(expr, &mut |e| {
+        if let ast::ExprKind::Name(name) = &e.kind
+            && params.iter().any(|p| &p.text == name)
+        {
+            n += 1;
+        }
+        if let ast::ExprKind::Index(_, args) = &e.kind {
+            for arg in args {
+                if let IndexArg::Range(a, b) = arg {
+                    n += usize::from(params.iter().any(|p| p.text == a.text || p.text == b.text));
+                }
+            }
+        }
+    });
+    n
+}
+
+/// Calls `f` on every node of an expression (the parser bounds its depth).
+fn visit(expr: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
+    f(expr);
+    match &expr.kind {
+        ast::ExprKind::List(items) | ast::ExprKind::Call(_, items) => {
+            for e in items {
+                visit(e, f);
+            }
+        }
+        ast::ExprKind::Field(e, _) | ast::ExprKind::Not(e) | ast::ExprKind::Neg(e) => visit(e, f),
+        ast::ExprKind::Index(e, args) => {
+            visit(e, f);
+            for arg in args {
+                if let IndexArg::Expr(e) = arg {
+                    visit(e, f);
+                }
+            }
+        }
+        ast::ExprKind::Binary(_, a, b) => {
+            visit(a, f);
+            visit(b, f);
+        }
+        _ => {}
+    }
+}
+
+/// Replaces a compiled function body's parameter slots by the arguments, and points the
+/// rest of the body at the call.
+fn substitute(expr: &mut Expr, args: &[Expr], call: Span) {
+    if let ExprKind::Slot(s) = expr.kind
+        && s >= PARAM_SLOT
+    {
+        *expr = args[s - PARAM_SLOT].clone();
+        return;
+    }
+    expr.span = call;
+    match &mut expr.kind {
+        ExprKind::Cell { row, col, .. } => {
+            if let Some(row) = row {
+                substitute(row, args, call);
+            }
+            if let ColSel::Expr(e) = col {
+                substitute(e, args, call);
+            }
+        }
+        ExprKind::Call(_, items) | ExprKind::List(items) => {
+            for e in items {
+                substitute(e, args, call);
+            }
+        }
+        ExprKind::Field(e, _) | ExprKind::Not(e) | ExprKind::Neg(e) => substitute(e, args, call),
+        ExprKind::Binary(_, a, b) => {
+            substitute(a, args, call);
+            substitute(b, args, call);
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn joins_keep_what_leaves_the_folder() {
+        assert_eq!(join("a/b/pack.rules", "../c.rules"), "a/c.rules");
+        assert_eq!(join("pack.rules", "../c.rules"), "../c.rules");
+        assert_eq!(join("pack.rules", "../../c.rules"), "../../c.rules");
+        assert_eq!(join("/p/pack.rules", "../../../etc/passwd"), "/etc/passwd");
+        assert_eq!(join("/p/pack.rules", "/dev/zero"), "/dev/zero");
+        assert_eq!(
+            join("builtin:gov-2021/pack.rules", "../common/*.rules"),
+            "builtin:common/*.rules"
+        );
+    }
+
+    #[test]
+    fn the_packs_folder_contains_only_its_own_paths() {
+        assert!(inside("", "x.rules"));
+        assert!(!inside("", "../x.rules"));
+        assert!(!inside("", "/etc/passwd"));
+        assert!(inside("/p", "/p/sub/x.rules"));
+        assert!(!inside("/p", "/pq/x.rules"));
+        assert!(inside("/", "/etc/passwd"));
+        assert!(inside("/p", "builtin:gov-2021/pack.rules"));
+        assert_eq!(folder_of(&join("/p/pack.rules", "../_")), "/");
+        assert_eq!(folder_of(&join("pack.rules", "./_")), "");
+    }
 }

@@ -26,6 +26,11 @@ struct RuleParser;
 /// recursive AST builders far from the stack limit on hostile input.
 pub const MAX_NESTING: usize = 32;
 
+/// Deepest expression tree a rule may build: operators, prefixes, fields and brackets each add
+/// a level. `1 + 1 + …` with 10 000 terms is a located error, not a stack overflow in the
+/// compiler, the type checker or the engine (all of which recurse over the tree).
+pub const MAX_EXPR_DEPTH: usize = 256;
+
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
         .op(Op::infix(Rule::or_op, Assoc::Left))
@@ -37,7 +42,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::gt_op, Assoc::Left)
             | Op::infix(Rule::ge_op, Assoc::Left))
         .op(Op::infix(Rule::add_op, Assoc::Left) | Op::infix(Rule::sub_op, Assoc::Left))
-        .op(Op::infix(Rule::mul_op, Assoc::Left))
+        .op(Op::infix(Rule::mul_op, Assoc::Left) | Op::infix(Rule::div_op, Assoc::Left))
         .op(Op::prefix(Rule::not_op) | Op::prefix(Rule::neg_op))
 });
 
@@ -51,16 +56,26 @@ pub fn parse(file: RuleFileId, text: &str) -> Result<File, RuleError> {
         RuleParser::parse(Rule::file, text).map_err(|e| syntax_error(file, text, &e))?;
     let root = pairs.next().expect("the file rule always yields one pair");
     let mut ast = File::default();
-    let builder = Builder { file };
+    let builder = Builder {
+        file,
+        depth: std::cell::Cell::new(0),
+    };
     for pair in root.into_inner() {
         match pair.as_rule() {
             Rule::pack_decl => ast.pack = Some(builder.pack(pair)),
             Rule::import_decl => ast.imports.push(builder.string(inner1(pair))),
+            Rule::import_builtin => ast.builtin_imports.push(builder.string(inner1(pair))),
+            Rule::disable_decl => ast
+                .disabled
+                .extend(pair.into_inner().map(|p| builder.name(p))),
+            Rule::override_decl => ast.overrides.push(builder.override_decl(pair)?),
+            Rule::extend_decl => ast.extensions.push(builder.table(pair)),
             Rule::sections_decl => ast
                 .sections
                 .extend(pair.into_inner().map(|p| builder.section_entry(p))),
             Rule::table_decl => ast.tables.push(builder.table(pair)),
             Rule::rule_decl => ast.rules.push(builder.rule(pair)?),
+            Rule::fn_decl => ast.functions.push(builder.function(pair)?),
             Rule::EOI => {}
             other => unreachable!("`file` only contains items, got {other:?}"),
         }
@@ -86,9 +101,19 @@ pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
     let mut starts: Vec<usize> = Vec::new();
     for (n, &i) in line_starts.iter().enumerate() {
         let line = &text[i..];
-        if ["rule ", "table ", "pack ", "sections", "import "]
-            .iter()
-            .any(|k| line.starts_with(k))
+        if [
+            "rule ",
+            "table ",
+            "pack ",
+            "sections",
+            "import ",
+            "fn ",
+            "disable ",
+            "override ",
+            "extend ",
+        ]
+        .iter()
+        .any(|k| line.starts_with(k))
         {
             let mut first = n;
             while first > 0 && text[line_starts[first - 1]..].starts_with("///") {
@@ -103,18 +128,15 @@ pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
     let mut errors = Vec::new();
     for (n, &start) in starts.iter().enumerate() {
         let end = starts.get(n + 1).copied().unwrap_or(text.len());
-        // Keep byte offsets: blank everything outside the item, byte for byte.
-        let blanked: String = text
-            .char_indices()
-            .map(|(i, c)| {
-                if (start..end).contains(&i) || c == '\n' {
-                    c.to_string()
-                } else {
-                    " ".repeat(c.len_utf8())
-                }
-            })
-            .collect();
-        if let Err(error) = parse(file, &blanked) {
+        // Each item alone, its errors moved back to their place in the file: linear in the
+        // file's size however many items it has.
+        if let Err(mut error) = parse(file, &text[start..end]) {
+            let shift =
+                |span: Span| Span::new(span.start as usize + start, span.end as usize + start);
+            error.span = shift(error.span);
+            for label in &mut error.labels {
+                label.1 = shift(label.1);
+            }
             errors.push(error);
         }
     }
@@ -126,32 +148,97 @@ pub fn parse_all(file: RuleFileId, text: &str) -> Result<File, Vec<RuleError>> {
     Err(errors)
 }
 
-/// Rejects brace and bracket nesting deeper than [`MAX_NESTING`] before pest recurses.
+/// Rejects brace and bracket nesting deeper than [`MAX_NESTING`] before pest recurses (pest's
+/// descent into `{`, `(` and `[` is the one recursion that runs before the syntax tree is
+/// built; everything else is limited while building it, by [`MAX_EXPR_DEPTH`]).
+///
+/// The scan reads tokens as the grammar does: brackets inside strings, `"""` doc blocks,
+/// regexes and comments do not count. A `/` opens a regex where the grammar expects an operand
+/// (after an operator, a bracket, a comma or a keyword such as `and`), as in the grammar; a
+/// string or regex ends at the end of its line at the latest, as in the grammar, so one
+/// misread token cannot hide the brackets of the lines after it.
 fn check_nesting(file: RuleFileId, text: &str) -> Result<(), RuleError> {
+    #[derive(PartialEq)]
+    enum State {
+        Code,
+        Str,
+        LongStr,
+        Regex,
+        Comment,
+    }
+    let mut state = State::Code;
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut previous = '\0';
-    for (i, c) in text.char_indices() {
-        if c == '"' && previous != '\\' {
-            in_string = !in_string;
-        } else if !in_string {
-            match c {
-                '{' | '(' | '[' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Err(RuleError::new(
-                            file,
-                            Span::new(i, i + 1),
-                            format!("nesting deeper than {MAX_NESTING} levels"),
-                        )
-                        .with_help("split the rule into several rules or use `let`"));
-                    }
+    // Whether the last token ends an operand (a name, number, string, regex, `)` or `]`):
+    // then `/` divides, else it opens a regex.
+    let mut after_operand = false;
+    let mut word = String::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match state {
+            State::Comment => {
+                if c == '\n' {
+                    state = State::Code;
                 }
-                '}' | ')' | ']' => depth = depth.saturating_sub(1),
-                _ => {}
+                continue;
             }
+            State::LongStr => {
+                if text[i..].starts_with("\"\"\"") {
+                    chars.next();
+                    chars.next();
+                    state = State::Code;
+                    after_operand = true;
+                }
+                continue;
+            }
+            State::Str | State::Regex => {
+                let closer = if state == State::Str { '"' } else { '/' };
+                if c == '\\' {
+                    chars.next_if(|(_, n)| *n != '\n');
+                } else if c == closer || c == '\n' {
+                    state = State::Code;
+                    after_operand = true;
+                }
+                continue;
+            }
+            State::Code => {}
         }
-        previous = c;
+        if c.is_alphanumeric() || c == '_' || c == '.' {
+            word.push(c);
+            after_operand = !matches!(
+                word.as_str(),
+                "and" | "or" | "not" | "in" | "expect" | "if" | "when" | "at" | "within" | "else"
+            );
+            continue;
+        }
+        word.clear();
+        match c {
+            '"' if text[i..].starts_with("\"\"\"") => {
+                chars.next();
+                chars.next();
+                state = State::LongStr;
+            }
+            '"' => state = State::Str,
+            '/' if text[i..].starts_with("//") => state = State::Comment,
+            '/' if !after_operand => state = State::Regex,
+            '{' | '(' | '[' => {
+                depth += 1;
+                after_operand = false;
+                if depth > MAX_NESTING {
+                    return Err(RuleError::new(
+                        file,
+                        Span::new(i, i + 1),
+                        format!("nesting deeper than {MAX_NESTING} levels"),
+                    )
+                    .with_help("split the rule into several rules or use `let`"));
+                }
+            }
+            '}' | ')' | ']' => {
+                depth = depth.saturating_sub(1);
+                after_operand = c != '}';
+            }
+            c if c.is_whitespace() => {}
+            _ => after_operand = false,
+        }
     }
     Ok(())
 }
@@ -167,11 +254,41 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     Span::new(s.start(), s.end())
 }
 
+/// The span of a pair without the whitespace and comments pest takes after it.
+fn trimmed_span(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.start() + s.as_str().trim_end().len())
+}
+
 struct Builder {
     file: RuleFileId,
+    /// Height of the expression tree above the pair being built (see [`MAX_EXPR_DEPTH`]).
+    depth: std::cell::Cell<usize>,
 }
 
 impl Builder {
+    /// Builds `inner` `levels` deeper in the expression tree, or refuses past the limit.
+    fn deeper<T>(
+        &self,
+        levels: usize,
+        span: Span,
+        inner: impl FnOnce() -> Result<T, RuleError>,
+    ) -> Result<T, RuleError> {
+        let depth = self.depth.get() + levels;
+        if depth > MAX_EXPR_DEPTH {
+            return Err(RuleError::new(
+                self.file,
+                span,
+                format!("expression deeper than {MAX_EXPR_DEPTH} levels"),
+            )
+            .with_help("operators, `not`, `-`, fields and brackets each add a level: split the expression with `let`"));
+        }
+        self.depth.set(depth);
+        let result = inner();
+        self.depth.set(depth - levels);
+        result
+    }
+
     fn name(&self, pair: Pair<'_, Rule>) -> Name {
         Name {
             text: pair.as_str().to_owned(),
@@ -200,6 +317,7 @@ impl Builder {
             basis: None,
             years: None,
             version: None,
+            root: None,
         };
         for field in inner {
             let field = inner1(field);
@@ -207,6 +325,7 @@ impl Builder {
                 Rule::title_field => pack.title = Some(self.string(inner1(field))),
                 Rule::basis_field => pack.basis = Some(self.string(inner1(field))),
                 Rule::version_field => pack.version = Some(self.string(inner1(field))),
+                Rule::root_field => pack.root = Some(self.string(inner1(field))),
                 Rule::years_field => {
                     let span = span_of(&field);
                     let mut years = field.into_inner().map(|p| p.as_str().parse().unwrap_or(0));
@@ -308,6 +427,7 @@ impl Builder {
             doc: None,
             localise: None,
             body: Vec::new(),
+            years: None,
         };
         for field in inner {
             let span = span_of(&field);
@@ -349,6 +469,18 @@ impl Builder {
                     rule.message = Some(self.string(inner1(field)));
                 }
                 Rule::help_field => rule.help = Some(self.string(inner1(field))),
+                Rule::rule_years => {
+                    if rule.years.is_some() {
+                        return Err(duplicate("years"));
+                    }
+                    let span = Span::new(
+                        span.start as usize,
+                        span.start as usize + field.as_str().trim_end().len(),
+                    );
+                    let mut years = field.into_inner().map(|p| p.as_str().parse().unwrap_or(0));
+                    let from = years.next().unwrap_or(0);
+                    rule.years = Some((from, years.next(), span));
+                }
                 Rule::doc_field => rule.doc = Some(self.string(inner1(field))),
                 Rule::localise_field => {
                     if rule.localise.is_some() {
@@ -373,6 +505,60 @@ impl Builder {
         Ok(rule)
     }
 
+    fn override_decl(&self, pair: Pair<'_, Rule>) -> Result<super::ast::Override, RuleError> {
+        let mut inner = pair.into_inner();
+        let mut decl = super::ast::Override {
+            code: self.name(inner.next().expect("a code")),
+            severity: None,
+            help: None,
+        };
+        for field in inner {
+            let span = span_of(&field);
+            match field.as_rule() {
+                Rule::severity_field => {
+                    let mut parts = field.into_inner();
+                    let keyword = parts.next().expect("a severity");
+                    if parts.next().is_some() {
+                        return Err(RuleError::new(
+                            self.file,
+                            span,
+                            "an override sets one severity, without `when`",
+                        ));
+                    }
+                    let level = match keyword.as_str() {
+                        "error" => Severity::Error,
+                        "warning" => Severity::Warning,
+                        _ => Severity::Info,
+                    };
+                    decl.severity = Some((level, span_of(&keyword)));
+                }
+                _ => decl.help = Some(self.string(inner1(field))),
+            }
+        }
+        Ok(decl)
+    }
+
+    fn function(&self, pair: Pair<'_, Rule>) -> Result<super::ast::FnDecl, RuleError> {
+        // `///` lines document the function for readers of the rule file.
+        let mut inner = pair
+            .into_inner()
+            .skip_while(|p| p.as_rule() == Rule::doc_line);
+        let name = self.name(inner.next().expect("function name"));
+        let mut params = Vec::new();
+        let mut body = None;
+        for part in inner {
+            match part.as_rule() {
+                Rule::ident => params.push(self.name(part)),
+                _ => body = Some(self.expr(part)?),
+            }
+        }
+        Ok(super::ast::FnDecl {
+            name,
+            params,
+            body: body.expect("a function has a body"),
+        })
+    }
+
     fn block(&self, pair: Pair<'_, Rule>) -> Result<Vec<Stmt>, RuleError> {
         pair.into_inner().map(|p| self.statement(p)).collect()
     }
@@ -390,6 +576,17 @@ impl Builder {
             Rule::if_stmt => Stmt::If {
                 cond: self.expr(inner.next().expect("condition"))?,
                 body: self.block(inner.next().expect("if body"))?,
+                otherwise: match inner.next() {
+                    None => Vec::new(),
+                    Some(clause) => {
+                        let branch = inner1(clause);
+                        if branch.as_rule() == Rule::if_stmt {
+                            vec![self.statement(branch)?]
+                        } else {
+                            self.block(branch)?
+                        }
+                    }
+                },
             },
             Rule::let_stmt => Stmt::Let {
                 var: self.name(inner.next().expect("let name")),
@@ -401,14 +598,7 @@ impl Builder {
                 let mut at = None;
                 for part in inner {
                     match part.as_rule() {
-                        Rule::within => {
-                            let number = inner1(part);
-                            let span = span_of(&number);
-                            let value = Decimal::from_str(number.as_str()).map_err(|_| {
-                                RuleError::new(self.file, span, "tolerance is not a decimal number")
-                            })?;
-                            within = Some((value, span));
-                        }
+                        Rule::within => within = Some(self.expr(inner1(part))?),
                         Rule::at => at = Some(self.expr(inner1(part))?),
                         other => unreachable!("expect clauses, got {other:?}"),
                     }
@@ -425,6 +615,18 @@ impl Builder {
     }
 
     fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
+        // Operators and prefixes of this expression, counted before the Pratt parser recurses
+        // over them (a chain of 10 000 `not` would overflow its stack).
+        let operators = pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::postfix_expr)
+            .count();
+        let span = trimmed_span(&pair);
+        self.deeper(operators + 1, span, || self.pratt(pair))
+    }
+
+    fn pratt(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
         PRATT
             .map_primary(|p| self.postfix_expr(p))
             .map_prefix(|op, rhs| {
@@ -450,6 +652,7 @@ impl Builder {
                     Rule::add_op => BinOp::Add,
                     Rule::sub_op => BinOp::Sub,
                     Rule::mul_op => BinOp::Mul,
+                    Rule::div_op => BinOp::Div,
                     other => unreachable!("infix operators only, got {other:?}"),
                 };
                 let span = lhs.span.cover(rhs.span);
@@ -462,6 +665,12 @@ impl Builder {
     }
 
     fn postfix_expr(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
+        let postfixes = pair.clone().into_inner().count() - 1;
+        let span = span_of(&pair);
+        self.deeper(postfixes, span, || self.postfixes(pair))
+    }
+
+    fn postfixes(&self, pair: Pair<'_, Rule>) -> Result<Expr, RuleError> {
         let mut inner = pair.into_inner();
         let mut expr = self.primary(inner.next().expect("primary"))?;
         for postfix in inner {
@@ -500,6 +709,11 @@ impl Builder {
             Rule::number => ExprKind::Number(
                 Decimal::from_str(pair.as_str())
                     .map_err(|_| RuleError::new(self.file, span, "number is too large"))?,
+            ),
+            Rule::percent => ExprKind::Number(
+                Decimal::from_str(pair.as_str().trim_end_matches('%'))
+                    .map_err(|_| RuleError::new(self.file, span, "number is too large"))?
+                    / Decimal::ONE_HUNDRED,
             ),
             Rule::string => ExprKind::Str(unescape(inner1(pair).as_str())),
             Rule::regex => {
@@ -629,6 +843,7 @@ fn is_operator(rule: Rule) -> bool {
             | Rule::add_op
             | Rule::sub_op
             | Rule::mul_op
+            | Rule::div_op
             | Rule::field
             | Rule::index
             | Rule::infix
@@ -642,7 +857,7 @@ fn keyword_typo(word: &str) -> Option<String> {
         "pack", "import", "sections", "table", "rule", "columns", "rows", "values", "group", "in",
         "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
         "version", "for", "if", "when", "let", "expect", "within", "error", "warning", "info",
-        "localise",
+        "localise", "else", "fn", "disable", "override", "builtin", "root", "extend",
     ];
     if word.is_empty() || KEYWORDS.contains(&word) {
         return None;
@@ -660,7 +875,9 @@ fn describe(rule: Rule) -> &'static str {
         Rule::WHITESPACE | Rule::COMMENT => "a space or comment",
         Rule::keyword => "a keyword",
         Rule::ident_char => "a letter or digit",
-        Rule::item => "`pack`, `import`, `sections`, `table` or `rule`",
+        Rule::item => {
+            "`pack`, `import`, `sections`, `table`, `rule`, `fn`, `disable`, `override` or `extend`"
+        }
         Rule::table_field => "`in section`, `anchor`, `columns`, `rows` or `values`",
         Rule::row_item => "a row entry or `group`",
         Rule::rule_field => {
@@ -683,7 +900,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::file => "a rule file",
         Rule::pack_decl => "`pack`",
         Rule::pack_name => "a pack name such as `gov-2021`",
-        Rule::pack_field => "`title`, `basis`, `years` or `version`",
+        Rule::pack_field => "`title`, `basis`, `years`, `version` or `root`",
         Rule::title_field => "`title`",
         Rule::basis_field => "`basis`",
         Rule::version_field => "`version`",
@@ -728,12 +945,23 @@ fn describe(rule: Rule) -> &'static str {
         Rule::add_op => "`+`",
         Rule::sub_op => "`-`",
         Rule::mul_op => "`*`",
+        Rule::div_op => "`/`",
+        Rule::percent => "a percentage",
+        Rule::else_clause => "`else`",
+        Rule::rule_years => "`years`",
+        Rule::fn_decl => "`fn`",
+        Rule::import_builtin => "`import builtin`",
+        Rule::disable_decl => "`disable`",
+        Rule::override_decl => "`override`",
+        Rule::extend_decl => "`extend table`",
+        Rule::root_field => "`root`",
         Rule::field => "`.` and a field name",
         Rule::field_name => "a field name",
         Rule::index => "`[`",
         Rule::index_arg => "a row or column",
         Rule::range => "a range `a..b`",
         Rule::call => "a function call",
+        Rule::call_name => "a function name",
         Rule::list => "a list `[…]`",
         Rule::boolean => "`true` or `false`",
         Rule::none => "`none`",
@@ -787,6 +1015,14 @@ const TESTABLE: &[(&str, Rule)] = &[
     ("within", Rule::within),
     ("at", Rule::at),
     ("block", Rule::block),
+    ("else_clause", Rule::else_clause),
+    ("rule_years", Rule::rule_years),
+    ("fn_decl", Rule::fn_decl),
+    ("import_builtin", Rule::import_builtin),
+    ("disable_decl", Rule::disable_decl),
+    ("override_decl", Rule::override_decl),
+    ("extend_decl", Rule::extend_decl),
+    ("percent", Rule::percent),
     ("expr", Rule::expr),
     ("postfix_expr", Rule::postfix_expr),
     ("field", Rule::field),
@@ -795,6 +1031,7 @@ const TESTABLE: &[(&str, Rule)] = &[
     ("index_arg", Rule::index_arg),
     ("range", Rule::range),
     ("call", Rule::call),
+    ("call_name", Rule::call_name),
     ("list", Rule::list),
     ("boolean", Rule::boolean),
     ("none", Rule::none),

@@ -163,6 +163,24 @@ pub struct TableDef {
 }
 
 impl TableDef {
+    /// The label of the cell at `row` and `column` (`row` 0 for a sequence table's values):
+    /// the one formatted with the pack, or formatted now for a table changed since.
+    #[must_use]
+    pub fn cell_label(&self, row: usize, column: usize) -> std::sync::Arc<str> {
+        if let Some(label) = self.cell_labels.get(row).and_then(|r| r.get(column)) {
+            return std::sync::Arc::clone(label);
+        }
+        match (
+            self.rows.get(row),
+            self.columns.get(column),
+            self.values.get(column),
+        ) {
+            (Some(r), Some(c), _) => format!("{}·{}", r.name, c.name).into(),
+            (_, _, Some(v)) => v.name.as_str().into(),
+            _ => format!("第{}个", column + 1).into(),
+        }
+    }
+
     /// The labels of [`TableDef::cell_labels`], from the rows, columns and values.
     #[must_use]
     pub fn label_cells(&self) -> Vec<Vec<std::sync::Arc<str>>> {
@@ -202,6 +220,8 @@ pub struct CompiledRule {
     pub doc: Option<String>,
     /// First line of the doc, or the message.
     pub summary: String,
+    /// `years 2023..`: the report years it applies to (first, last if bounded); `None`: all.
+    pub years: Option<(i32, Option<i32>)>,
     /// Whether the rule takes part in error localisation (`localise`).
     pub localise: Option<LocaliseRole>,
     /// Body.
@@ -253,6 +273,19 @@ impl Relation {
     pub fn label(self) -> &'static str {
         match self {
             Self::Previous => "上年报告",
+        }
+    }
+}
+
+impl CompiledRule {
+    /// Whether the rule runs on a report of `year`: always without `years`; with `years`, only
+    /// when the report's year is known and inside them.
+    #[must_use]
+    pub fn applies_to(&self, year: Option<i32>) -> bool {
+        match (self.years, year) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some((first, last)), Some(y)) => y >= first && last.is_none_or(|l| y <= l),
         }
     }
 }
@@ -329,12 +362,15 @@ pub enum Stmt {
         /// Body.
         body: Vec<Stmt>,
     },
-    /// Run the body when the condition holds (not when it is unknown).
+    /// Run the body when the condition holds, the `else` body when it does not (neither when
+    /// it is unknown).
     If {
         /// Condition.
         cond: Expr,
         /// Body.
         body: Vec<Stmt>,
+        /// `else` body; empty without `else`.
+        otherwise: Vec<Stmt>,
     },
     /// Bind a slot.
     Let {
@@ -347,8 +383,8 @@ pub enum Stmt {
     Expect {
         /// Condition.
         cond: Expr,
-        /// Tolerance for `==`.
-        within: Option<Decimal>,
+        /// Tolerance for `==` (a number expression, evaluated on the report).
+        within: Option<Expr>,
         /// Where to point.
         at: Option<Expr>,
     },
@@ -364,7 +400,7 @@ pub struct Expr {
 }
 
 /// Which builtin function.
-pub use crate::engine::builtins::Builtin;
+pub use super::builtins::Builtin;
 
 /// Column selector in a cell reference.
 #[derive(Clone, Debug)]
@@ -477,9 +513,13 @@ impl Stmt {
                 iter.relations(out);
                 body.iter().for_each(|s| s.relations(out));
             }
-            Self::If { cond, body } => {
+            Self::If {
+                cond,
+                body,
+                otherwise,
+            } => {
                 cond.relations(out);
-                body.iter().for_each(|s| s.relations(out));
+                body.iter().chain(otherwise).for_each(|s| s.relations(out));
             }
             Self::Let { value, .. } => value.relations(out),
             Self::Expect { cond, at, .. } => {

@@ -208,6 +208,10 @@ pub(super) fn run(
         if predates_format && !rule.code.starts_with('X') {
             continue;
         }
+        // `years 2023..` on the rule: not for reports of other (or unknown) years.
+        if !rule.applies_to(year) {
+            continue;
+        }
         // A rule across reports runs only when every report it reads is there; outside a
         // collection this is one test of an empty list.
         if let Some(linked) = rule
@@ -387,16 +391,34 @@ impl RuleRun<'_, '_> {
                         self.block(body);
                     }
                 }
-                Stmt::If { cond, body } => {
-                    if matches!(self.truth(cond, &mut Explain::default()), Truth::True) {
-                        self.block(body);
-                    }
-                }
+                Stmt::If {
+                    cond,
+                    body,
+                    otherwise,
+                } => match self.truth(cond, &mut Explain::default()) {
+                    Truth::True => self.block(body),
+                    // `else` runs when the condition is false, not when it is unknown.
+                    Truth::False => self.block(otherwise),
+                    Truth::Unknown(_) => {}
+                },
                 Stmt::Let { slot, value } => {
                     let value = self.eval(value);
                     self.assign(*slot, value);
                 }
-                Stmt::Expect { cond, within, at } => self.expect(cond, *within, at.as_ref()),
+                Stmt::Expect { cond, within, at } => {
+                    // A tolerance is an expression (`within 0.05 * total`); an unknown one
+                    // makes the expectation unknown.
+                    let within = match within.as_ref().map(|w| self.eval(w)) {
+                        None => None,
+                        Some(Value::Num(n)) => Some(n.value.abs()),
+                        Some(other) => {
+                            self.gaps
+                                .extend(other.gaps().unwrap_or_default().iter().cloned());
+                            continue;
+                        }
+                    };
+                    self.expect(cond, within, at.as_ref());
+                }
             }
         }
     }
@@ -931,7 +953,7 @@ impl RuleRun<'_, '_> {
                             span: bound.values_span,
                         }]);
                     }
-                    cell_value(Some(&bound.values[c]), &def.cell_labels[0][c], what)
+                    cell_value(Some(&bound.values[c]), &def.cell_label(0, c), what)
                 })
                 .collect();
             return single_or_list(values, matches!(col, ColSel::Range(..)));
@@ -947,7 +969,7 @@ impl RuleRun<'_, '_> {
         let mut values = Vec::new();
         for &r in &rows {
             for &c in &columns {
-                let label = &def.cell_labels[r][c];
+                let label = &def.cell_label(r, c);
                 let what = || {
                     format!(
                         "{}「{}」行「{}」列",
@@ -1261,6 +1283,14 @@ fn arithmetic(op: BinOp, a: Value, b: Value) -> Value {
                 BinOp::Add => a.value.checked_add(b.value),
                 BinOp::Sub => a.value.checked_sub(b.value),
                 BinOp::Mul => a.value.checked_mul(b.value),
+                BinOp::Div if b.value.is_zero() => {
+                    return Value::Missing(vec![Gap {
+                        what: "算式".to_owned(),
+                        why: "除数为零".to_owned(),
+                        span: b.terms.first().map(|t| t.span),
+                    }]);
+                }
+                BinOp::Div => a.value.checked_div(b.value),
                 _ => unreachable!("only arithmetic operators reach here"),
             };
             let Some(value) = value else {
@@ -1272,7 +1302,7 @@ fn arithmetic(op: BinOp, a: Value, b: Value) -> Value {
                     negated: !t.negated,
                     ..t
                 })),
-                BinOp::Mul => terms.clear(),
+                BinOp::Mul | BinOp::Div => terms.clear(),
                 _ => terms.extend(b.terms),
             }
             Value::Num(Num { value, terms })

@@ -444,14 +444,43 @@ pub const AGENCY_TOWNSHIP: &str = "乡镇人民政府、街道办事处";
 /// The report's own date (publication or signing).
 #[must_use]
 pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
+    publication_date_candidates(document, true)
+        .into_iter()
+        .next()
+}
+
+/// Every date the report gives as its own, in the order [`publication_date`] prefers them
+/// (labels, then date lines by the title, then date lines at the end); with `first_only`, the
+/// search stops at the first.
+pub fn publication_dates(document: &Document) -> Vec<(Date, Span)> {
+    let mut found = publication_date_candidates(document, false);
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|(_, span)| seen.insert(*span));
+    found
+}
+
+fn publication_date_candidates(document: &Document, first_only: bool) -> Vec<(Date, Span)> {
+    let mut found = Vec::new();
+    macro_rules! push {
+        ($item:expr) => {{
+            found.push($item);
+            if first_only {
+                return found;
+            }
+        }};
+    }
     // 1. An explicit label, in a paragraph or in a table row (crawled pages put it in an
     //    information table above the report).
     for (_, text) in paragraphs(document) {
         for label in PUBLISHED_LABEL.find_iter(&text.text) {
             let rest = &text.text[label.end()..];
             if let Some(d) = find_dates(rest).first().filter(|d| d.range.0 == 0) {
-                let span = text.span_of(label.end() + d.range.0, label.end() + d.range.1)?;
-                return Some((d.date, span));
+                // A label whose date cannot be placed ends the search (as it always has).
+                let Some(span) = text.span_of(label.end() + d.range.0, label.end() + d.range.1)
+                else {
+                    return found;
+                };
+                push!((d.date, span));
             }
         }
     }
@@ -465,12 +494,11 @@ pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
                 if PUBLISHED_LABEL.is_match(&cell.text) {
                     let inline = find_dates(&cell.text);
                     if let Some(d) = inline.first() {
-                        return Some((d.date, cell.span));
-                    }
-                    if let Some(next) = written.get(i + 1)
+                        push!((d.date, cell.span));
+                    } else if let Some(next) = written.get(i + 1)
                         && let Some(d) = find_dates(&next.text).first()
                     {
-                        return Some((d.date, next.span));
+                        push!((d.date, next.span));
                     }
                 }
             }
@@ -503,7 +531,49 @@ pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
     let all: Vec<(usize, &MappedText)> = paragraphs(document).collect();
     let early = all.iter().filter(|(i, _)| *i < first_section).take(6);
     let late = all.iter().rev().take(3);
-    early.chain(late).find_map(|(_, text)| is_date_line(text))
+    for (_, text) in early.chain(late) {
+        if let Some(date) = is_date_line(text) {
+            push!(date);
+        }
+    }
+    found
+}
+
+/// The numbers written in a text, in order (`予以公开258件，占33.9%` → 258, 33.9); full-width
+/// digits and thousands separators are read.
+#[must_use]
+pub fn numbers_in(text: &str) -> Vec<rust_decimal::Decimal> {
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\d[\d,]*(?:\.\d+)?").expect("a valid regex"));
+    let digits = crate::document::normalize::ascii_digits(text);
+    NUMBER
+        .find_iter(&digits)
+        .filter_map(|m| m.as_str().replace(',', "").parse().ok())
+        .collect()
+}
+
+/// Byte ranges of the sentences of `text` (ended by 。；！？ or a line end) whose matching key
+/// contains one of `keys` (a declared row's labels, see `label_key`).
+#[must_use]
+pub fn sentences_naming(text: &str, keys: &[String]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if matches!(c, '。' | '；' | '！' | '？' | '\n') || end == text.len() {
+            let sentence = &text[start..end];
+            let key = crate::document::normalize::label_key(sentence);
+            if !sentence.trim().is_empty()
+                && keys
+                    .iter()
+                    .any(|k| !k.is_empty() && key.contains(k.as_str()))
+            {
+                found.push((start, end));
+            }
+            start = end;
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -184,7 +184,104 @@ impl RuleRun<'_, '_> {
                 },
                 other => Value::Missing(vec![self.type_gap("报告部分", other)]),
             },
-            Builtin::Find => {
+            Builtin::Round | Builtin::Abs => {
+                let digits = match args.get(1) {
+                    Some(Value::Num(d)) => {
+                        u32::try_from(d.value.trunc().mantissa().clamp(0, 20)).unwrap_or(0)
+                    }
+                    Some(other) if other.gaps().is_some() => return other.clone(),
+                    _ => 0,
+                };
+                match &args[0] {
+                    Value::Num(n) => Value::Num(Num {
+                        value: if builtin == Builtin::Abs {
+                            n.value.abs()
+                        } else {
+                            n.value.round_dp_with_strategy(
+                                digits,
+                                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                            )
+                        },
+                        terms: n.terms.clone(),
+                    }),
+                    Value::Bounded(b) => Value::Missing(b.gaps.clone()),
+                    other => other.clone(),
+                }
+            }
+            Builtin::Title => match &doc.title {
+                Some(title) => Value::Match(Match {
+                    text: title.text.clone(),
+                    span: title.span,
+                }),
+                None => Value::None,
+            },
+            Builtin::PublicationDates => Value::List(
+                recognise::publication_dates(doc)
+                    .into_iter()
+                    .map(|(date, span)| Value::Date(date, Some(span)))
+                    .collect(),
+            ),
+            Builtin::Numbers => {
+                let items = match &args[0] {
+                    Value::List(items) => items.clone(),
+                    other => vec![other.clone()],
+                };
+                let mut numbers = Vec::new();
+                for item in items {
+                    if let Value::Match(m) = item {
+                        for value in recognise::numbers_in(&m.text) {
+                            numbers.push(Value::Num(Num {
+                                value,
+                                terms: vec![Term {
+                                    label: "正文所述".into(),
+                                    value,
+                                    span: m.span,
+                                    negated: false,
+                                    unit: None,
+                                    elsewhere: None,
+                                }],
+                            }));
+                        }
+                    }
+                }
+                Value::List(numbers)
+            }
+            Builtin::Number => {
+                let (Value::Match(m), Value::Num(n)) = (&args[0], &args[1]) else {
+                    return match args[1].gaps() {
+                        Some(gaps) => Value::Missing(gaps.to_vec()),
+                        None => Value::None,
+                    };
+                };
+                let index = usize::try_from(n.value.trunc().mantissa()).unwrap_or(0);
+                match index
+                    .checked_sub(1)
+                    .and_then(|i| recognise::numbers_in(&m.text).into_iter().nth(i))
+                {
+                    Some(value) => Value::Num(Num {
+                        value,
+                        terms: vec![Term {
+                            label: "正文所述".into(),
+                            value,
+                            span: m.span,
+                            negated: false,
+                            unit: None,
+                            elsewhere: None,
+                        }],
+                    }),
+                    None => Value::None,
+                }
+            }
+            Builtin::Mentions => match &args[0] {
+                Value::Row(t, r) => {
+                    let keys = ctx.pack.tables[*t].rows[*r].keys.clone();
+                    self.matches_in(&paragraphs(0..doc.blocks.len()), move |text| {
+                        recognise::sentences_naming(text, &keys)
+                    })
+                }
+                other => Value::Missing(vec![self.type_gap("表格行", other)]),
+            },
+            Builtin::Find | Builtin::Matches => {
                 let finder: Box<Finder> = match &args[1] {
                     Value::Regex(re) => {
                         let re = Arc::clone(re);
