@@ -115,13 +115,25 @@ fn read_rule_file(path: &Path) -> Result<String, String> {
 /// # Errors
 /// When a built-in pack does not compile (a bug, caught by the test suite).
 pub fn builtin() -> Result<Vec<Pack>, PackErrors> {
-    BUILTIN_PACKS
-        .iter()
-        .map(|entry| {
-            compile::compile(entry, &embedded)
-                .map_err(|(errors, files)| PackErrors { errors, files })
-        })
-        .collect()
+    let compile_one = |entry: &&str| {
+        compile::compile(entry, &embedded).map_err(|(errors, files)| PackErrors { errors, files })
+    };
+    // One thread per pack: compiling them is most of `regulint lint one-file.txt`, and a
+    // pre-commit run waits for it.
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = BUILTIN_PACKS
+            .iter()
+            .map(|entry| scope.spawn(move || compile_one(entry)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Compiles a pack from a rule file on disk.
