@@ -3,29 +3,14 @@
 //! output format; bad rosters and unreadable previous reports; and silence without a
 //! collection.
 
+mod common;
+
+use common::{regulint, stderr, stdout};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_regulint");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn regulint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// The fixture collection's folder, as the working folder of the runs (paths in the output
 /// are then short and stable).

@@ -2,30 +2,11 @@
 //! reports and folders. Each test names the failure it guards against.
 
 mod common;
+
+use common::{regulint, stderr, stdout};
 mod support;
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_regulint");
-
-fn regulint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use std::process::Command;
 
 /// Every UTF-8 corpus report with one corrupted byte (a lead byte set to 0xFF) at many places:
 /// the error is "invalid utf-8 at offset N" at that byte, never a GB18030 guess.

@@ -4,33 +4,12 @@
 
 mod common;
 
+use common::{code, regulint, stderr, stdout};
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_regulint");
 const EXAMPLE: &str = "examples/shijiazhuang-commerce-2020.txt";
-
-fn regulint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -13,6 +13,21 @@ use crate::engine::value::{Bounded, Gap, Match, Num, Term, Value};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
+/// A number written in the report's prose, pointing at where it is written.
+fn stated_number(value: Decimal, span: crate::source::Span) -> Value {
+    Value::Num(Num {
+        value,
+        terms: vec![Term {
+            label: "正文所述".into(),
+            value,
+            span,
+            negated: false,
+            unit: None,
+            elsewhere: None,
+        }],
+    })
+}
+
 /// A text search: byte ranges of matches.
 type Finder = dyn Fn(&str) -> Vec<(usize, usize)>;
 
@@ -230,17 +245,7 @@ impl RuleRun<'_, '_> {
                 for item in items {
                     if let Value::Match(m) = item {
                         for value in recognise::numbers_in(&m.text) {
-                            numbers.push(Value::Num(Num {
-                                value,
-                                terms: vec![Term {
-                                    label: "正文所述".into(),
-                                    value,
-                                    span: m.span,
-                                    negated: false,
-                                    unit: None,
-                                    elsewhere: None,
-                                }],
-                            }));
+                            numbers.push(stated_number(value, m.span));
                         }
                     }
                 }
@@ -258,17 +263,7 @@ impl RuleRun<'_, '_> {
                     .checked_sub(1)
                     .and_then(|i| recognise::numbers_in(&m.text).into_iter().nth(i))
                 {
-                    Some(value) => Value::Num(Num {
-                        value,
-                        terms: vec![Term {
-                            label: "正文所述".into(),
-                            value,
-                            span: m.span,
-                            negated: false,
-                            unit: None,
-                            elsewhere: None,
-                        }],
-                    }),
+                    Some(value) => stated_number(value, m.span),
                     None => Value::None,
                 }
             }
@@ -343,17 +338,7 @@ impl RuleRun<'_, '_> {
                         continue;
                     };
                     let span = text.span_of(group.start(), group.end()).unwrap_or_default();
-                    return Value::Num(Num {
-                        value,
-                        terms: vec![Term {
-                            label: "正文所述".into(),
-                            value,
-                            span,
-                            negated: false,
-                            unit: None,
-                            elsewhere: None,
-                        }],
-                    });
+                    return stated_number(value, span);
                 }
                 Value::None
             }
