@@ -29,6 +29,43 @@ pub fn build(pattern: &str, size_limit: usize) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// Literals one of which every match of `pattern` contains (its prefixes or its suffixes,
+/// whichever `regex-syntax` can bound), or `None` when no such set is known. A text that
+/// contains none of them cannot match: checking that with `memchr` is many times cheaper
+/// than running the automaton over the text, and most paragraphs hold none.
+#[must_use]
+pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&report_digits(pattern))
+        .ok()?;
+    [true, false]
+        .into_iter()
+        .filter_map(|prefix| {
+            let kind = if prefix {
+                ExtractKind::Prefix
+            } else {
+                ExtractKind::Suffix
+            };
+            let mut seq = Extractor::new().kind(kind).extract(&hir);
+            if prefix {
+                seq.optimize_for_prefix_by_preference();
+            } else {
+                seq.optimize_for_suffix_by_preference();
+            }
+            let literals = seq.literals()?;
+            (!literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty())).then(|| {
+                literals
+                    .iter()
+                    .map(|l| l.as_bytes().to_vec())
+                    .collect::<Vec<_>>()
+            })
+        })
+        // The set whose shortest literal is longest filters best.
+        .max_by_key(|literals: &Vec<Vec<u8>>| literals.iter().map(Vec::len).min().unwrap_or(0))
+}
+
 /// `source` with every `\d` / `\D` meaning ASCII and full-width digits. A pattern that does
 /// not parse, or that turns Unicode off anywhere (`(?-u)`, where `\d` is ASCII already), is
 /// returned as it is; the `regex` crate then reports its errors against the author's text.

@@ -20,6 +20,8 @@ const MAX_CACHED: usize = 4096;
 pub struct RuleRegex {
     source: Box<str>,
     regex: Regex,
+    /// One of these is in every match ([`crate::pattern::required_literals`]).
+    required: Option<Vec<memchr::memmem::Finder<'static>>>,
 }
 
 impl RuleRegex {
@@ -27,6 +29,15 @@ impl RuleRegex {
     #[must_use]
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// Whether `text` can hold a match: `false` only when it lacks every literal that all
+    /// matches contain. Asked before running the automaton over a paragraph.
+    #[must_use]
+    pub fn may_match(&self, text: &str) -> bool {
+        self.required
+            .as_ref()
+            .is_none_or(|finders| finders.iter().any(|f| f.find(text.as_bytes()).is_some()))
     }
 }
 
@@ -51,9 +62,16 @@ pub fn compile(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
         return Ok(Arc::clone(re));
     }
     let regex = crate::pattern::build(source, MAX_REGEX_SIZE)?;
+    let required = crate::pattern::required_literals(source).map(|literals| {
+        literals
+            .iter()
+            .map(|l| memchr::memmem::Finder::new(l).into_owned())
+            .collect()
+    });
     let compiled = Arc::new(RuleRegex {
         source: source.into(),
         regex,
+        required,
     });
     let mut cache = lock();
     if cache.len() < MAX_CACHED {
@@ -81,6 +99,60 @@ mod tests {
         // Arabic-Indic digits are not report digits.
         assert!(re.captures("共١٢件").is_none());
         assert_eq!(re.source(), r"共(\d+)件");
+    }
+
+    #[test]
+    fn texts_without_a_required_literal_cannot_match() {
+        let re = compile(r"(?:^|[，,；;。：:、]|其中)\s*(?:不予公开)\s*(\d+)\s*件").unwrap();
+        assert!(!re.may_match("本年度共收到申请二十份。"));
+        assert!(re.may_match("其中不予公开3件。"));
+        // Nothing is required of a pattern that can match anything: every text may match.
+        let any = compile(r"\d*").unwrap();
+        assert!(any.may_match(""));
+        // Whatever `may_match` rules out, the regex does not match.
+        for text in ["不予公开 5 件", "5件", "不予公开", "", "其中不予公开１２件"]
+        {
+            assert!(re.may_match(text) || !re.is_match(text), "{text}");
+        }
+    }
+
+    /// Every regex of the built-in packs, on every line of the corpus reports: a line that
+    /// `may_match` rules out is never matched.
+    #[test]
+    fn the_prefilter_never_rules_out_a_match_on_the_corpus() {
+        crate::packs::builtin().expect("built-in packs compile");
+        let regexes: Vec<Arc<RuleRegex>> = lock().values().cloned().collect();
+        assert!(regexes.len() >= 30, "{}", regexes.len());
+        let corpus = std::env::var_os("REGULINT_CORPUS").map_or_else(
+            || std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
+            std::path::PathBuf::from,
+        );
+        let mut lines = 0;
+        let mut ruled_out = 0;
+        let mut matched = 0;
+        for folder in ["seed", "real"] {
+            let entries = std::fs::read_dir(corpus.join(folder)).expect("the shared corpus");
+            for entry in entries.flatten() {
+                let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                    continue; // the PDF
+                };
+                for line in text.lines() {
+                    lines += 1;
+                    for re in &regexes {
+                        if re.may_match(line) {
+                            matched += usize::from(re.is_match(line));
+                        } else {
+                            ruled_out += 1;
+                            assert!(!re.is_match(line), "/{}/ on {line}", re.source());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            lines > 1000 && matched > 0 && ruled_out > lines,
+            "{lines} {matched} {ruled_out}"
+        );
     }
 
     #[test]

@@ -281,6 +281,9 @@ impl RuleRun<'_, '_> {
                     Value::Regex(re) => {
                         let re = Arc::clone(re);
                         Box::new(move |t: &str| {
+                            if !re.may_match(t) {
+                                return Vec::new();
+                            }
                             re.find_iter(t).map(|m| (m.start(), m.end())).collect()
                         })
                     }
@@ -326,6 +329,11 @@ impl RuleRun<'_, '_> {
                     let Block::Paragraph { text, .. } = block else {
                         continue;
                     };
+                    // Most paragraphs lack a literal every match has (`件`), or do not match:
+                    // asking first spares the automaton and the capture slots.
+                    if !re.may_match(&text.text) || !re.is_match(&text.text) {
+                        continue;
+                    }
                     let Some(caps) = re.captures(&text.text) else {
                         continue;
                     };
