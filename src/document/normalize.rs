@@ -13,11 +13,20 @@ use unicode_normalization::UnicodeNormalization;
 pub fn label_key(text: &str) -> String {
     // Most labels are CJK, ASCII and full-width forms, whose NFKC is one known character;
     // mapping those directly is far cheaper than normalising (decomposing and recomposing).
-    if text.chars().all(|c| nfkc_simple(c).is_some()) {
-        fold_key(text.chars().filter_map(nfkc_simple))
-    } else {
-        fold_key(text.nfkc())
+    // One pass: ideographs (nearly every character) are kept as they are, others mapped; a
+    // character outside the simple set sends the whole text through NFKC.
+    let mut key = String::with_capacity(text.len());
+    for c in text.chars() {
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            key.push(c);
+            continue;
+        }
+        let Some(simple) = nfkc_simple(c) else {
+            return fold_key(text.nfkc());
+        };
+        fold_char(simple, &mut key);
     }
+    key
 }
 
 /// The NFKC form of `c` when it is one character that nothing composes with, for the
@@ -57,20 +66,26 @@ fn nfkc_simple(c: char) -> Option<char> {
 fn fold_key(chars: impl Iterator<Item = char>) -> String {
     let mut key = String::with_capacity(32);
     for c in chars {
-        match c {
-            c if c.is_whitespace() => {}
-            '*' | '#' | '|' | '_' | '`' => {}
-            '、' | '，' | ',' | '；' | ';' => key.push(','),
-            '“' | '”' | '"' | '「' | '」' | '‘' | '’' | '\'' => key.push('"'),
-            '：' => key.push(':'),
-            '。' => key.push('.'),
-            '〔' | '［' | '【' => key.push('['),
-            '〕' | '］' | '】' => key.push(']'),
-            '—' | '–' | '－' => key.push('-'),
-            c => key.push(c),
-        }
+        fold_char(c, &mut key);
     }
     key
+}
+
+/// Appends one normalised character to a key: no whitespace or Markdown emphasis, one form
+/// of quotes, brackets, dashes and clause punctuation.
+fn fold_char(c: char, key: &mut String) {
+    match c {
+        c if c.is_whitespace() => {}
+        '*' | '#' | '|' | '_' | '`' => {}
+        '、' | '，' | ',' | '；' | ';' => key.push(','),
+        '“' | '”' | '"' | '「' | '」' | '‘' | '’' | '\'' => key.push('"'),
+        '：' => key.push(':'),
+        '。' => key.push('.'),
+        '〔' | '［' | '【' => key.push('['),
+        '〕' | '］' | '】' => key.push(']'),
+        '—' | '–' | '－' => key.push('-'),
+        c => key.push(c),
+    }
 }
 
 /// The value of a Chinese numeral from 一 to 九十九 (also 〇…九 digit by digit, as in 二〇二〇).
