@@ -20,7 +20,7 @@ for arg in "$@"; do
         *) targets+=("$arg") ;;
     esac
 done
-all=(decode read_text read_markdown read_html read_docx read_json read_pdf rules lint)
+all=(decode read_text read_markdown read_html read_docx read_json read_pdf rules lint roster)
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
@@ -40,8 +40,9 @@ seed() {
         read_pdf) pattern='*.pdf' ;;
         rules) pattern='*.rules' ;;
         lint) pattern='*' ;;
+        roster) pattern='*roster*' ;;
     esac
-    find "$corpus" rules tests/fixtures examples -type f -name "$pattern" -size -256k 2>/dev/null |
+    find "$corpus" rules tests/fixtures examples fuzz/seeds -type f -name "$pattern" -size -256k 2>/dev/null |
         while read -r file; do
             if [ "$target" = lint ]; then
                 # The lint target's first byte picks the format: .txt .md .html .docx .json.
@@ -49,6 +50,10 @@ seed() {
                     *.txt) pick=0 ;; *.md) pick=1 ;; *.htm*) pick=2 ;; *.docx) pick=3 ;; *.json) pick=4 ;; *.pdf) pick=5 ;;
                     *) continue ;;
                 esac
+                { printf "\\x0$pick"; cat "$file"; } > "$dir/seed-$(basename "$file")"
+            elif [ "$target" = roster ]; then
+                # The roster target's first byte picks the format: even CSV, odd TOML.
+                case "$file" in *.toml) pick=1 ;; *) pick=0 ;; esac
                 { printf "\\x0$pick"; cat "$file"; } > "$dir/seed-$(basename "$file")"
             else
                 cp "$file" "$dir/seed-$(basename "$file")"

@@ -130,13 +130,28 @@ impl Roster {
             Ok(bytes) => bytes,
             Err(e) => return (empty, vec![problem(format!("名单文件无法读取：{e}"), None)]),
         };
-        let text = match crate::source::Source::decode(shown.clone(), &bytes, None) {
-            Ok(source) => source.text,
-            Err(e) => return (empty, vec![problem(format!("名单文件无法解码：{e}"), None)]),
-        };
         let is_toml = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+        Self::from_bytes(&shown, &bytes, is_toml)
+    }
+
+    /// Reads a roster from its bytes (CSV, or TOML when `is_toml`), shown as `shown` in
+    /// findings. Problems are findings, never a panic (the `roster` fuzz target).
+    #[must_use]
+    pub fn from_bytes(shown: &str, bytes: &[u8], is_toml: bool) -> (Self, Vec<CollectionFinding>) {
+        let shown = shown.to_owned();
+        let problem = |message: String, line: Option<usize>| {
+            CollectionFinding::new(ROSTER_PROBLEM_CODE, message).at(&shown, line)
+        };
+        let empty = Self {
+            path: shown.clone(),
+            ..Self::default()
+        };
+        let text = match crate::source::Source::decode(shown.clone(), bytes, None) {
+            Ok(source) => source.text,
+            Err(e) => return (empty, vec![problem(format!("名单文件无法解码：{e}"), None)]),
+        };
         let (entries, mut problems) = if is_toml {
             Self::parse_toml(&text, &problem)
         } else {
