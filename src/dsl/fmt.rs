@@ -87,10 +87,7 @@ fn scan(line: &str, mut depth: usize, mut carry: Carry) -> (usize, Carry) {
         }
         if c.is_alphanumeric() || c == '_' || c == '.' {
             word.push(c);
-            after_operand = !matches!(
-                word.as_str(),
-                "and" | "or" | "not" | "in" | "expect" | "if" | "when" | "at" | "within" | "else"
-            );
+            after_operand = !super::parser::expects_operand_after(&word);
             continue;
         }
         word.clear();

@@ -83,6 +83,15 @@ pub fn parse(file: RuleFileId, text: &str) -> Result<File, RuleError> {
     Ok(ast)
 }
 
+/// Whether a word is a keyword after which an operand comes, so that a `/` there opens a
+/// regex rather than dividing. Shared by the nesting pre-scan and `regulint fmt`.
+pub(crate) fn expects_operand_after(word: &str) -> bool {
+    matches!(
+        word,
+        "and" | "or" | "not" | "in" | "expect" | "if" | "when" | "at" | "within" | "else"
+    )
+}
+
 /// Parses one rule file and, when it has syntax errors, reports one per top-level item
 /// instead of only the first: each item (a line starting with `rule`, `table`, `pack`,
 /// `sections`, `import` or `///` at the start of a line) is parsed on its own.
@@ -204,10 +213,7 @@ fn check_nesting(file: RuleFileId, text: &str) -> Result<(), RuleError> {
         }
         if c.is_alphanumeric() || c == '_' || c == '.' {
             word.push(c);
-            after_operand = !matches!(
-                word.as_str(),
-                "and" | "or" | "not" | "in" | "expect" | "if" | "when" | "at" | "within" | "else"
-            );
+            after_operand = !super::parser::expects_operand_after(&word);
             continue;
         }
         word.clear();
