@@ -460,32 +460,25 @@ impl Summary {
                 self.known += 1;
                 continue;
             }
-            *self
-                .findings_by_rule
-                .entry(finding.code.clone())
-                .or_default() += 1;
-            let counts = &mut self.findings_by_severity;
-            match finding.severity {
-                Severity::Error => counts.error += 1,
-                Severity::Warning => counts.warning += 1,
-                Severity::Info => counts.info += 1,
-            }
+            self.count(&finding.code, finding.severity);
+        }
+    }
+
+    /// Counts one finding by its rule and its severity.
+    fn count(&mut self, code: &str, severity: Severity) {
+        *self.findings_by_rule.entry(code.to_owned()).or_default() += 1;
+        let counts = &mut self.findings_by_severity;
+        match severity {
+            Severity::Error => counts.error += 1,
+            Severity::Warning => counts.warning += 1,
+            Severity::Info => counts.info += 1,
         }
     }
 
     /// Adds the findings about the collection; they count like a file's findings.
     pub fn add_collection(&mut self, findings: Vec<crate::collection::CollectionFinding>) {
         for finding in &findings {
-            *self
-                .findings_by_rule
-                .entry(finding.code.clone())
-                .or_default() += 1;
-            let counts = &mut self.findings_by_severity;
-            match finding.severity {
-                Severity::Error => counts.error += 1,
-                Severity::Warning => counts.warning += 1,
-                Severity::Info => counts.info += 1,
-            }
+            self.count(&finding.code, finding.severity);
         }
         self.collection = findings;
     }

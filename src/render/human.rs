@@ -108,6 +108,36 @@ pub fn write_file(out: &mut dyn WriteColor, report: &FileReport) -> std::io::Res
     write_findings(out, report, &all)
 }
 
+/// A file's text as the human output shows it: text with control or bidi characters is shown
+/// through an escaped copy, and spans move with the escapes. Nearly every file needs none, and
+/// then nothing is copied.
+struct Shown<'a> {
+    original: &'a Source,
+    escaped: Option<(Escaped, Source)>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(original: &'a Source) -> Self {
+        let escaped = Escaped::new(&original.text).map(|e| {
+            let source = Source::from_text(original.name.clone(), e.text.clone());
+            (e, source)
+        });
+        Self { original, escaped }
+    }
+
+    fn source(&self) -> &Source {
+        self.escaped.as_ref().map_or(self.original, |(_, s)| s)
+    }
+
+    /// A span of the original text, in the shown text.
+    fn shift(&self, span: Span) -> Span {
+        match &self.escaped {
+            Some((e, _)) => Span::new(e.map(span.start as usize), e.map(span.end as usize)),
+            None => span,
+        }
+    }
+}
+
 /// Writes the given findings of a file (or its read error) to `out`.
 fn write_findings(
     out: &mut dyn WriteColor,
@@ -125,17 +155,9 @@ fn write_findings(
     let Some(original) = &report.source else {
         return Ok(());
     };
-    // Report text with control or bidi characters is shown through an escaped copy; spans
-    // move with the escapes. Nearly every file needs none, and then nothing is copied.
-    let escaped = Escaped::new(&original.text);
-    let escaped_source = escaped
-        .as_ref()
-        .map(|e| Source::from_text(original.name.clone(), e.text.clone()));
-    let source = escaped_source.as_ref().unwrap_or(original);
-    let shift = |span: Span| match &escaped {
-        Some(e) => Span::new(e.map(span.start as usize), e.map(span.end as usize)),
-        None => span,
-    };
+    let shown = Shown::new(original);
+    let source = shown.source();
+    let shift = |span: Span| shown.shift(span);
     for &finding in findings {
         let spans: Vec<Span> = std::iter::once(finding.span)
             .chain(
@@ -172,16 +194,9 @@ fn write_elsewhere(out: &mut dyn WriteColor, config: &Config, finding: &Finding)
         }
     }
     for file in files {
-        let original = &file.0;
-        let escaped = Escaped::new(&original.text);
-        let escaped_source = escaped
-            .as_ref()
-            .map(|e| Source::from_text(original.name.clone(), e.text.clone()));
-        let source = escaped_source.as_ref().unwrap_or(original);
-        let shift = |span: Span| match &escaped {
-            Some(e) => Span::new(e.map(span.start as usize), e.map(span.end as usize)),
-            None => span,
-        };
+        let shown = Shown::new(&file.0);
+        let source = shown.source();
+        let shift = |span: Span| shown.shift(span);
         let mine: Vec<&crate::diagnostic::Label> = finding
             .labels
             .iter()
