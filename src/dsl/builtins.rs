@@ -85,6 +85,8 @@ pub enum Builtin {
     Number,
     /// `copied(section)`
     Copied,
+    /// `table_notes()`
+    TableNotes,
 }
 
 impl Builtin {
@@ -129,6 +131,7 @@ impl Builtin {
         Self::PublicationDates,
         Self::Number,
         Self::Copied,
+        Self::TableNotes,
     ];
 
     /// The name used in rule files.
@@ -174,6 +177,7 @@ impl Builtin {
             Self::PublicationDates => "publication_dates",
             Self::Number => "number",
             Self::Copied => "copied",
+            Self::TableNotes => "table_notes",
         }
     }
 
@@ -197,7 +201,8 @@ impl Builtin {
             | Self::AnnouncedParts
             | Self::Misordered
             | Self::Title
-            | Self::PublicationDates => (0, 0),
+            | Self::PublicationDates
+            | Self::TableNotes => (0, 0),
             Self::Round | Self::Matches | Self::Number => (2, 2),
             Self::Date => (3, 3),
             Self::Find | Self::ResultSharesOff => (2, 2),
@@ -252,6 +257,7 @@ impl Builtin {
             Self::PublicationDates => "publication_dates() -> list of dates",
             Self::Number => "number(match | none, n) -> number | none",
             Self::Copied => "copied(section) -> number (percent)",
+            Self::TableNotes => "table_notes() -> text",
         }
     }
 
@@ -358,6 +364,9 @@ impl Builtin {
             Self::Copied => {
                 "The share (percent, whole) of a required section's text that is identical to the same section of the agency's previous report (`previous`): characters inside passages of at least 12 characters that both have, after whitespace and punctuation are set aside. Its cells are the longest such passage in each report, so a failing `expect copied(s) < 80` labels it in both files. A rule calling it is a rule across reports: it runs only when the collection holds last year's reports."
             }
+            Self::TableNotes => {
+                "The paragraphs that belong to the tables rather than to the prose: the short line directly above each table (its caption or heading, not a sentence ending in 。) and the notes directly below it (注, 说明, 备注, 附注, 单位)."
+            }
         }
     }
 
@@ -412,6 +421,7 @@ impl Builtin {
             Self::Number => ("number(title(), 1)", "2020"),
             // Evaluated with the fixture report as its own previous report.
             Self::Copied => ("copied(总体情况)", "100"),
+            Self::TableNotes => ("count(matches(table_notes(), /情况/))", "3"),
         }
     }
 

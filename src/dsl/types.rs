@@ -293,7 +293,7 @@ pub fn signature(builtin: Builtin, args: &[Type]) -> (Vec<Param>, Type) {
             vec![P::Number, P::Number, P::Number],
             Type::optional(Type::Date),
         ),
-        Builtin::Preamble | Builtin::AllText => (vec![], Type::Text),
+        Builtin::Preamble | Builtin::AllText | Builtin::TableNotes => (vec![], Type::Text),
         Builtin::SectionText => (vec![P::Section], Type::Text),
         Builtin::Find => (vec![P::TextOrMatch, P::Pattern], matches()),
         Builtin::Stated => (vec![P::Regex], Type::optional(Type::Number)),

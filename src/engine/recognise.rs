@@ -46,6 +46,12 @@ pattern!(
     UNIT_WITHOUT_NUMBER,
     r"(?:共|累计|合计|发布|处理|收到|受理|办理|新增|制发|废止|接待|举办|开展|更新|信息)(?:件|条|篇|项|场|期|人次)"
 );
+// A counted noun with no count: 「全年收到政府信息公开申请，」「现行有效规范性文件。」. The
+// clause says how many were received, issued or in force, and the number is gone.
+pattern!(
+    NOUN_WITHOUT_COUNT,
+    r"(?:[^，,；;。：:\d\s]{0,12}?(?:共|累计|全年|本年度?)(?:主动|依法)?新?(?:收到|受理|办理|答复|办结|制发|制定|印发|发布|公开|废止|接待|结转)|现行有效)(?:市政府|区政府|县政府|本机关|本单位)?(?:政府信息公开申请|行政规范性文件|规范性文件|规章|政府信息|政务信息|信息|申请|文件|政策文件|解读类?信息|政策解读)"
+);
 pattern!(COUNT_OF_PARTS, r"等个(?:部分|方面)|共个(?:部分|方面)");
 pattern!(
     PUBLISHED_LABEL,
@@ -157,7 +163,8 @@ pub fn find_in(
 
 /// Template text left unfilled: the fixed forms of [`PLACEHOLDER`], a single `X` before a
 /// unit (`X件`), and a count word followed directly by its unit with no number between
-/// (`共处理件，`, `微博发布信息条。`, `等个部分`).
+/// (`共处理件，`, `微博发布信息条。`, `等个部分`), and a counted noun whose count is missing
+/// at the end of its clause (`全年收到政府信息公开申请，`, `现行有效规范性文件。`).
 #[must_use]
 pub fn placeholders(text: &str) -> Vec<(usize, usize)> {
     let mut found: Vec<(usize, usize)> = PLACEHOLDER
@@ -174,6 +181,13 @@ pub fn placeholders(text: &str) -> Vec<(usize, usize)> {
         // Only where the clause ends right after the unit: `处理件数`, `信息条目` are words.
         let after = text[m.end()..].chars().next();
         if after.is_none_or(|c| "，,。；;、）)：:".contains(c)) {
+            found.push((m.start(), m.end()));
+        }
+    }
+    for m in NOUN_WITHOUT_COUNT.find_iter(text) {
+        // Only where the clause ends at the noun: `收到政府信息公开申请 34 件` has its count.
+        let after = text[m.end()..].trim_start().chars().next();
+        if after.is_some_and(|c| "，,。；;".contains(c)) {
             found.push((m.start(), m.end()));
         }
     }
@@ -194,6 +208,44 @@ fn paragraphs(document: &Document) -> impl Iterator<Item = (usize, &MappedText)>
             Block::Paragraph { text, .. } => Some((i, text)),
             Block::Table { .. } => None,
         })
+}
+
+/// The paragraphs that belong to tables (block indices, in order): the short line directly
+/// above each table — its caption or the heading it sits under, never a sentence ending in
+/// 。 — and the notes directly below it (`注：`, `说明`, `备注`, `附注`, `单位：`). A year or
+/// a period written there says which year the table's numbers are for.
+#[must_use]
+pub fn table_notes(document: &Document) -> Vec<usize> {
+    /// A caption is a line, not prose: 40 characters at most, not ending a sentence.
+    const CAPTION_MAX_CHARS: usize = 40;
+    let text_of = |i: usize| match document.blocks.get(i) {
+        Some(Block::Paragraph { text, .. }) => Some(text.text.trim()),
+        _ => None,
+    };
+    let is_note = |text: &str| {
+        let text = text.trim_start_matches(['（', '(', '*', '※', ' ']);
+        ["注", "说明", "备注", "附注", "单位"]
+            .iter()
+            .any(|word| text.starts_with(word))
+    };
+    let mut found = Vec::new();
+    for (i, block) in document.blocks.iter().enumerate() {
+        if !matches!(block, Block::Table { .. }) {
+            continue;
+        }
+        if let Some(caption) = i.checked_sub(1).and_then(text_of) {
+            if !caption.is_empty()
+                && caption.chars().count() <= CAPTION_MAX_CHARS
+                && !caption.ends_with(['。', '；', ';'])
+            {
+                found.push(i - 1);
+            }
+        }
+        found.extend((i + 1..).map_while(|j| text_of(j).filter(|t| is_note(t)).map(|_| j)));
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// The statistics period: the first sentence naming 统计 with a date range.
@@ -702,6 +754,34 @@ mod tests {
             "共处理3件，",
             "涉及商业秘密等个人隐私。",
             "Box件",
+        ] {
+            assert!(placeholders(fine).is_empty(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn counted_nouns_without_their_count() {
+        let text = "全年收到政府信息公开申请，上年结转3件。现行有效规范性文件。市政府共受理政府信息公开申请 ，办结 5 件。";
+        let found: Vec<&str> = placeholders(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "全年收到政府信息公开申请",
+                "现行有效规范性文件",
+                "市政府共受理政府信息公开申请"
+            ]
+        );
+        // The count is there, or the clause does not count anything.
+        for fine in [
+            "全年收到政府信息公开申请 34 件，",
+            "全年主动公开市政府规章 22 件、规范性文件 10 件。",
+            "全年公开规章、规范性文件共 25 件。",
+            "及时公开规范性文件。",
+            "本年受理的申请均已办结。",
+            "现行有效件数",
         ] {
             assert!(placeholders(fine).is_empty(), "{fine}");
         }

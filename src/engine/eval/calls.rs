@@ -188,6 +188,7 @@ impl RuleRun<'_, '_> {
                 paragraphs(0..end)
             }
             Builtin::AllText => paragraphs(0..doc.blocks.len()),
+            Builtin::TableNotes => Value::Text(Arc::new(recognise::table_notes(doc))),
             Builtin::Copied => self.copied(&args[0]),
             Builtin::SectionText => match &args[0] {
                 Value::Section(s) => match &ctx.sections[*s] {
