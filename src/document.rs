@@ -4,6 +4,7 @@
 //! [`Source`], runs the format's reader to get raw blocks, and [`build`]s the model: sections
 //! from headings, the title, and laid-out tables. Later stages see only the model.
 
+mod continued;
 pub mod layout;
 pub mod mapped;
 pub mod model;
@@ -150,7 +151,7 @@ fn sniff(bytes: &[u8]) -> InputFormat {
 pub fn build(format: InputFormat, raw: Vec<RawBlock>, mut problems: Vec<Problem>) -> Document {
     let mut blocks = Vec::with_capacity(raw.len());
     let mut tables = Vec::new();
-    for block in raw {
+    for block in continued::join(raw) {
         match block {
             RawBlock::Paragraph(text) => {
                 if text.text.trim().is_empty() {

@@ -47,35 +47,8 @@ const ORIGINALS: &[(&str, &str)] = &[
 /// Renderings that read differently for a reason outside the HTML and DOCX readers:
 /// (report folder, rendering file or `*` for all of the report's, cause). Remove an entry when
 /// its fix lands: the test fails while an entry matches no failing rendering.
-const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
-    ("shanghai-stcsm-2024", "*", STCSM_TABLE3_FRAGMENT),
-    (
-        "seed",
-        "pdf-converted.docx",
-        TABLE_CONTINUED_AFTER_PAGE_BREAK,
-    ),
-    (
-        "shanghai-gov-office-2019",
-        "pdf-converted.docx",
-        TABLE_CONTINUED_AFTER_PAGE_BREAK,
-    ),
-    (
-        "shuyang-fgj-2023",
-        "pdf-converted.docx",
-        TABLE_CONTINUED_AFTER_PAGE_BREAK,
-    ),
-];
-
-/// A PDF converted to Word cuts table 3 at a page break into two tables, the second without
-/// header rows. The model keeps two tables (the second with no columns); lint is unaffected
-/// (rows are bound across the section's tables). Joining a headerless continuation must be done
-/// for every format alike (text exports split tables the same way, see shanghai-gov-office-2025),
-/// so it belongs in `document::build`/`layout` (src/document.rs, src/document/layout.rs), not in
-/// one reader: a reader-only join made the Markdown original and its renderings disagree.
-const TABLE_CONTINUED_AFTER_PAGE_BREAK: &str = "document::build/layout (src/document.rs, \
-     src/document/layout.rs) keep a table continued after a page break (no header rows, same \
-     width, nothing but blank paragraphs between) as a second table without columns; lint is \
-     the same";
+const KNOWN_FAILURES: &[(&str, &str, &str)] =
+    &[("shanghai-stcsm-2024", "*", STCSM_TABLE3_FRAGMENT)];
 
 /// The original's table 3 starts with a mangled pipe fragment: header fragments `| 业 | 构 |
 /// 益组织 | 务机构 |` over rows of 8 values. `layout` (src/document/layout.rs) leaves such pipe
