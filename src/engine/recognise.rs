@@ -50,7 +50,7 @@ pattern!(
 // clause says how many were received, issued or in force, and the number is gone.
 pattern!(
     NOUN_WITHOUT_COUNT,
-    r"(?:[^，,；;。：:\d\s]{0,12}?(?:共|累计|全年|本年度?)(?:主动|依法)?新?(?:收到|受理|办理|答复|办结|制发|制定|印发|发布|公开|废止|接待|结转)|现行有效)(?:市政府|区政府|县政府|本机关|本单位)?(?:政府信息公开申请|行政规范性文件|规范性文件|规章|政府信息|政务信息|信息|申请|文件|政策文件|解读类?信息|政策解读)"
+    r"(?:(?:共|累计|全年|本年度?)(?:主动|依法)?新?(?:收到|受理|办理|答复|办结|制发|制定|印发|发布|公开|废止|接待|结转)|现行有效)(?:市政府|区政府|县政府|本机关|本单位)?(?:政府信息公开申请|行政规范性文件|规范性文件|规章|政府信息|政务信息|信息|申请|文件|政策文件|解读类?信息|政策解读)"
 );
 pattern!(COUNT_OF_PARTS, r"等个(?:部分|方面)|共个(?:部分|方面)");
 pattern!(
@@ -188,7 +188,15 @@ pub fn placeholders(text: &str) -> Vec<(usize, usize)> {
         // Only where the clause ends at the noun: `收到政府信息公开申请 34 件` has its count.
         let after = text[m.end()..].trim_start().chars().next();
         if after.is_some_and(|c| "，,。；;".contains(c)) {
-            found.push((m.start(), m.end()));
+            // Shown from the clause's subject on (`市政府共受理…`), at most 12 characters back.
+            let start = text[..m.start()]
+                .char_indices()
+                .rev()
+                .take(12)
+                .take_while(|&(_, c)| !"，,；;。：:".contains(c) && !c.is_numeric() && !c.is_whitespace())
+                .last()
+                .map_or(m.start(), |(i, _)| i);
+            found.push((start, m.end()));
         }
     }
     for m in COUNT_OF_PARTS.find_iter(text) {
