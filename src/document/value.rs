@@ -115,10 +115,7 @@ impl CellValue {
         if trimmed.is_empty() {
             return Self::Blank;
         }
-        if matches!(
-            trimmed,
-            "/" | "／" | "—" | "——" | "-" | "－" | "–" | "无" | "\\"
-        ) {
+        if is_not_applicable_mark(trimmed) {
             return Self::NotApplicable {
                 mark: trimmed.to_owned(),
             };
@@ -151,6 +148,23 @@ impl CellValue {
     pub fn is_data(&self) -> bool {
         matches!(self, Self::Number(_) | Self::NotApplicable { .. })
     }
+
+    /// `CellValue::parse(text).is_data()` without building the value: the text readers ask
+    /// it of every word of every line, and most are labels or prose.
+    #[must_use]
+    pub fn is_data_text(text: &str) -> bool {
+        let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
+        !trimmed.is_empty()
+            && (is_not_applicable_mark(trimmed) || parse_quantity(trimmed).is_some())
+    }
+}
+
+/// The marks written for "not applicable" or "none" in a count cell.
+fn is_not_applicable_mark(text: &str) -> bool {
+    matches!(
+        text,
+        "/" | "／" | "—" | "——" | "-" | "－" | "–" | "无" | "\\"
+    )
 }
 
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
@@ -321,6 +335,36 @@ pub fn find_dates(text: &str) -> Vec<DateMatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_data_text_agrees_with_parse() {
+        for text in [
+            "",
+            " ",
+            "0",
+            "12",
+            "1,234",
+            "4068.208",
+            "20044679 元",
+            "+3",
+            "－",
+            "/",
+            "无",
+            "无法提供",
+            "——",
+            "规章",
+            "三、本年度办理结果",
+            "１２",
+            "\u{a0}5\u{a0}",
+            "1.属于国家秘密",
+        ] {
+            assert_eq!(
+                CellValue::is_data_text(text),
+                CellValue::parse(text).is_data(),
+                "{text:?}"
+            );
+        }
+    }
 
     fn q(text: &str) -> Quantity {
         parse_quantity(text).unwrap_or_else(|| panic!("`{text}` should parse"))

@@ -193,7 +193,9 @@ pub fn placeholders(text: &str) -> Vec<(usize, usize)> {
                 .char_indices()
                 .rev()
                 .take(12)
-                .take_while(|&(_, c)| !"，,；;。：:".contains(c) && !c.is_numeric() && !c.is_whitespace())
+                .take_while(|&(_, c)| {
+                    !"，,；;。：:".contains(c) && !c.is_numeric() && !c.is_whitespace()
+                })
                 .last()
                 .map_or(m.start(), |(i, _)| i);
             found.push((start, m.end()));

@@ -114,8 +114,12 @@ fn letters(document: &Document, blocks: std::ops::Range<usize>) -> Letters {
         let Some(Block::Paragraph { text, .. }) = document.blocks.get(b) else {
             continue;
         };
+        // Most characters of a report are CJK ideographs (three bytes each): sized for those.
+        out.chars.reserve(text.text.len() / 3);
+        out.places.reserve(text.text.len() / 3);
         for (i, c) in text.text.char_indices() {
-            if c.is_alphanumeric() {
+            // CJK ideographs first: the general Unicode tables cost far more than a range test.
+            if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric() {
                 out.chars.push(c);
                 out.places.push((b, i, i + c.len_utf8()));
             }

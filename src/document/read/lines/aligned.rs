@@ -90,7 +90,7 @@ fn words(text: &str) -> Vec<Piece> {
 }
 
 fn is_value(text: &str) -> bool {
-    CellValue::parse(text).is_data()
+    CellValue::is_data_text(text)
 }
 
 /// Fields of a line: words joined across single spaces, split at runs of two or more. A field

@@ -90,7 +90,7 @@ const MAX_ROW_VALUES: usize = 16;
 const MAX_LABELLED_VALUES: usize = 7;
 
 fn is_value(text: &str) -> bool {
-    CellValue::parse(text).is_data()
+    CellValue::is_data_text(text)
 }
 
 /// How a run of cell lines is written.
