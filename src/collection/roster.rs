@@ -1,11 +1,11 @@
 //! The roster: the agencies of a jurisdiction that must report, with their aliases, level,
 //! parent government and the first year they must report for.
 //!
-//! CSV (a header row; columns `agency`, `aliases`, `level`, `parent`, `expected_from`, or
+//! CSV, read by the `csv` crate (a header row; columns `agency`, `aliases`, `level`, `parent`, `expected_from`, or
 //! `机关`, `别名`, `层级`, `上级`, `起始年度`; aliases separated by `;` `；` `|` or `、`) or
 //! TOML (`[[agency]]` tables with `name`, `aliases`, `level`, `parent`, `expected_from`).
 //! Any encoding the reports may have (UTF-8 with or without BOM, GB18030, UTF-16) is read.
-//! Problems (an empty row, a name given twice, two entries that match one name, an unknown
+//! Problems (a row of empty fields, a record the CSV reader cannot make out, a name given twice, two entries that match one name, an unknown
 //! level) are findings at their line; the entry is left out and the batch goes on.
 
 use super::agency::{Agencies, fold};
@@ -57,42 +57,45 @@ fn level(text: &str) -> Option<&'static str> {
     }
 }
 
-/// Splits one CSV text into records, each with the line it starts on; quotes as RFC 4180.
-fn csv_records(text: &str) -> Vec<(usize, Vec<String>)> {
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut line = 1;
-    let mut start = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => fields.push(std::mem::take(&mut field)),
-            '\r' if !quoted => {}
-            '\n' if !quoted => {
-                fields.push(std::mem::take(&mut field));
-                records.push((start, std::mem::take(&mut fields)));
-                line += 1;
-                start = line;
-            }
-            '\n' => {
-                line += 1;
-                field.push(c);
-            }
-            c => field.push(c),
-        }
-    }
-    if !field.is_empty() || !fields.is_empty() {
-        fields.push(field);
-        records.push((start, fields));
-    }
-    records
+/// A CSV record: the line it starts on, and its fields.
+type CsvRecord = (usize, Vec<String>);
+
+/// Splits one CSV text into records, each with the line it starts on (RFC 4180 quoting, rows
+/// of any length), read by the `csv` crate. A record the reader cannot make out is given as
+/// an error with its line.
+fn csv_records(text: &str) -> Vec<Result<CsvRecord, (usize, String)>> {
+    // Line numbers from byte offsets: the reader's own line count points a record that
+    // follows skipped blank lines at the first blank line.
+    let newlines: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+        .collect();
+    let line = |position: Option<&csv::Position>| {
+        let Some(start) = position.and_then(|p| usize::try_from(p.byte()).ok()) else {
+            return 0;
+        };
+        // The record starts at its first byte that is not a line end.
+        let first = text
+            .get(start..)
+            .and_then(|rest| rest.find(|c| c != '\n' && c != '\r'))
+            .map_or(start, |skip| start + skip);
+        1 + newlines.partition_point(|&n| n < first)
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|record| match record {
+            Ok(record) => Ok((
+                line(record.position()),
+                record.iter().map(str::to_owned).collect(),
+            )),
+            Err(error) => Err((line(error.position()), error.to_string())),
+        })
+        .collect()
 }
 
 /// Which column holds what, from the header row.
@@ -185,7 +188,17 @@ impl Roster {
         problem: &dyn Fn(String, Option<usize>) -> CollectionFinding,
     ) -> (Vec<Entry>, Vec<CollectionFinding>) {
         let mut problems = Vec::new();
-        let mut records = csv_records(text).into_iter();
+        let mut readable = Vec::new();
+        for record in csv_records(text) {
+            match record {
+                Ok(record) => readable.push(record),
+                Err((line, error)) => problems.push(problem(
+                    format!("名单此行无法读取（{error}），已跳过"),
+                    Some(line),
+                )),
+            }
+        }
+        let mut records = readable.into_iter();
         let Some((_, header)) = records.next() else {
             return (Vec::new(), vec![problem("名单文件为空".to_owned(), None)]);
         };
@@ -224,7 +237,7 @@ impl Roster {
             let Some(name) = cell(Some(name_col)) else {
                 if fields.iter().all(|f| f.trim().is_empty()) {
                     problems.push(
-                        problem("名单中有空行，已跳过".to_owned(), Some(line))
+                        problem("名单中有一行各栏都是空的，已跳过".to_owned(), Some(line))
                             .severity(crate::diagnostic::Severity::Warning),
                     );
                 } else {
@@ -469,15 +482,27 @@ mod tests {
 
     #[test]
     fn reads_csv_with_bom_quotes_and_chinese_headers() {
-        let text = "\u{feff}机关,别名,层级,上级,起始年度\n石家庄市商务局,\"市商务局；商务局\",部门,石家庄市人民政府,2019\n\n某镇人民政府,,乡镇街道,,2022\n";
+        // A blank line is no record (skipped as CSV readers do); a row of empty fields is
+        // reported.
+        let text = "\u{feff}机关,别名,层级,上级,起始年度\n石家庄市商务局,\"市商务局；商务局\",部门,石家庄市人民政府,2019\n\n,,,,\n某镇人民政府,,乡镇街道,,2022\n";
         let (roster, problems) = load("bom.csv", text.as_bytes());
         assert_eq!(roster.entries.len(), 2);
         assert_eq!(roster.entries[0].aliases, ["市商务局", "商务局"]);
         assert_eq!(roster.entries[0].level.as_deref(), Some(AGENCY_DEPARTMENT));
-        assert_eq!(roster.entries[1].line, 4);
+        assert_eq!(roster.entries[1].line, 5);
         assert_eq!(roster.entries[1].expected_from, Some(2022));
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(problems[0].line, Some(3), "the empty row");
+        assert_eq!(problems[0].line, Some(4), "the row of empty fields");
+    }
+
+    #[test]
+    fn a_quote_spanning_lines_keeps_the_record_s_first_line() {
+        let text = "agency,aliases\n\"某县\n人民政府\",县政府\n某镇人民政府,\n";
+        let (roster, problems) = load("multi.csv", text.as_bytes());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(roster.entries.len(), 2);
+        assert_eq!(roster.entries[0].line, 2);
+        assert_eq!(roster.entries[1].line, 4);
     }
 
     #[test]
