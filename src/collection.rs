@@ -37,45 +37,13 @@ pub const PREVIOUS_UNREADABLE_CODE: &str = "M005";
 /// alias).
 pub const ROSTER_PROBLEM_CODE: &str = "M006";
 
-/// Every code regulint gives to findings about a collection, with its name and severity.
-pub const CODES: &[(&str, &str, Severity, &str)] = &[
-    (
-        DUPLICATE_CODE,
-        "duplicate-report",
-        Severity::Error,
-        "同一机关同一年度有两份报告",
-    ),
-    (
-        crate::engine::related::PREVIOUS_MISSING_CODE,
-        crate::engine::related::PREVIOUS_MISSING_NAME,
-        Severity::Info,
-        "未找到同一机关上年度的报告，跨年度规则无法核验",
-    ),
-    (
-        NOT_REPORTED_CODE,
-        "agency-not-reported",
-        Severity::Error,
-        "名单中的机关没有报告",
-    ),
-    (
-        NOT_IN_ROSTER_CODE,
-        "agency-not-in-roster",
-        Severity::Warning,
-        "报告的机关不在名单中",
-    ),
-    (
-        PREVIOUS_UNREADABLE_CODE,
-        "previous-report-unreadable",
-        Severity::Error,
-        "上年度报告无法读取或无法确定机关和年度",
-    ),
-    (
-        ROSTER_PROBLEM_CODE,
-        "roster-problem",
-        Severity::Error,
-        "名单文件有误",
-    ),
-];
+/// Every code regulint gives to findings about a collection (its entries in
+/// [`crate::codes::ENGINE_CODES`], where their names, severities and docs are).
+pub fn codes() -> impl Iterator<Item = &'static crate::codes::EngineCode> {
+    crate::codes::ENGINE_CODES
+        .iter()
+        .filter(|c| c.code.starts_with('M'))
+}
 
 /// A finding about the collection, not about one report: it is shown once, at the top of the
 /// HTML page, in the JSON `collection` section, as SARIF results on the roster file or
@@ -103,12 +71,8 @@ pub struct CollectionFinding {
 
 impl CollectionFinding {
     fn new(code: &str, message: String) -> Self {
-        let (_, name, severity, _) = CODES.iter().find(|(c, ..)| *c == code).copied().unwrap_or((
-            code,
-            "collection",
-            Severity::Error,
-            "",
-        ));
+        let (name, severity) = crate::codes::find(code)
+            .map_or(("collection", Severity::Error), |c| (c.name, c.severity));
         Self {
             code: code.to_owned(),
             name: name.to_owned(),

@@ -47,7 +47,11 @@ pub fn explain(packs: &[Pack], code: &str) -> Option<String> {
         .iter()
         .filter_map(|p| p.rule(code).map(|r| (p, r)))
         .collect();
-    let (_, rule) = found.first()?;
+    let Some((_, rule)) = found.first() else {
+        // Not a rule's code: one that regulint gives itself (E0001, M003 …), if any.
+        let code = code.to_ascii_uppercase();
+        return crate::codes::find(&code).map(crate::codes::page);
+    };
     let pack_names: Vec<&str> = found.iter().map(|(p, _)| p.name.as_str()).collect();
     Some(page(rule, &pack_names))
 }
@@ -153,6 +157,22 @@ pub fn rule_pages(packs: &[Pack]) -> Vec<(String, String)> {
             names.join(", ")
         );
         pages.push((format!("{code}.md"), text));
+    }
+    let _ = write!(
+        index,
+        "\n## Findings that are not rules\n\nregulint gives these itself, before or around the \
+         rules (`src/codes.rs`).\n\n| code | name | severity | when |\n|---|---|---|---|\n"
+    );
+    for code in crate::codes::ENGINE_CODES {
+        let _ = writeln!(
+            index,
+            "| [{c}]({c}.md) | {} | {} | {} |",
+            code.name,
+            code.severity.name(),
+            code.when,
+            c = code.code
+        );
+        pages.push((format!("{}.md", code.code), crate::codes::page(code)));
     }
     pages.push(("README.md".to_owned(), index));
     pages

@@ -11,6 +11,7 @@
 pub mod baseline;
 pub mod batch;
 pub mod cli;
+pub mod codes;
 pub mod collection;
 pub mod config;
 pub mod diagnostic;

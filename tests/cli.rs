@@ -300,3 +300,30 @@ fn inspect() {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["encoding"], "utf-8");
 }
+
+/// Codes that no rule gives (an unreadable file, a collection's missing agency) are explained
+/// like rules, and a misspelt one gets a suggestion.
+#[test]
+fn explain_documents_the_codes_regulint_gives_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    for (code, name) in [
+        ("M003", "agency-not-reported"),
+        ("e0001", "unreadable-file"),
+    ] {
+        let output = regulint(dir.path(), &["explain", code]);
+        assert_eq!(common::code(&output), 0, "{}", stderr(&output));
+        let page = common::stdout(&output);
+        assert!(
+            page.starts_with(&format!("# {} {name}", code.to_ascii_uppercase())),
+            "{page}"
+        );
+        assert!(page.contains("怎么办"), "{page}");
+    }
+    let output = regulint(dir.path(), &["explain", "M0003"]);
+    assert_eq!(common::code(&output), 2);
+    assert!(
+        stderr(&output).contains("did you mean `M003`?"),
+        "{}",
+        stderr(&output)
+    );
+}

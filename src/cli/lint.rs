@@ -68,11 +68,7 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     let all_codes: Vec<&str> = packs
         .iter()
         .flat_map(|p| p.rules.iter().map(|r| r.code.as_str()))
-        .chain([
-            crate::diagnostic::YEAR_UNKNOWN_CODE,
-            config::WAIVER_EXPIRED_CODE,
-        ])
-        .chain(crate::collection::CODES.iter().map(|(code, ..)| *code))
+        .chain(crate::codes::ENGINE_CODES.iter().map(|c| c.code))
         .collect();
     for code in cli_codes {
         if let Err(message) = config::check_code(code) {

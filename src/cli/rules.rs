@@ -43,6 +43,7 @@ pub(super) fn explain(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
             let codes: Vec<&str> = packs
                 .iter()
                 .flat_map(|p| p.rules.iter().map(|r| r.code.as_str()))
+                .chain(crate::codes::ENGINE_CODES.iter().map(|c| c.code))
                 .collect();
             let hint = crate::dsl::error::suggest(&args.code.to_ascii_uppercase(), codes)
                 .map(|c| format!("; did you mean `{c}`?"))
