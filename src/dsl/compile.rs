@@ -54,22 +54,28 @@ const MAX_PARSED_BYTES: usize = 1 << 20;
 
 /// [`parser::parse_all`], once per distinct text. The tree has no file ids in it (errors do,
 /// and they are not kept), so one tree serves every pack that imports the file.
-fn parse_once(id: RuleFileId, text: &str) -> Result<ast::File, Vec<RuleError>> {
+fn parse_once(id: RuleFileId, text: &str) -> Result<Arc<ast::File>, Vec<RuleError>> {
     let lock = || {
         PARSED
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     };
     if let Some(file) = lock().1.get(text) {
-        return Ok(ast::File::clone(file));
+        return Ok(Arc::clone(file));
     }
-    let file = parser::parse_all(id, text)?;
+    let file = Arc::new(parser::parse_all(id, text)?);
     let mut cache = lock();
-    if cache.0 + text.len() <= MAX_PARSED_BYTES {
+    if cache.0 + text.len() <= MAX_PARSED_BYTES && !cache.1.contains_key(text) {
         cache.0 += text.len();
-        cache.1.insert(text.into(), Arc::new(file.clone()));
+        cache.1.insert(text.into(), Arc::clone(&file));
     }
     Ok(file)
+}
+
+/// Parses `text` ahead of a compile that will import it, keeping its tree if it parses
+/// (within [`MAX_PARSED_BYTES`]). Used to parse the built-in packs in the background.
+pub fn parse_into_cache(text: &str) {
+    let _ = parse_once(0, text);
 }
 
 /// Compiles a pack from its entry file. `load` maps an import path (relative to the importing
@@ -81,9 +87,29 @@ pub fn compile(
     entry: &str,
     load: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Pack, (Vec<RuleError>, RuleFiles)> {
+    compile_with(entry, load, false)
+}
+
+/// [`compile`] for rule files whose patterns are known to build (the built-in packs): their
+/// automata are built on first use ([`crate::dsl::regex::compile_trusted`]).
+///
+/// # Errors
+/// Every error found, in every file; with the files so they can be rendered.
+pub fn compile_trusted(
+    entry: &str,
+    load: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Pack, (Vec<RuleError>, RuleFiles)> {
+    compile_with(entry, load, true)
+}
+
+fn compile_with(
+    entry: &str,
+    load: &dyn Fn(&str) -> Result<String, String>,
+    trusted_patterns: bool,
+) -> Result<Pack, (Vec<RuleError>, RuleFiles)> {
     let mut files = RuleFiles::default();
     let mut errors = Vec::new();
-    let mut parsed: Vec<(RuleFileId, ast::File)> = Vec::new();
+    let mut parsed: Vec<(RuleFileId, Arc<ast::File>)> = Vec::new();
     let mut seen: HashMap<String, RuleFileId> = HashMap::new();
     let mut queue: Vec<(String, Option<(RuleFileId, Span)>)> = vec![(entry.to_owned(), None)];
     // The folder the pack may read: the entry file's, or its `root`; set once it is parsed.
@@ -168,6 +194,7 @@ pub fn compile(
     parsed.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
     let mut compiler = Compiler {
         errors,
+        trusted_patterns,
         ..Compiler::default()
     };
     let pack = compiler.pack(&parsed);
@@ -245,6 +272,8 @@ fn inside(root: &str, path: &str) -> bool {
 #[derive(Default)]
 struct Compiler {
     errors: Vec<RuleError>,
+    /// Build regexes on first use ([`compile_trusted`]).
+    trusted_patterns: bool,
     sections: Vec<SectionDef>,
     section_names: HashMap<String, usize>,
     tables: Vec<TableDef>,
@@ -297,7 +326,7 @@ impl Scope {
 }
 
 impl Compiler {
-    fn pack(&mut self, files: &[(RuleFileId, ast::File)]) -> Option<Pack> {
+    fn pack(&mut self, files: &[(RuleFileId, Arc<ast::File>)]) -> Option<Pack> {
         for (file, ast) in files {
             for entry in &ast.sections {
                 self.section(*file, entry);
@@ -757,7 +786,11 @@ impl Compiler {
         let kind = match &expr.kind {
             ast::ExprKind::Number(n) => ExprKind::Number(*n),
             ast::ExprKind::Str(s) => ExprKind::Str(s.clone()),
-            ast::ExprKind::Regex(source) => match crate::dsl::regex::compile(source) {
+            ast::ExprKind::Regex(source) => match if self.trusted_patterns {
+                crate::dsl::regex::compile_trusted(source)
+            } else {
+                crate::dsl::regex::compile(source)
+            } {
                 Ok(re) => ExprKind::Regex(re),
                 Err(e) => {
                     self.errors.push(
@@ -1087,7 +1120,7 @@ impl Compiler {
     }
 
     /// Applies every file's `disable` and `override` to the rules of the pack.
-    fn layer(&mut self, files: &[(RuleFileId, ast::File)], rules: &mut Vec<CompiledRule>) {
+    fn layer(&mut self, files: &[(RuleFileId, Arc<ast::File>)], rules: &mut Vec<CompiledRule>) {
         let find = |this: &mut Self, rules: &[CompiledRule], file, code: &ast::Name| {
             let found = rules.iter().position(|r| r.code == code.text);
             if found.is_none() {
