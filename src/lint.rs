@@ -6,7 +6,7 @@ use crate::document::{self, ReadOptions};
 use crate::dsl::program::Pack;
 use crate::{engine, packs};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// Options for linting.
 #[derive(Clone, Debug, Default)]
@@ -44,6 +44,14 @@ pub fn builtin_pack(pack: &packs::BuiltinPack) -> &'static Pack {
         .position(|p| p == pack)
         .expect("a pack of packs::BUILTIN");
     BUILTIN[index].get_or_init(|| {
+        {
+            let mut needed = FIRST_NEEDED
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            needed.get_or_insert(index);
+            FIRST_NEEDED.1.notify_all();
+        }
         // INVARIANT: the built-in packs compile; `tests/packs.rs` fails otherwise.
         let compiled = packs::compile_builtin(pack).unwrap_or_else(|e| {
             panic!(
@@ -59,14 +67,37 @@ pub fn builtin_pack(pack: &packs::BuiltinPack) -> &'static Pack {
 /// Whether a built-in pack has been compiled in this process.
 static ONE_COMPILED: AtomicBool = AtomicBool::new(false);
 
+/// The first built-in pack a report needed (an index of [`packs::BUILTIN`]), and a signal for
+/// the thread of [`prepare_builtin`], which parses its files.
+static FIRST_NEEDED: (Mutex<Option<usize>>, Condvar) = (Mutex::new(None), Condvar::new());
+
+/// The first built-in pack needed, waiting for it until `deadline`.
+fn first_needed(deadline: std::time::Instant) -> Option<usize> {
+    let mut needed = FIRST_NEEDED
+        .0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    loop {
+        let now = std::time::Instant::now();
+        if needed.is_some() || now >= deadline {
+            return *needed;
+        }
+        needed = FIRST_NEEDED
+            .1
+            .wait_timeout(needed, deadline - now)
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .0;
+    }
+}
+
 /// How long the thread of [`prepare_builtin`] waits for a pack to be compiled (a batch of
 /// files that are not reports never compiles one).
 const PREPARE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Prepares the built-in packs on a spare thread (once per process) while the report is
-/// read: it parses the rule files (first the files every pack imports, `common/`, then each
-/// pack's own; the compiling thread takes files in the opposite order, so the two rarely
-/// parse the same file), then builds the automata of the patterns of the pack being compiled,
+/// read: it parses the rule files (first the files every pack imports, `common/`, then,
+/// once a report's year has chosen a pack, that pack's own; the compiling thread takes files
+/// in the opposite order, so the two rarely parse the same file), then builds the automata of the patterns of the pack being compiled,
 /// newest first, while its rules run oldest first ([`crate::dsl::regex::build_ahead`]).
 /// Parsing and building patterns are most of compiling a pack, and compiling is most of
 /// linting one file.
@@ -77,10 +108,13 @@ pub fn prepare_builtin() {
         let spawned = std::thread::Builder::new()
             .name("regulint-prepare-rules".to_owned())
             .spawn(|| {
-                packs::parse_builtin_files();
-                let start = std::time::Instant::now();
+                packs::parse_shared_files();
+                let deadline = std::time::Instant::now() + PREPARE_PATIENCE;
+                if let Some(index) = first_needed(deadline) {
+                    packs::parse_own_files(&packs::BUILTIN[index]);
+                }
                 crate::dsl::regex::build_ahead(&|| {
-                    ONE_COMPILED.load(Ordering::Acquire) || start.elapsed() > PREPARE_PATIENCE
+                    ONE_COMPILED.load(Ordering::Acquire) || std::time::Instant::now() > deadline
                 });
             });
         // Without a spare thread, the packs are prepared as they are compiled.

@@ -175,20 +175,24 @@ pub fn compile_builtin(pack: &BuiltinPack) -> Result<Pack, PackErrors> {
         .map_err(|(errors, files)| PackErrors { errors, files })
 }
 
-/// Parses every built-in rule file into the process's parse cache
-/// ([`compile::parse_into_cache`]): first the files shared by every pack (`common/`), in
-/// path order, then each pack's own, newest pack first.
-pub fn parse_builtin_files() {
-    let (shared, own): (Vec<_>, Vec<_>) = EMBEDDED_RULES
-        .iter()
-        .partition(|(path, _)| path.starts_with("common/"));
-    let own_in_pack_order = BUILTIN.iter().flat_map(|pack| {
-        let folder = pack.entry.rsplit_once('/').map_or("", |(dir, _)| dir);
-        own.iter()
-            .filter(move |(path, _)| path.rsplit_once('/').is_some_and(|(dir, _)| dir == folder))
-    });
-    for (_, text) in shared.iter().chain(own_in_pack_order) {
-        compile::parse_into_cache(text);
+/// Parses the built-in rule files every pack imports (`common/`), in path order, into the
+/// process's parse cache ([`compile::parse_into_cache`]).
+pub fn parse_shared_files() {
+    for (path, text) in EMBEDDED_RULES {
+        if path.starts_with("common/") {
+            compile::parse_into_cache(text);
+        }
+    }
+}
+
+/// Parses a built-in pack's own rule files (those of its entry file's folder), in path
+/// order, into the process's parse cache.
+pub fn parse_own_files(pack: &BuiltinPack) {
+    let folder = pack.entry.rsplit_once('/').map_or("", |(dir, _)| dir);
+    for (path, text) in EMBEDDED_RULES {
+        if path.rsplit_once('/').is_some_and(|(dir, _)| dir == folder) {
+            compile::parse_into_cache(text);
+        }
     }
 }
 
