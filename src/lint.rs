@@ -124,6 +124,15 @@ pub fn prepare_builtin() {
     });
 }
 
+/// Whether this process has compiled the built-in `pack` (tests of laziness).
+#[must_use]
+pub fn is_builtin_compiled(pack: &packs::BuiltinPack) -> bool {
+    packs::BUILTIN
+        .iter()
+        .position(|p| p == pack)
+        .is_some_and(|index| BUILTIN[index].get().is_some())
+}
+
 /// Every built-in pack (those not compiled yet are compiled in parallel, one thread each).
 #[must_use]
 pub fn builtin_packs() -> Arc<Vec<Pack>> {

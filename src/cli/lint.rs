@@ -81,8 +81,7 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     };
     let cli_codes: Vec<&String> = cli_codes.collect();
     // Every rule's code is needed only to check the codes the user named.
-    let packs_for_codes =
-        (!cli_codes.is_empty() || !config.codes.is_empty()).then(all_packs);
+    let packs_for_codes = (!cli_codes.is_empty() || !config.codes.is_empty()).then(all_packs);
     // The packs' codes, and the findings regulint itself makes.
     let all_codes: Vec<&str> = packs_for_codes
         .iter()

@@ -1076,7 +1076,7 @@ pub fn parses_as(rule_name: &str, input: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    /// The words of the grammar's `keyword` rule, which groups them by first letters.
+    /// The words of the grammar's `keyword` rule.
     const KEYWORDS: &[&str] = &[
         "pack", "import", "table", "rule", "columns", "rows", "values", "group", "info", "in",
         "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
@@ -1118,7 +1118,9 @@ mod tests {
                 }
             }
         }
-        for name in ["year", "sum", "c", "p", "text", "ro", "se", "no", "o", "Rows", "表三"] {
+        for name in [
+            "year", "sum", "c", "p", "text", "ro", "se", "no", "o", "Rows", "表三",
+        ] {
             assert_eq!(keyword_length(name), None, "{name}");
         }
     }

@@ -87,9 +87,14 @@ static CACHE: LazyLock<Mutex<HashMap<Box<str>, Arc<RuleRegex>>>> =
 /// # Errors
 /// The `regex` crate's error for an invalid pattern or one over [`MAX_REGEX_SIZE`].
 pub fn compile(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
-    let compiled = cached_or_new(source)?;
+    if let Some(re) = cached(source) {
+        re.try_regex()?;
+        return Ok(re);
+    }
+    let compiled = parsed(source)?;
+    // Only patterns that build are remembered.
     compiled.try_regex()?;
-    Ok(compiled)
+    Ok(remember(source, compiled))
 }
 
 /// [`compile`] for patterns known to build (the built-in packs', every one of which a test
@@ -101,7 +106,10 @@ pub fn compile(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
 /// The `regex` crate's error for a pattern that does not parse (checked now, so a broken
 /// built-in pattern still fails its pack with a span).
 pub fn compile_trusted(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
-    let compiled = cached_or_new(source)?;
+    if let Some(re) = cached(source) {
+        return Ok(re);
+    }
+    let compiled = remember(source, parsed(source)?);
     if !compiled.is_built() && AHEAD.load(Ordering::Acquire) {
         lock_unbuilt().push(Arc::clone(&compiled));
         UNBUILT.1.notify_one();
@@ -109,11 +117,13 @@ pub fn compile_trusted(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
     Ok(compiled)
 }
 
-/// The remembered [`RuleRegex`] of `source`, or a new unbuilt one if the pattern parses.
-fn cached_or_new(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
-    if let Some(re) = lock().get(source) {
-        return Ok(Arc::clone(re));
-    }
+/// The [`RuleRegex`] compiled before from `source`.
+fn cached(source: &str) -> Option<Arc<RuleRegex>> {
+    lock().get(source).map(Arc::clone)
+}
+
+/// A new, unbuilt [`RuleRegex`] of `source`, if the pattern parses.
+fn parsed(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
     let Some((rewritten, hir)) = crate::pattern::parse_rewritten(source) else {
         // The `regex` crate's own error, which quotes the author's pattern.
         return Err(crate::pattern::build(source, MAX_REGEX_SIZE)
@@ -126,20 +136,25 @@ fn cached_or_new(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
             .map(|l| memchr::memmem::Finder::new(l).into_owned())
             .collect()
     });
-    let compiled = Arc::new(RuleRegex {
+    Ok(Arc::new(RuleRegex {
         source: source.into(),
         rewritten: rewritten.into(),
         regex: OnceLock::new(),
         required,
-    });
+    }))
+}
+
+/// Remembers `compiled` as the pattern of `source` (within [`MAX_CACHED`]), or returns the
+/// one another thread remembered first.
+fn remember(source: &str, compiled: Arc<RuleRegex>) -> Arc<RuleRegex> {
     let mut cache = lock();
     if let Some(re) = cache.get(source) {
-        return Ok(Arc::clone(re));
+        return Arc::clone(re);
     }
     if cache.len() < MAX_CACHED {
         cache.insert(source.into(), Arc::clone(&compiled));
     }
-    Ok(compiled)
+    compiled
 }
 
 /// Whether [`compile_trusted`] queues its patterns for [`build_ahead`].
@@ -269,6 +284,47 @@ mod tests {
             lines > 1000 && matched > 0 && ruled_out > lines,
             "{lines} {matched} {ruled_out}"
         );
+    }
+
+    /// Built-in patterns are built on first use, so each must build: a pattern over the size
+    /// limit would otherwise fail only when a report runs its rule.
+    #[test]
+    fn every_built_in_pattern_builds() {
+        crate::packs::builtin().expect("built-in packs compile");
+        let regexes: Vec<Arc<RuleRegex>> = lock().values().cloned().collect();
+        assert!(regexes.len() >= 30, "{}", regexes.len());
+        for re in regexes {
+            assert!(re.try_regex().is_ok(), "/{}/", re.source());
+        }
+    }
+
+    #[test]
+    fn trusted_patterns_are_built_when_first_run() {
+        let re = compile_trusted(r"lazily-built-\d{2}").unwrap();
+        assert!(!re.is_built());
+        assert!(re.may_match("lazily-built-12"));
+        assert!(!re.is_built(), "the prefilter needs no automaton");
+        assert!(re.is_match("lazily-built-１２"));
+        assert!(re.is_built());
+        // Compiling the same source again gives the built one.
+        assert!(compile(r"lazily-built-\d{2}").unwrap().is_built());
+    }
+
+    #[test]
+    fn a_trusted_pattern_that_does_not_parse_is_an_error_at_once() {
+        let e = compile_trusted(r"unclosed-(\d").unwrap_err().to_string();
+        assert!(e.contains(r"unclosed-(\d"), "{e}");
+        // An unknown Unicode class parses but does not translate: also an error now.
+        assert!(compile_trusted(r"\p{NoSuchScript}").is_err());
+    }
+
+    #[test]
+    fn a_pattern_over_the_size_limit_is_an_error_of_compile_and_is_not_remembered() {
+        let huge = r"\w{200}\w{200}\w{200}";
+        let e = compile(huge).unwrap_err().to_string();
+        assert!(e.contains("size limit"), "{e}");
+        assert!(!lock().contains_key(huge));
+        assert!(compile(huge).is_err());
     }
 
     #[test]
