@@ -17,7 +17,7 @@ use crate::diagnostic::Severity;
 use crate::document::normalize::{chinese_number, label_key};
 use crate::source::{Source, Span};
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 /// Imports one file may pull in, transitively; a guard against import cycles and fan-out
 /// (a built-in pack is about 60 files, and a local pack may import one).
@@ -46,8 +46,13 @@ pub const FIELDS: &[&str] = &[
 /// texts that parse are kept; [`MAX_PARSED_BYTES`] bounds what is kept.
 static PARSED: LazyLock<Mutex<ParsedFiles>> = LazyLock::new(Mutex::default);
 
-/// Bytes of rule text kept, and the syntax tree of each text.
-type ParsedFiles = (usize, HashMap<Arc<str>, Arc<ast::File>>);
+/// Bytes of rule text kept, and the syntax tree of each text: set once parsed, or `None` if
+/// it does not parse. A thread that needs a text another is parsing waits for that parse
+/// (the compiling thread and [`crate::lint::prepare_builtin`]'s thread meet in the middle).
+type ParsedFiles = (
+    usize,
+    HashMap<Arc<str>, Arc<OnceLock<Option<Arc<ast::File>>>>>,
+);
 
 /// Bytes of rule text whose syntax trees [`PARSED`] keeps (the built-in packs are ~85 KB).
 const MAX_PARSED_BYTES: usize = 1 << 20;
@@ -55,21 +60,39 @@ const MAX_PARSED_BYTES: usize = 1 << 20;
 /// [`parser::parse_all`], once per distinct text. The tree has no file ids in it (errors do,
 /// and they are not kept), so one tree serves every pack that imports the file.
 fn parse_once(id: RuleFileId, text: &str) -> Result<Arc<ast::File>, Vec<RuleError>> {
-    let lock = || {
-        PARSED
+    let slot = {
+        let mut cache = PARSED
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(slot) = cache.1.get(text) {
+            Some(Arc::clone(slot))
+        } else if cache.0 + text.len() <= MAX_PARSED_BYTES {
+            cache.0 += text.len();
+            let slot = Arc::new(OnceLock::new());
+            cache.1.insert(text.into(), Arc::clone(&slot));
+            Some(slot)
+        } else {
+            None
+        }
     };
-    if let Some(file) = lock().1.get(text) {
-        return Ok(Arc::clone(file));
+    let mut failure = None;
+    let parsed = slot.as_ref().and_then(|slot| {
+        slot.get_or_init(|| match parser::parse_all(id, text) {
+            Ok(file) => Some(Arc::new(file)),
+            Err(errors) => {
+                failure = Some(errors);
+                None
+            }
+        })
+        .clone()
+    });
+    match (parsed, failure) {
+        (Some(file), _) => Ok(file),
+        (None, Some(errors)) => Err(errors),
+        // Not kept, or another thread found it does not parse: parse it here, so the errors
+        // carry this file's id.
+        (None, None) => parser::parse_all(id, text).map(Arc::new),
     }
-    let file = Arc::new(parser::parse_all(id, text)?);
-    let mut cache = lock();
-    if cache.0 + text.len() <= MAX_PARSED_BYTES && !cache.1.contains_key(text) {
-        cache.0 += text.len();
-        cache.1.insert(text.into(), Arc::clone(&file));
-    }
-    Ok(file)
 }
 
 /// Parses `text` ahead of a compile that will import it, keeping its tree if it parses
@@ -1760,5 +1783,33 @@ mod path_tests {
         assert!(inside("/p", "builtin:gov-2021/pack.rules"));
         assert_eq!(folder_of(&join("/p/pack.rules", "../_")), "/");
         assert_eq!(folder_of(&join("pack.rules", "./_")), "");
+    }
+}
+
+#[cfg(test)]
+mod parse_cache_tests {
+    use super::*;
+
+    #[test]
+    fn threads_that_need_one_text_at_once_share_one_parse() {
+        let text = "// parsed once across threads\nfn parse_cache_probe(x) = x + 1\n";
+        let trees: Vec<Arc<ast::File>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|id| scope.spawn(move || parse_once(id, text).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(trees.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])));
+        assert_eq!(trees[0].functions.len(), 1);
+    }
+
+    #[test]
+    fn a_text_that_does_not_parse_is_reported_against_each_file_that_has_it() {
+        let text = "rule T999 parse-cache-probe {";
+        for id in [3, 5] {
+            let errors = parse_once(id, text).unwrap_err();
+            assert!(!errors.is_empty());
+            assert!(errors.iter().all(|e| e.file == id), "{errors:?}");
+        }
     }
 }
