@@ -1,5 +1,5 @@
 //! Linting one file: read it, pick the pack by the report's year, evaluate, and collect
-//! findings. Packs are compiled once per process.
+//! findings. Each built-in pack is compiled once per process, when a report first needs it.
 
 use crate::diagnostic::FileReport;
 use crate::document::{self, ReadOptions};
