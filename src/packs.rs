@@ -175,23 +175,23 @@ pub fn compile_builtin(pack: &BuiltinPack) -> Result<Pack, PackErrors> {
         .map_err(|(errors, files)| PackErrors { errors, files })
 }
 
-/// Parses the built-in rule files every pack imports (`common/`), in path order, into the
-/// process's parse cache ([`compile::parse_into_cache`]).
+/// Prepares the built-in rule files every pack imports (`common/`), in path order: parsed
+/// into the process's parse cache, their patterns made ([`compile::prepare_trusted`]).
 pub fn parse_shared_files() {
     for (path, text) in EMBEDDED_RULES {
         if path.starts_with("common/") {
-            compile::parse_into_cache(text);
+            compile::prepare_trusted(text);
         }
     }
 }
 
-/// Parses a built-in pack's own rule files (those of its entry file's folder), in path
-/// order, into the process's parse cache.
+/// Prepares a built-in pack's own rule files (those of its entry file's folder), in path
+/// order, as [`parse_shared_files`] does.
 pub fn parse_own_files(pack: &BuiltinPack) {
     let folder = pack.entry.rsplit_once('/').map_or("", |(dir, _)| dir);
     for (path, text) in EMBEDDED_RULES {
         if path.rsplit_once('/').is_some_and(|(dir, _)| dir == folder) {
-            compile::parse_into_cache(text);
+            compile::prepare_trusted(text);
         }
     }
 }

@@ -95,10 +95,87 @@ fn parse_once(id: RuleFileId, text: &str) -> Result<Arc<ast::File>, Vec<RuleErro
     }
 }
 
-/// Parses `text` ahead of a compile that will import it, keeping its tree if it parses
-/// (within [`MAX_PARSED_BYTES`]). Used to parse the built-in packs in the background.
-pub fn parse_into_cache(text: &str) {
-    let _ = parse_once(0, text);
+/// Prepares a built-in rule text ahead of the compile that will import it: parses it into the
+/// parse cache and makes its patterns ([`crate::dsl::regex::compile_trusted`]: parsed,
+/// their required literals found, queued to be built ahead). Run on a spare thread
+/// ([`crate::lint::prepare_builtin`]), so that compiling the pack finds both ready.
+pub fn prepare_trusted(text: &str) {
+    if let Ok(file) = parse_once(0, text) {
+        for source in regex_sources(&file) {
+            // An invalid pattern is reported by the compile, with its span.
+            let _ = crate::dsl::regex::compile_trusted(source);
+        }
+    }
+}
+
+/// The regex literals of a parsed file (its rules' bodies and severity conditions, and its
+/// functions), in the order they are written.
+fn regex_sources(file: &ast::File) -> Vec<&str> {
+    fn expr<'a>(e: &'a ast::Expr, out: &mut Vec<&'a str>) {
+        match &e.kind {
+            ast::ExprKind::Regex(source) => out.push(source),
+            ast::ExprKind::List(items) | ast::ExprKind::Call(_, items) => {
+                items.iter().for_each(|i| expr(i, out));
+            }
+            ast::ExprKind::Field(inner, _)
+            | ast::ExprKind::Not(inner)
+            | ast::ExprKind::Neg(inner) => expr(inner, out),
+            ast::ExprKind::Index(inner, args) => {
+                expr(inner, out);
+                for arg in args {
+                    if let IndexArg::Expr(e) = arg {
+                        expr(e, out);
+                    }
+                }
+            }
+            ast::ExprKind::Binary(_, l, r) => {
+                expr(l, out);
+                expr(r, out);
+            }
+            ast::ExprKind::Number(_)
+            | ast::ExprKind::Str(_)
+            | ast::ExprKind::Bool(_)
+            | ast::ExprKind::None
+            | ast::ExprKind::Name(_) => {}
+        }
+    }
+    fn stmts<'a>(body: &'a [ast::Stmt], out: &mut Vec<&'a str>) {
+        for stmt in body {
+            match stmt {
+                ast::Stmt::For { iter, body, .. } => {
+                    expr(iter, out);
+                    stmts(body, out);
+                }
+                ast::Stmt::If {
+                    cond,
+                    body,
+                    otherwise,
+                } => {
+                    expr(cond, out);
+                    stmts(body, out);
+                    stmts(otherwise, out);
+                }
+                ast::Stmt::Let { value, .. } => expr(value, out),
+                ast::Stmt::Expect {
+                    cond, within, at, ..
+                } => {
+                    expr(cond, out);
+                    within.iter().chain(at).for_each(|e| expr(e, out));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for rule in &file.rules {
+        for (_, condition, _) in &rule.severity_overrides {
+            expr(condition, &mut out);
+        }
+        stmts(&rule.body, &mut out);
+    }
+    for function in &file.functions {
+        expr(&function.body, &mut out);
+    }
+    out
 }
 
 /// Compiles a pack from its entry file. `load` maps an import path (relative to the importing
@@ -1801,6 +1878,38 @@ mod parse_cache_tests {
         });
         assert!(trees.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])));
         assert_eq!(trees[0].functions.len(), 1);
+    }
+
+    #[test]
+    fn every_regex_literal_of_a_file_is_found_in_order() {
+        let text = r#"
+fn has_unit(t) = matches(t, /fn-body-\d+件/)
+rule T998 regex-walk-probe {
+    severity warning when contains(title(), /when-\d/)
+    message "m"
+    let xs = [/list-a/, find(text(), /call-b/)]
+    for x in xs {
+        if not matches(x, /not-c/) { expect 1 == 1 at 表三[/index-d/] } else { let y = -count(/neg-e/) }
+    }
+    expect count(/cond-f/) > 0 within count(/within-g/) at 表三[/at-h/]
+}
+"#;
+        let file = parser::parse_all(0, text).unwrap();
+        assert_eq!(
+            regex_sources(&file),
+            [
+                r"when-\d",
+                "list-a",
+                "call-b",
+                "not-c",
+                "index-d",
+                "neg-e",
+                "cond-f",
+                "within-g",
+                "at-h",
+                r"fn-body-\d+件"
+            ]
+        );
     }
 
     #[test]
