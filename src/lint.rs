@@ -95,12 +95,12 @@ fn first_needed(deadline: std::time::Instant) -> Option<usize> {
 const PREPARE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Prepares the built-in packs on a spare thread (once per process) while the report is
-/// read: it parses the rule files (first the files every pack imports, `common/`, then,
-/// once a report's year has chosen a pack, that pack's own; the compiling thread takes files
-/// in the opposite order, so the two rarely parse the same file), then builds the automata of the patterns of the pack being compiled,
-/// newest first, while its rules run oldest first ([`crate::dsl::regex::build_ahead`]).
-/// Parsing and building patterns are most of compiling a pack, and compiling is most of
-/// linting one file.
+/// read. It parses the rule files and makes their patterns (first the files every pack
+/// imports, `common/`, then, once a report's year has chosen a pack, that pack's own; the
+/// compiling thread takes files in the opposite order, and waits for a file the other is
+/// parsing rather than parsing it again), then builds the patterns' automata, newest first,
+/// while the rules run oldest first ([`crate::dsl::regex::build_ahead`]). Parsing and
+/// building patterns are most of compiling a pack, and compiling is most of linting one file.
 pub fn prepare_builtin() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
