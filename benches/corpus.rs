@@ -5,10 +5,10 @@
 //! - `lint/FORMAT/FILE`: read + evaluate the built-in packs (`lint::lint_bytes`).
 //! - `evaluate/PACK/FILE`: the rules alone on a report already read (`engine::evaluate`).
 //! - `render/FORMAT/FILE`: one linted report written as JSON, SARIF and human output.
-//! - `packs/compile-builtin`: compiling the built-in packs (`packs::builtin`), done once per
-//!   process by the CLI. Within one process the parsed rule files and compiled regexes are
-//!   shared, so this measures the compile after the first; `regulint lint` start-up is timed
-//!   with hyperfine (docs/performance.md).
+//! - `packs/compile-builtin`: compiling the built-in packs (`packs::builtin`); the CLI
+//!   compiles only the pack a report needs, once per process. Within one process the parsed
+//!   rule files and compiled regexes are shared, so this measures the compile after the first;
+//!   `regulint lint` start-up is timed with hyperfine and callgrind (docs/performance.md).
 //!
 //! The corpus is `$REGULINT_CORPUS`, else `../shared/corpus` beside the checkout. Run with
 //! `cargo bench --bench corpus`; `cargo test --benches` runs each benchmark once as a test.

@@ -8,8 +8,63 @@ use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
-/// Entry files of the built-in packs (relative to `rules/`), newest format first.
-pub const BUILTIN_PACKS: &[&str] = &["gov-2021/pack.rules", "gov-2019/pack.rules"];
+/// A built-in pack as choosing it needs it: known without compiling the pack, so
+/// `regulint lint report.txt` compiles only the pack the report's year needs.
+/// `tests/packs.rs` checks this table against the compiled packs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BuiltinPack {
+    /// The entry file, relative to `rules/`.
+    pub entry: &'static str,
+    /// The name its `pack` declaration gives.
+    pub name: &'static str,
+    /// The years its `pack` declaration gives.
+    pub years: (i32, Option<i32>),
+}
+
+/// The built-in packs, newest format first.
+pub const BUILTIN: &[BuiltinPack] = &[
+    BuiltinPack {
+        entry: "gov-2021/pack.rules",
+        name: "gov-2021",
+        years: (2021, None),
+    },
+    BuiltinPack {
+        entry: "gov-2019/pack.rules",
+        name: "gov-2019",
+        years: (2019, Some(2020)),
+    },
+];
+
+/// What choosing a pack by name or year reads: a compiled [`Pack`] or a [`BuiltinPack`].
+pub trait PackKey {
+    /// The pack's name.
+    fn name(&self) -> &str;
+    /// The first and last (if any) report year the pack is for.
+    fn years(&self) -> (i32, Option<i32>);
+    /// Whether the pack applies to reports of `year`.
+    fn applies_to(&self, year: i32) -> bool {
+        let (first, last) = self.years();
+        year >= first && last.is_none_or(|last| year <= last)
+    }
+}
+
+impl PackKey for Pack {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn years(&self) -> (i32, Option<i32>) {
+        self.years
+    }
+}
+
+impl PackKey for BuiltinPack {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn years(&self) -> (i32, Option<i32>) {
+        self.years
+    }
+}
 
 /// Rule files that could not be compiled, with the files to render the errors against.
 #[derive(Debug)]
@@ -110,20 +165,46 @@ fn read_rule_file(path: &Path) -> Result<String, String> {
         .map_err(|e| format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }
 
-/// Compiles the built-in packs.
+/// Compiles one built-in pack (see [`crate::lint::builtin_pack`] for the process's copy).
+/// Its patterns are built on first use: every one is known to build (a test builds them).
+///
+/// # Errors
+/// When the pack does not compile (a bug, caught by the test suite).
+pub fn compile_builtin(pack: &BuiltinPack) -> Result<Pack, PackErrors> {
+    compile::compile_trusted(pack.entry, &embedded)
+        .map_err(|(errors, files)| PackErrors { errors, files })
+}
+
+/// Prepares the built-in rule files every pack imports (`common/`), in path order: parsed
+/// into the process's parse cache, their patterns made ([`compile::prepare_trusted`]).
+pub fn parse_shared_files() {
+    for (path, text) in EMBEDDED_RULES {
+        if path.starts_with("common/") {
+            compile::prepare_trusted(text);
+        }
+    }
+}
+
+/// Prepares a built-in pack's own rule files (those of its entry file's folder), in path
+/// order, as [`parse_shared_files`] does.
+pub fn parse_own_files(pack: &BuiltinPack) {
+    let folder = pack.entry.rsplit_once('/').map_or("", |(dir, _)| dir);
+    for (path, text) in EMBEDDED_RULES {
+        if path.rsplit_once('/').is_some_and(|(dir, _)| dir == folder) {
+            compile::prepare_trusted(text);
+        }
+    }
+}
+
+/// Compiles every built-in pack, one thread per pack.
 ///
 /// # Errors
 /// When a built-in pack does not compile (a bug, caught by the test suite).
 pub fn builtin() -> Result<Vec<Pack>, PackErrors> {
-    let compile_one = |entry: &&str| {
-        compile::compile(entry, &embedded).map_err(|(errors, files)| PackErrors { errors, files })
-    };
-    // One thread per pack: compiling them is most of `regulint lint one-file.txt`, and a
-    // pre-commit run waits for it.
     std::thread::scope(|scope| {
-        let handles: Vec<_> = BUILTIN_PACKS
+        let handles: Vec<_> = BUILTIN
             .iter()
-            .map(|entry| scope.spawn(move || compile_one(entry)))
+            .map(|pack| scope.spawn(move || compile_builtin(pack)))
             .collect();
         handles
             .into_iter()
@@ -161,24 +242,24 @@ pub fn from_text(name: &str, text: &str) -> Result<Pack, PackErrors> {
 
 /// The pack called `name`; a bare year (`2021`) names the built-in `gov-2021`.
 #[must_use]
-pub fn by_name<'a>(packs: &'a [Pack], name: &str) -> Option<&'a Pack> {
+pub fn by_name<'a, P: PackKey>(packs: &'a [P], name: &str) -> Option<&'a P> {
     packs
         .iter()
-        .find(|p| p.name == name)
-        .or_else(|| packs.iter().find(|p| p.name == format!("gov-{name}")))
+        .find(|p| p.name() == name)
+        .or_else(|| packs.iter().find(|p| p.name() == format!("gov-{name}")))
 }
 
 /// The pack for a report year: the one whose years include it; reports before 2019 get the
 /// 2019 pack (the oldest format regulint knows), undated reports the newest.
 #[must_use]
-pub fn choose(packs: &[Pack], year: Option<i32>) -> Option<&Pack> {
+pub fn choose<P: PackKey>(packs: &[P], year: Option<i32>) -> Option<&P> {
     match year {
         Some(y) => packs.iter().find(|p| p.applies_to(y)).or_else(|| {
             packs
                 .iter()
-                .min_by_key(|p| p.years.0)
-                .filter(|p| y < p.years.0)
+                .min_by_key(|p| p.years().0)
+                .filter(|p| y < p.years().0)
         }),
-        None => packs.iter().max_by_key(|p| p.years.0),
+        None => packs.iter().max_by_key(|p| p.years().0),
     }
 }

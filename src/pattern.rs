@@ -29,17 +29,42 @@ pub fn build(pattern: &str, size_limit: usize) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// `pattern` rewritten for report digits ([`report_digits`]) and parsed, or `None` when it
+/// does not parse: what building it ([`build_rewritten`]) and bounding its matches
+/// ([`literals_of`]) both start from, computed once.
+#[must_use]
+pub fn parse_rewritten(pattern: &str) -> Option<(String, regex_syntax::hir::Hir)> {
+    let rewritten = report_digits(pattern);
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&rewritten)
+        .ok()?;
+    Some((rewritten, hir))
+}
+
+/// [`build`] of a pattern [`report_digits`] has already rewritten.
+///
+/// # Errors
+/// The `regex` crate's error.
+pub fn build_rewritten(rewritten: &str, size_limit: usize) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(rewritten)
+        .size_limit(size_limit)
+        .build()
+}
+
 /// Literals one of which every match of `pattern` contains (its prefixes or its suffixes,
 /// whichever `regex-syntax` can bound), or `None` when no such set is known. A text that
 /// contains none of them cannot match: checking that with `memchr` is many times cheaper
 /// than running the automaton over the text, and most paragraphs hold none.
 #[must_use]
 pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    literals_of(&parse_rewritten(pattern)?.1)
+}
+
+/// [`required_literals`] of a parsed pattern.
+#[must_use]
+pub fn literals_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(&report_digits(pattern))
-        .ok()?;
     [true, false]
         .into_iter()
         .filter_map(|prefix| {
@@ -48,7 +73,7 @@ pub fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
             } else {
                 ExtractKind::Suffix
             };
-            let mut seq = Extractor::new().kind(kind).extract(&hir);
+            let mut seq = Extractor::new().kind(kind).extract(hir);
             if prefix {
                 seq.optimize_for_prefix_by_preference();
             } else {

@@ -10,6 +10,7 @@ use crate::config::{self, Config, ConfigError, Policy};
 use crate::diagnostic::{FileReport, RuleInfo, Severity, Summary};
 use crate::document::ReadOptions;
 use crate::lint::{LintOptions, lint_bytes};
+use crate::packs::PackKey;
 use crate::render::human::{Human, SummaryTable};
 use crate::render::{Emitter, github::Github, json::Json, junit::Junit, sarif::Sarif};
 use anyhow::Context as _;
@@ -60,13 +61,31 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         eprintln!("regulint: error: {message}");
         return Ok(ExitStatus::Error);
     }
-    let packs = match load_packs(&args.rules) {
-        Ok(packs) => packs,
-        Err(status) => return Ok(status),
+    // The packs of `--rules`; `None` for the built-in packs, which are compiled only when
+    // something needs them (a report of their years, or a list of every rule): start-up is
+    // most of linting one file.
+    let user_packs = if args.rules.is_empty() {
+        // The built-in rule files are parsed in the background while the report is read.
+        crate::lint::prepare_builtin();
+        None
+    } else {
+        match load_packs(&args.rules) {
+            Ok(packs) => Some(packs),
+            Err(status) => return Ok(status),
+        }
     };
+    let all_packs = || {
+        user_packs
+            .clone()
+            .unwrap_or_else(crate::lint::builtin_packs)
+    };
+    let cli_codes: Vec<&String> = cli_codes.collect();
+    // Every rule's code is needed only to check the codes the user named.
+    let packs_for_codes = (!cli_codes.is_empty() || !config.codes.is_empty()).then(all_packs);
     // The packs' codes, and the findings regulint itself makes.
-    let all_codes: Vec<&str> = packs
+    let all_codes: Vec<&str> = packs_for_codes
         .iter()
+        .flat_map(|packs| packs.iter())
         .flat_map(|p| p.rules.iter().map(|r| r.code.as_str()))
         .chain(crate::codes::ENGINE_CODES.iter().map(|c| c.code))
         .collect();
@@ -93,16 +112,25 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     if let Some(year) = args.year
-        && let Some(message) = year_outside_packs(year, &packs)
+        && let Some(message) = match &user_packs {
+            Some(packs) => year_outside_packs(year, packs),
+            None => year_outside_packs(year, crate::packs::BUILTIN),
+        }
     {
         eprintln!("regulint: error: {message}");
         return Ok(ExitStatus::Error);
     }
     let pack = args.pack.clone().or(config.pack.clone());
     if let Some(name) = &pack
-        && crate::packs::by_name(&packs, name).is_none()
+        && match &user_packs {
+            Some(packs) => crate::packs::by_name(packs, name).is_none(),
+            None => crate::packs::by_name(crate::packs::BUILTIN, name).is_none(),
+        }
     {
-        let names: Vec<&str> = packs.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = match &user_packs {
+            Some(packs) => packs.iter().map(|p| p.name.as_str()).collect(),
+            None => crate::packs::BUILTIN.iter().map(|p| p.name).collect(),
+        };
         eprintln!(
             "regulint: error: unknown pack `{name}`; expected one of {}",
             names.join(", ")
@@ -187,14 +215,20 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
     let mut out = output(args)?;
     // One description per code: both built-in packs share most codes, and SARIF rule ids
     // should be unique (the newest pack's wording is kept).
+    // Only SARIF lists the rules.
     let mut rules: Vec<RuleInfo> = Vec::new();
-    for info in packs.iter().flat_map(|p| p.rule_infos()) {
-        if !rules.iter().any(|r| r.code == info.code) {
-            rules.push(info);
+    if args.format == Format::Sarif && !args.summary {
+        for info in all_packs().iter().flat_map(|p| p.rule_infos()) {
+            if !rules.iter().any(|r| r.code == info.code) {
+                rules.push(info);
+            }
         }
     }
     let mut emitter = emitter(args, &collected.inputs, &rules);
-    let pack_years: Vec<String> = packs.iter().map(years_text).collect();
+    let pack_years: Vec<String> = user_packs
+        .iter()
+        .flat_map(|packs| packs.iter().map(years_text))
+        .collect();
     let options = LintOptions {
         read: ReadOptions {
             format: args.input_format,
@@ -202,7 +236,7 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         },
         pack,
         year: args.year,
-        packs: Some(packs),
+        packs: user_packs.clone(),
         only: None,
         time_budget: None,
         collection: None,
@@ -392,16 +426,16 @@ fn unknown_code(code: &str, codes: &[&str]) -> Option<String> {
 }
 
 /// The years a pack covers, as text.
-fn years_text(pack: &crate::dsl::program::Pack) -> String {
-    match pack.years {
-        (first, Some(last)) => format!("{}: {first}–{last}", pack.name),
-        (first, None) => format!("{}: {first}–", pack.name),
+fn years_text(pack: &impl PackKey) -> String {
+    match pack.years() {
+        (first, Some(last)) => format!("{}: {first}–{last}", pack.name()),
+        (first, None) => format!("{}: {first}–", pack.name()),
     }
 }
 
 /// Why `--year` cannot be right: before every pack, or after every bounded pack, or later
 /// than next year.
-fn year_outside_packs(year: i32, packs: &[crate::dsl::program::Pack]) -> Option<String> {
+fn year_outside_packs(year: i32, packs: &[impl PackKey]) -> Option<String> {
     let this_year = config::Date::today().year;
     if packs.iter().any(|p| p.applies_to(year)) && year <= this_year {
         return None;

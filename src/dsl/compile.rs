@@ -17,7 +17,7 @@ use crate::diagnostic::Severity;
 use crate::document::normalize::{chinese_number, label_key};
 use crate::source::{Source, Span};
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 /// Imports one file may pull in, transitively; a guard against import cycles and fan-out
 /// (a built-in pack is about 60 files, and a local pack may import one).
@@ -46,30 +46,136 @@ pub const FIELDS: &[&str] = &[
 /// texts that parse are kept; [`MAX_PARSED_BYTES`] bounds what is kept.
 static PARSED: LazyLock<Mutex<ParsedFiles>> = LazyLock::new(Mutex::default);
 
-/// Bytes of rule text kept, and the syntax tree of each text.
-type ParsedFiles = (usize, HashMap<Arc<str>, Arc<ast::File>>);
+/// Bytes of rule text kept, and the syntax tree of each text: set once parsed, or `None` if
+/// it does not parse. A thread that needs a text another is parsing waits for that parse
+/// (the compiling thread and [`crate::lint::prepare_builtin`]'s thread meet in the middle).
+type ParsedFiles = (
+    usize,
+    HashMap<Arc<str>, Arc<OnceLock<Option<Arc<ast::File>>>>>,
+);
 
 /// Bytes of rule text whose syntax trees [`PARSED`] keeps (the built-in packs are ~85 KB).
 const MAX_PARSED_BYTES: usize = 1 << 20;
 
 /// [`parser::parse_all`], once per distinct text. The tree has no file ids in it (errors do,
 /// and they are not kept), so one tree serves every pack that imports the file.
-fn parse_once(id: RuleFileId, text: &str) -> Result<ast::File, Vec<RuleError>> {
-    let lock = || {
-        PARSED
+fn parse_once(id: RuleFileId, text: &str) -> Result<Arc<ast::File>, Vec<RuleError>> {
+    let slot = {
+        let mut cache = PARSED
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(slot) = cache.1.get(text) {
+            Some(Arc::clone(slot))
+        } else if cache.0 + text.len() <= MAX_PARSED_BYTES {
+            cache.0 += text.len();
+            let slot = Arc::new(OnceLock::new());
+            cache.1.insert(text.into(), Arc::clone(&slot));
+            Some(slot)
+        } else {
+            None
+        }
     };
-    if let Some(file) = lock().1.get(text) {
-        return Ok(ast::File::clone(file));
+    let mut failure = None;
+    let parsed = slot.as_ref().and_then(|slot| {
+        slot.get_or_init(|| match parser::parse_all(id, text) {
+            Ok(file) => Some(Arc::new(file)),
+            Err(errors) => {
+                failure = Some(errors);
+                None
+            }
+        })
+        .clone()
+    });
+    match (parsed, failure) {
+        (Some(file), _) => Ok(file),
+        (None, Some(errors)) => Err(errors),
+        // Not kept, or another thread found it does not parse: parse it here, so the errors
+        // carry this file's id.
+        (None, None) => parser::parse_all(id, text).map(Arc::new),
     }
-    let file = parser::parse_all(id, text)?;
-    let mut cache = lock();
-    if cache.0 + text.len() <= MAX_PARSED_BYTES {
-        cache.0 += text.len();
-        cache.1.insert(text.into(), Arc::new(file.clone()));
+}
+
+/// Prepares a built-in rule text ahead of the compile that will import it: parses it into the
+/// parse cache and makes its patterns ([`crate::dsl::regex::compile_trusted`]: parsed,
+/// their required literals found, queued to be built ahead). Run on a spare thread
+/// ([`crate::lint::prepare_builtin`]), so that compiling the pack finds both ready.
+pub fn prepare_trusted(text: &str) {
+    if let Ok(file) = parse_once(0, text) {
+        for source in regex_sources(&file) {
+            // An invalid pattern is reported by the compile, with its span.
+            let _ = crate::dsl::regex::compile_trusted(source);
+        }
     }
-    Ok(file)
+}
+
+/// The regex literals of a parsed file (its rules' bodies and severity conditions, and its
+/// functions), in the order they are written.
+fn regex_sources(file: &ast::File) -> Vec<&str> {
+    fn expr<'a>(e: &'a ast::Expr, out: &mut Vec<&'a str>) {
+        match &e.kind {
+            ast::ExprKind::Regex(source) => out.push(source),
+            ast::ExprKind::List(items) | ast::ExprKind::Call(_, items) => {
+                items.iter().for_each(|i| expr(i, out));
+            }
+            ast::ExprKind::Field(inner, _)
+            | ast::ExprKind::Not(inner)
+            | ast::ExprKind::Neg(inner) => expr(inner, out),
+            ast::ExprKind::Index(inner, args) => {
+                expr(inner, out);
+                for arg in args {
+                    if let IndexArg::Expr(e) = arg {
+                        expr(e, out);
+                    }
+                }
+            }
+            ast::ExprKind::Binary(_, l, r) => {
+                expr(l, out);
+                expr(r, out);
+            }
+            ast::ExprKind::Number(_)
+            | ast::ExprKind::Str(_)
+            | ast::ExprKind::Bool(_)
+            | ast::ExprKind::None
+            | ast::ExprKind::Name(_) => {}
+        }
+    }
+    fn stmts<'a>(body: &'a [ast::Stmt], out: &mut Vec<&'a str>) {
+        for stmt in body {
+            match stmt {
+                ast::Stmt::For { iter, body, .. } => {
+                    expr(iter, out);
+                    stmts(body, out);
+                }
+                ast::Stmt::If {
+                    cond,
+                    body,
+                    otherwise,
+                } => {
+                    expr(cond, out);
+                    stmts(body, out);
+                    stmts(otherwise, out);
+                }
+                ast::Stmt::Let { value, .. } => expr(value, out),
+                ast::Stmt::Expect {
+                    cond, within, at, ..
+                } => {
+                    expr(cond, out);
+                    within.iter().chain(at).for_each(|e| expr(e, out));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for rule in &file.rules {
+        for (_, condition, _) in &rule.severity_overrides {
+            expr(condition, &mut out);
+        }
+        stmts(&rule.body, &mut out);
+    }
+    for function in &file.functions {
+        expr(&function.body, &mut out);
+    }
+    out
 }
 
 /// Compiles a pack from its entry file. `load` maps an import path (relative to the importing
@@ -81,9 +187,29 @@ pub fn compile(
     entry: &str,
     load: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Pack, (Vec<RuleError>, RuleFiles)> {
+    compile_with(entry, load, false)
+}
+
+/// [`compile`] for rule files whose patterns are known to build (the built-in packs): their
+/// automata are built on first use ([`crate::dsl::regex::compile_trusted`]).
+///
+/// # Errors
+/// Every error found, in every file; with the files so they can be rendered.
+pub fn compile_trusted(
+    entry: &str,
+    load: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Pack, (Vec<RuleError>, RuleFiles)> {
+    compile_with(entry, load, true)
+}
+
+fn compile_with(
+    entry: &str,
+    load: &dyn Fn(&str) -> Result<String, String>,
+    trusted_patterns: bool,
+) -> Result<Pack, (Vec<RuleError>, RuleFiles)> {
     let mut files = RuleFiles::default();
     let mut errors = Vec::new();
-    let mut parsed: Vec<(RuleFileId, ast::File)> = Vec::new();
+    let mut parsed: Vec<(RuleFileId, Arc<ast::File>)> = Vec::new();
     let mut seen: HashMap<String, RuleFileId> = HashMap::new();
     let mut queue: Vec<(String, Option<(RuleFileId, Span)>)> = vec![(entry.to_owned(), None)];
     // The folder the pack may read: the entry file's, or its `root`; set once it is parsed.
@@ -168,6 +294,7 @@ pub fn compile(
     parsed.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
     let mut compiler = Compiler {
         errors,
+        trusted_patterns,
         ..Compiler::default()
     };
     let pack = compiler.pack(&parsed);
@@ -245,6 +372,8 @@ fn inside(root: &str, path: &str) -> bool {
 #[derive(Default)]
 struct Compiler {
     errors: Vec<RuleError>,
+    /// Build regexes on first use ([`compile_trusted`]).
+    trusted_patterns: bool,
     sections: Vec<SectionDef>,
     section_names: HashMap<String, usize>,
     tables: Vec<TableDef>,
@@ -297,7 +426,7 @@ impl Scope {
 }
 
 impl Compiler {
-    fn pack(&mut self, files: &[(RuleFileId, ast::File)]) -> Option<Pack> {
+    fn pack(&mut self, files: &[(RuleFileId, Arc<ast::File>)]) -> Option<Pack> {
         for (file, ast) in files {
             for entry in &ast.sections {
                 self.section(*file, entry);
@@ -757,7 +886,11 @@ impl Compiler {
         let kind = match &expr.kind {
             ast::ExprKind::Number(n) => ExprKind::Number(*n),
             ast::ExprKind::Str(s) => ExprKind::Str(s.clone()),
-            ast::ExprKind::Regex(source) => match crate::dsl::regex::compile(source) {
+            ast::ExprKind::Regex(source) => match if self.trusted_patterns {
+                crate::dsl::regex::compile_trusted(source)
+            } else {
+                crate::dsl::regex::compile(source)
+            } {
                 Ok(re) => ExprKind::Regex(re),
                 Err(e) => {
                     self.errors.push(
@@ -1087,7 +1220,7 @@ impl Compiler {
     }
 
     /// Applies every file's `disable` and `override` to the rules of the pack.
-    fn layer(&mut self, files: &[(RuleFileId, ast::File)], rules: &mut Vec<CompiledRule>) {
+    fn layer(&mut self, files: &[(RuleFileId, Arc<ast::File>)], rules: &mut Vec<CompiledRule>) {
         let find = |this: &mut Self, rules: &[CompiledRule], file, code: &ast::Name| {
             let found = rules.iter().position(|r| r.code == code.text);
             if found.is_none() {
@@ -1727,5 +1860,65 @@ mod path_tests {
         assert!(inside("/p", "builtin:gov-2021/pack.rules"));
         assert_eq!(folder_of(&join("/p/pack.rules", "../_")), "/");
         assert_eq!(folder_of(&join("pack.rules", "./_")), "");
+    }
+}
+
+#[cfg(test)]
+mod parse_cache_tests {
+    use super::*;
+
+    #[test]
+    fn threads_that_need_one_text_at_once_share_one_parse() {
+        let text = "// parsed once across threads\nfn parse_cache_probe(x) = x + 1\n";
+        let trees: Vec<Arc<ast::File>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|id| scope.spawn(move || parse_once(id, text).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(trees.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])));
+        assert_eq!(trees[0].functions.len(), 1);
+    }
+
+    #[test]
+    fn every_regex_literal_of_a_file_is_found_in_order() {
+        let text = r#"
+fn has_unit(t) = matches(t, /fn-body-\d+件/)
+rule T998 regex-walk-probe {
+    severity warning when contains(title(), /when-\d/)
+    message "m"
+    let xs = [/list-a/, find(text(), /call-b/)]
+    for x in xs {
+        if not matches(x, /not-c/) { expect 1 == 1 at 表三[/index-d/] } else { let y = -count(/neg-e/) }
+    }
+    expect count(/cond-f/) > 0 within count(/within-g/) at 表三[/at-h/]
+}
+"#;
+        let file = parser::parse_all(0, text).unwrap();
+        assert_eq!(
+            regex_sources(&file),
+            [
+                r"when-\d",
+                "list-a",
+                "call-b",
+                "not-c",
+                "index-d",
+                "neg-e",
+                "cond-f",
+                "within-g",
+                "at-h",
+                r"fn-body-\d+件"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_text_that_does_not_parse_is_reported_against_each_file_that_has_it() {
+        let text = "rule T999 parse-cache-probe {";
+        for id in [3, 5] {
+            let errors = parse_once(id, text).unwrap_err();
+            assert!(!errors.is_empty());
+            assert!(errors.iter().all(|e| e.file == id), "{errors:?}");
+        }
     }
 }

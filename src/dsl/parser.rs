@@ -1071,3 +1071,75 @@ pub fn parses_as(rule_name: &str, input: &str) -> Result<(), String> {
         Err(format!("only {end} of {} bytes consumed", input.len()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of the grammar's `keyword` rule.
+    const KEYWORDS: &[&str] = &[
+        "pack", "import", "table", "rule", "columns", "rows", "values", "group", "info", "in",
+        "section", "anchor", "severity", "basis", "message", "help", "doc", "title", "years",
+        "version", "for", "if", "when", "let", "expect", "at", "within", "and", "or", "not",
+        "true", "false", "none", "error", "warning", "localise", "else", "fn", "disable",
+        "override", "builtin", "root", "extend",
+    ];
+
+    /// How many bytes of `text` the `keyword` rule matches, if it matches.
+    fn keyword_length(text: &str) -> Option<usize> {
+        RuleParser::parse(Rule::keyword, text)
+            .ok()
+            .map(|mut pairs| pairs.next().expect("one pair").as_str().len())
+    }
+
+    #[test]
+    fn the_keyword_rule_matches_exactly_the_keywords() {
+        for word in KEYWORDS {
+            for after in ["", " ", "(", "\n", "{", "."] {
+                assert_eq!(
+                    keyword_length(&format!("{word}{after}")),
+                    Some(word.len()),
+                    "{word:?} + {after:?}"
+                );
+            }
+            // A longer name is not a keyword.
+            for after in ["x", "_", "/", "1", "增", "s"] {
+                let name = format!("{word}{after}");
+                if !KEYWORDS.contains(&name.as_str()) {
+                    assert_eq!(keyword_length(&name), None, "{name}");
+                }
+            }
+            // Nor is a prefix of one.
+            for end in 1..word.len() {
+                let prefix = &word[..end];
+                if !KEYWORDS.contains(&prefix) {
+                    assert_eq!(keyword_length(prefix), None, "{prefix}");
+                    assert_eq!(keyword_length(&format!("{prefix} ")), None, "{prefix}");
+                }
+            }
+        }
+        for name in [
+            "year", "sum", "c", "p", "text", "ro", "se", "no", "o", "Rows", "表三",
+        ] {
+            assert_eq!(keyword_length(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn comments_are_skipped_and_doc_lines_kept() {
+        let file = parse(
+            0,
+            "// a comment\n/// Documents T001.\nrule T001 x-y { // after the brace\n  severity info\n  message \"m\" }\n",
+        )
+        .unwrap();
+        assert_eq!(file.rules.len(), 1);
+        assert!(
+            file.rules[0]
+                .doc_comments
+                .iter()
+                .any(|l| l.contains("Documents T001.")),
+            "{:?}",
+            file.rules[0].doc_comments
+        );
+    }
+}
