@@ -116,6 +116,8 @@ pub fn prepare_builtin() {
                 crate::dsl::regex::build_ahead(&|| {
                     ONE_COMPILED.load(Ordering::Acquire) || std::time::Instant::now() > deadline
                 });
+                // The engine's own recognisers (phones, dates, placeholders) come next.
+                crate::engine::recognise::warm_up();
             });
         // Without a spare thread, the packs are prepared as they are compiled.
         if spawned.is_err() {

@@ -58,6 +58,32 @@ pattern!(
     r"(?:发布日期|公开日期|成文日期|发文日期|印发日期|发布时间)\s*[:：]?\s*"
 );
 
+/// Builds every pattern of the recognisers now. Called on a spare thread at start-up
+/// ([`crate::lint::prepare_builtin`]), so that the first report does not wait for them.
+pub fn warm_up() {
+    for pattern in [
+        &LANDLINE,
+        &MOBILE,
+        &EMAIL,
+        &POSTCODE,
+        &URL,
+        &ADDRESS,
+        &PLACEHOLDER,
+        &SINGLE_X,
+        &UNIT_WITHOUT_NUMBER,
+        &NOUN_WITHOUT_COUNT,
+        &COUNT_OF_PARTS,
+        &PUBLISHED_LABEL,
+        &BREAKDOWN_TOTAL,
+        &BREAKDOWN_PART,
+        &BREAKDOWN_END,
+        &RESULT_SHARE,
+        &ANNOUNCED_PARTS,
+    ] {
+        LazyLock::force(pattern);
+    }
+}
+
 /// A named recogniser for `find(text, "name")`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recogniser {
@@ -767,6 +793,18 @@ mod tests {
         ] {
             assert!(placeholders(fine).is_empty(), "{fine}");
         }
+    }
+
+    /// `warm_up` builds every pattern this module declares.
+    #[test]
+    fn warm_up_names_every_pattern() {
+        let source = include_str!("recognise.rs");
+        let declared = source.matches(concat!("pattern", "!(")).count();
+        let start = source.find("pub fn warm_up()").expect("warm_up");
+        let end = start + source[start..].find("LazyLock::force").expect("its loop");
+        let listed = source[start..end].matches('&').count();
+        assert_eq!(listed, declared);
+        warm_up();
     }
 
     #[test]
