@@ -15,6 +15,8 @@
 //!    empty fields are dropped.
 //! 5. In a band whose positions can be trusted, a row with values under no column heading is
 //!    `malformed` and recorded as a problem; its values are never shifted to make it fit.
+//!    When every one of two or more rows has such values, and more values than headings, the
+//!    header is a fragment instead, as below, whatever the format.
 //!    In a right-aligned band with more values than headings, the header is what is broken
 //!    (extractors split headings into fragments): the row is left unaligned, and rules that
 //!    know the table's shape read its values by position.
@@ -341,7 +343,26 @@ fn lay_out_band(
         (texts.len() == 1 && headers.len() > 1).then(|| texts[0].text.to_string())
     });
 
-    let regular = kind == TableKind::Markup || is_regular(rows, &data, &columns, stub_width);
+    // Positions are trusted (markup) or checked (text), unless every row disagrees with the
+    // header: more values than headings, some under none, in each of two or more rows say the
+    // header is what is broken (a fragment of the real one), not every row.
+    let rows_with_values: Vec<usize> = data
+        .iter()
+        .copied()
+        .filter(|&r| {
+            rows[r]
+                .values
+                .iter()
+                .any(|&i| !rows[r].cells[i].value.is_blank())
+        })
+        .collect();
+    let header_broken = !columns.is_empty()
+        && rows_with_values.len() >= 2
+        && rows_with_values
+            .iter()
+            .all(|&r| has_stray(&rows[r], &columns) && value_count(&rows[r]) > columns.len());
+    let regular = !header_broken
+        && (kind == TableKind::Markup || is_regular(rows, &data, &columns, stub_width));
     for &r in &data {
         align_row(&mut rows[r], &columns, regular, problems);
     }
@@ -440,6 +461,22 @@ fn is_regular(rows: &[Row], data: &[usize], columns: &[Column], stub_width: usiz
             !cell.value.is_data() || columns.iter().any(|col| col.grid == i) || i >= first_column
         });
         labels_left && values_placed
+    })
+}
+
+/// The values a row writes (merged copies and blanks not counted).
+fn value_count(row: &Row) -> usize {
+    row.values
+        .iter()
+        .filter(|&&i| !row.cells[i].merged && !row.cells[i].value.is_blank())
+        .count()
+}
+
+/// Whether a row has a value under no column heading.
+fn has_stray(row: &Row, columns: &[Column]) -> bool {
+    row.values.iter().any(|&i| {
+        let cell = &row.cells[i];
+        !cell.merged && !cell.value.is_blank() && !columns.iter().any(|c| c.grid == i)
     })
 }
 
