@@ -49,21 +49,17 @@ fn the_pack_passes_its_fixtures_with_full_coverage() {
 
 #[test]
 fn the_national_rule_is_a_warning_and_the_provincial_rules_run() {
-    let report = common::corpus().join("real/shanghai-stcsm-2024.md");
     let pack = pack_dir().join("pack.rules");
-    let json = |args: &[&str]| -> serde_json::Value {
-        let output = run(Path::new(env!("CARGO_MANIFEST_DIR")), args);
+    let lint = |report: &str, provincial: bool| -> serde_json::Value {
+        let report = common::corpus().join(report);
+        let mut args = vec!["lint", "--format", "json"];
+        if provincial {
+            args.extend(["--rules", pack.to_str().unwrap()]);
+        }
+        args.push(report.to_str().unwrap());
+        let output = run(Path::new(env!("CARGO_MANIFEST_DIR")), &args);
         serde_json::from_slice(&output.stdout).unwrap()
     };
-    let national = json(&["lint", "--format", "json", report.to_str().unwrap()]);
-    let provincial = json(&[
-        "lint",
-        "--format",
-        "json",
-        "--rules",
-        pack.to_str().unwrap(),
-        report.to_str().unwrap(),
-    ]);
     let severity_of = |doc: &serde_json::Value, code: &str| -> Vec<String> {
         doc["files"][0]["findings"]
             .as_array()
@@ -73,9 +69,13 @@ fn the_national_rule_is_a_warning_and_the_provincial_rules_run() {
             .map(|f| f["severity"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(severity_of(&national, "T306"), ["warning"]);
-    assert_eq!(severity_of(&provincial, "T306"), ["error"]);
+    // Hongze's table 3 lacks rows (the 2019 template): the national warning is an error here.
+    let hongze = "real/huaian-hongze-district-gov-2023.pdf";
+    assert_eq!(severity_of(&lint(hongze, false), "T306"), ["warning"]);
+    assert_eq!(severity_of(&lint(hongze, true), "T306"), ["error"]);
     // A 2024 report: the rule for 2023 on runs and finds no supervision paragraph.
+    let stcsm = "real/shanghai-stcsm-2024.md";
+    let (national, provincial) = (lint(stcsm, false), lint(stcsm, true));
     assert_eq!(severity_of(&provincial, "zj/L105"), ["warning"]);
     // Every national finding is still there.
     let codes = |doc: &serde_json::Value| -> Vec<String> {

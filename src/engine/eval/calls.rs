@@ -2,7 +2,7 @@
 
 use super::{RuleRun, arithmetic};
 use crate::document::normalize::label_key;
-use crate::document::{Block, CellValue, Date};
+use crate::document::{Block, CellValue, Date, RowKind};
 use crate::dsl::ast::BinOp;
 use crate::dsl::program::Relation;
 use crate::engine::bind::CellRef;
@@ -10,6 +10,7 @@ use crate::engine::builtins::Builtin;
 use crate::engine::recognise::{self, Recogniser};
 use crate::engine::related;
 use crate::engine::value::{Bounded, Gap, Match, Num, Term, Value};
+use crate::source::Span;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -452,15 +453,45 @@ impl RuleRun<'_, '_> {
             Builtin::MissingRows => match &args[0] {
                 Value::Table(t) => {
                     let bound = ctx.table(*t);
-                    Value::List(
-                        bound
-                            .rows
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, r)| r.is_none())
-                            .map(|(r, _)| Value::Row(*t, r))
-                            .collect(),
-                    )
+                    let missing: Vec<Value> = bound
+                        .rows
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.is_none())
+                        .map(|(r, _)| Value::Row(*t, r))
+                        .collect();
+                    // Rows of numbers without a label (an extractor split the labels from the
+                    // values) may be the rows not found: then which are missing is unknown.
+                    // Looked for in every table of the sections the table was found in.
+                    let sections: Vec<_> = bound
+                        .tables
+                        .iter()
+                        .map(|&i| doc.tables[i].section)
+                        .collect();
+                    let unlabelled: Vec<Span> = doc
+                        .tables
+                        .iter()
+                        .filter(|table| sections.contains(&table.section))
+                        .flat_map(|table| &table.rows)
+                        .filter(|row| {
+                            row.kind == RowKind::Data
+                                && row.label.trim().is_empty()
+                                && row.values.iter().any(|&c| row.cells[c].value.is_data())
+                        })
+                        .map(|row| row.span)
+                        .collect();
+                    if missing.is_empty() || unlabelled.is_empty() {
+                        Value::List(missing)
+                    } else {
+                        Value::Missing(vec![Gap {
+                            what: ctx.pack.tables[*t].name.clone(),
+                            why: format!(
+                                "有 {} 行数值没有行名（行名与数值在提取时分开了），无法判断缺少哪些行",
+                                unlabelled.len()
+                            ),
+                            span: unlabelled.first().copied(),
+                        }])
+                    }
                 }
                 other => Value::Missing(vec![self.type_gap("表格", other)]),
             },
