@@ -226,6 +226,8 @@ fn bind_grid(
         rows: Vec::with_capacity(def.rows.len()),
         ..BoundTable::default()
     };
+    // Where each declared row was found: (index into `tables`, row).
+    let mut positions: Vec<Option<(usize, usize)>> = Vec::with_capacity(def.rows.len());
     for declared in &def.rows {
         // The section's own tables first, then the fallback tables.
         let best = best_row(
@@ -248,6 +250,7 @@ fn bind_grid(
         });
         let Some((c, r)) = best else {
             bound.rows.push(None);
+            positions.push(None);
             continue;
         };
         let t = tables[c];
@@ -255,43 +258,108 @@ fn bind_grid(
         if !bound.tables.contains(&t) {
             bound.tables.push(t);
         }
-        let table = &document.tables[t];
-        let row = &table.rows[r];
-        // In a pipe or markup table every cell is written, so a row with fewer or more
-        // values than its band's columns is misshapen (in text exports empty fields vanish).
-        let columns = table.bands[row.band].columns.len();
-        // Word tables often carry empty cells past the last column: only a filled one counts.
-        let mut written_cells: Vec<usize> = row
-            .values
-            .iter()
-            .copied()
-            .filter(|&i| !row.cells[i].merged)
-            .collect();
-        while written_cells.len() > columns
-            && written_cells
-                .last()
-                .is_some_and(|&i| row.cells[i].value.is_blank())
-        {
-            written_cells.pop();
+        bound
+            .rows
+            .push(Some(bound_row(def, document, t, &keys[c], r)));
+        positions.push(Some((c, r)));
+    }
+    // A declared row not found by its label, alone between its two found neighbours in one
+    // table, is the row there when that row is free and its label keeps most of the declared
+    // one's characters: glyphs lost from a PDF's text layer (`其他法律行政止公开`) leave the
+    // row where the format puts it.
+    for i in 1..def.rows.len().saturating_sub(1) {
+        let (None, Some((c, above)), Some((c_below, below))) =
+            (positions[i], positions[i - 1], positions[i + 1])
+        else {
+            continue;
+        };
+        let t = tables[c];
+        if c != c_below || below <= above {
+            continue;
         }
-        let written = written_cells.len();
-        // Only under a header whose every column is a declared one: a garbled extraction's
-        // header (`| 业 | 构 | 益组织 |`) says nothing about how many values a row needs.
-        let header_trusted = keys[c].bands[row.band]
-            .iter()
-            .all(|key| def.columns.iter().any(|d| match_quality(key, &d.keys) == 2));
-        let misshapen = table.kind != crate::document::TableKind::TabSeparated
-            && header_trusted
-            && columns > 0
-            && written != columns
-            && !row.values.iter().any(|&i| row.cells[i].merged);
-        bound.rows.push(Some(BoundRow {
-            label_span: row.label_span.unwrap_or(row.span),
-            cells: columns_of_row(&def.columns, table, &keys[c].bands[row.band], r),
-            misshapen: misshapen || row.malformed,
-        }));
+        let table = &document.tables[t];
+        let mut between = (above + 1..below).filter(|&r| table.rows[r].kind == RowKind::Data);
+        let (Some(r), None) = (between.next(), between.next()) else {
+            continue;
+        };
+        if used.contains(&(t, r)) || !resembles(&keys[c].rows[r], &def.rows[i].keys) {
+            continue;
+        }
+        used.push((t, r));
+        bound.rows[i] = Some(bound_row(def, document, t, &keys[c], r));
+        positions[i] = Some((c, r));
     }
     bound
+}
+
+/// A declared row bound to row `r` of document table `t`; `keys` are that table's label keys.
+fn bound_row(
+    def: &TableDef,
+    document: &Document,
+    t: usize,
+    keys: &TableKeys,
+    r: usize,
+) -> BoundRow {
+    let table = &document.tables[t];
+    let row = &table.rows[r];
+    // In a pipe or markup table every cell is written, so a row with fewer or more
+    // values than its band's columns is misshapen (in text exports empty fields vanish).
+    let columns = table.bands[row.band].columns.len();
+    // Word tables often carry empty cells past the last column: only a filled one counts.
+    let mut written_cells: Vec<usize> = row
+        .values
+        .iter()
+        .copied()
+        .filter(|&i| !row.cells[i].merged)
+        .collect();
+    while written_cells.len() > columns
+        && written_cells
+            .last()
+            .is_some_and(|&i| row.cells[i].value.is_blank())
+    {
+        written_cells.pop();
+    }
+    let written = written_cells.len();
+    // Only under a header whose every column is a declared one: a garbled extraction's
+    // header (`| 业 | 构 | 益组织 |`) says nothing about how many values a row needs.
+    let header_trusted = keys.bands[row.band]
+        .iter()
+        .all(|key| def.columns.iter().any(|d| match_quality(key, &d.keys) == 2));
+    let misshapen = table.kind != crate::document::TableKind::TabSeparated
+        && header_trusted
+        && columns > 0
+        && written != columns
+        && !row.values.iter().any(|&i| row.cells[i].merged);
+    BoundRow {
+        label_span: row.label_span.unwrap_or(row.span),
+        cells: columns_of_row(&def.columns, table, &keys.bands[row.band], r),
+        misshapen: misshapen || row.malformed,
+    }
+}
+
+/// Whether a label ends with most of one of the declared keys' characters (at least three
+/// in four, within the key's length and two more): the declared row with glyphs lost. Labels
+/// carry their groups in front (`三、本年度办理结果（三）不予公开2.…`), so only the end counts.
+fn resembles(label: &str, keys: &[String]) -> bool {
+    let label_chars: Vec<char> = label.chars().collect();
+    keys.iter().any(|key| {
+        let key_chars: Vec<char> = key.chars().collect();
+        if key_chars.len() < 4 {
+            return false;
+        }
+        let tail = &label_chars[label_chars.len().saturating_sub(key_chars.len() + 2)..];
+        let mut left = tail.to_vec();
+        let kept = key_chars
+            .iter()
+            .filter(|c| {
+                left.iter()
+                    .position(|l| l == *c)
+                    .map(|i| left.swap_remove(i))
+                    .is_some()
+            })
+            .count();
+        kept * 4 >= key_chars.len() * 3
+    })
 }
 
 /// The first data row, among `tables[range]`, whose label is the declared row's (an exact or
@@ -461,5 +529,25 @@ fn skeleton(bound: &mut BoundTable, candidates: &[usize], document: &Document) {
                     );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resembles;
+
+    #[test]
+    fn a_label_with_glyphs_lost_resembles_its_declared_row_and_another_does_not() {
+        let keys = ["其他法律行政法规禁止公开".to_owned()];
+        assert!(resembles(
+            "三、本年度办理结果（三）不予公开2.其他法律行政止公开",
+            &keys
+        ));
+        assert!(!resembles(
+            "三、本年度办理结果（三）不予公开2.其他情况",
+            &keys
+        ));
+        // Too short a key says too little to go on.
+        assert!(!resembles("总计", &["总计".to_owned()]));
     }
 }
