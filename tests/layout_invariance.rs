@@ -47,20 +47,7 @@ const ORIGINALS: &[(&str, &str)] = &[
 /// Renderings that read differently for a reason outside the HTML and DOCX readers:
 /// (report folder, rendering file or `*` for all of the report's, cause). Remove an entry when
 /// its fix lands: the test fails while an entry matches no failing rendering.
-const KNOWN_FAILURES: &[(&str, &str, &str)] =
-    &[("shanghai-stcsm-2024", "*", STCSM_TABLE3_FRAGMENT)];
-
-/// The original's table 3 starts with a mangled pipe fragment: header fragments `| 业 | 构 |
-/// 益组织 | 务机构 |` over rows of 7 values. Every format now reads those rows alike (the header
-/// is the broken part: rows unaligned, not malformed; `layout`, src/document/layout.rs). What
-/// still differs is lint on the row `| 三、 | （一）予以公开 | 9 | … |`: its label fills two
-/// cells in the pipe original and one merged cell in the renderings, and the rules' positional
-/// reading of unaligned rows (src/engine/bind.rs) then finds its values in the original only
-/// (T302/T303/T305 counts differ). `br-lines.html` also reads the extractor's `正文` line into
-/// the title (the lines of one `<br>` block are one paragraph; the Markdown has them apart).
-const STCSM_TABLE3_FRAGMENT: &str = "src/engine/bind.rs reads the unaligned 予以公开 row by \
-     position only when its label fills two cells (pipe original), not one merged cell \
-     (renderings); br-lines.html joins the 正文 line into the title";
+const KNOWN_FAILURES: &[(&str, &str, &str)] = &[];
 
 /// What a reader understood, without positions.
 #[derive(Debug)]

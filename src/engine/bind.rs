@@ -434,8 +434,14 @@ fn columns_of_row(
             })
             .collect();
     }
-    // The header does not name the columns: read by position when the count fits.
-    let mut values = row.values.clone();
+    // The header does not name the columns: read by position when the count fits. A cell
+    // merged over two columns is one value (its copy is not another).
+    let mut values: Vec<usize> = row
+        .values
+        .iter()
+        .copied()
+        .filter(|&i| !row.cells[i].merged)
+        .collect();
     while values.len() > columns.len()
         && values
             .last()

@@ -1048,13 +1048,31 @@ impl Inline {
         let mut out = Vec::new();
         let mut group_start = 0;
         let mut line_start = 0;
+        let mut previous_line_start = 0;
         for &brk in breaks.iter().chain(std::iter::once(&atoms.len())) {
             let line = finish(&atoms[line_start..brk], src);
-            if looks_like_heading(&line.text).is_some() || is_title_like(&line.text) {
-                out.push(finish(&atoms[group_start..line_start], src));
+            let title = is_title_like(&line.text);
+            if title || looks_like_heading(&line.text).is_some() {
+                // A title broken over lines (`2024 年某局政府信息公开工作` / `年度报告`): the
+                // short line just before the title line stands alone too, as each line does
+                // in a text export, so the title is joined the same way from either.
+                let mut split = line_start;
+                if title && (group_start..line_start).contains(&previous_line_start) {
+                    let before = finish(&atoms[previous_line_start..line_start], src);
+                    let before = before.text.trim();
+                    if !before.is_empty() && before.chars().count() <= 30 && !before.contains('。')
+                    {
+                        split = previous_line_start;
+                    }
+                }
+                out.push(finish(&atoms[group_start..split], src));
+                if split < line_start {
+                    out.push(finish(&atoms[split..line_start], src));
+                }
                 out.push(line);
                 group_start = brk;
             }
+            previous_line_start = line_start;
             line_start = (brk + 1).min(atoms.len());
         }
         out.push(finish(&atoms[group_start..], src));
@@ -1643,6 +1661,33 @@ mod tests {
                 "正文"
             ]
         );
+    }
+
+    /// A title broken over two `<br>` lines after a label line: each line stands alone, as in
+    /// a text export, so the title is the two lines and not the label.
+    #[test]
+    fn the_first_half_of_a_broken_title_stands_alone() {
+        let html = "<div>正文<br>2024 年上海市某局政府信息公开工作<br>年度报告<br>\
+                    根据条例编制本报告。<br>一、总体情况</div>";
+        let (blocks, _) = read(html);
+        assert_eq!(
+            paragraphs(&blocks),
+            [
+                "正文",
+                "2024 年上海市某局政府信息公开工作",
+                "年度报告",
+                "根据条例编制本报告。",
+                "一、总体情况"
+            ]
+        );
+        let loaded = crate::document::load(
+            "report.html",
+            html.as_bytes(),
+            crate::document::ReadOptions::default(),
+        )
+        .expect("readable");
+        let title = loaded.document.title.expect("a title");
+        assert_eq!(title.text, "2024年上海市某局政府信息公开工作年度报告");
     }
 
     #[test]
