@@ -41,12 +41,13 @@ pub fn join(raw: Vec<RawBlock>) -> Vec<RawBlock> {
                     .as_deref()
                     .map_or(0, |previous| repeated_header(previous, &table));
                 let header: Vec<_> = table.rows.drain(..repeated).collect();
-                match previous {
-                    Some(previous) if !table.rows.is_empty() && continues(previous, &table) => {
-                        append(previous, table);
-                        out.truncate(out.len() - blanks);
-                    }
-                    _ => {
+                let kept = match previous {
+                    Some(previous) if !table.rows.is_empty() => join_if_continued(previous, table),
+                    _ => Some(table),
+                };
+                match kept {
+                    None => out.truncate(out.len() - blanks),
+                    Some(mut table) => {
                         table.rows.splice(0..0, header);
                         open = Some(out.len());
                         out.push(RawBlock::Table(table));
@@ -83,6 +84,19 @@ fn repeated_header(table: &RawTable, next: &RawTable) -> usize {
     }
 }
 
+/// Appends `next` to `table` when it continues it (`None`), else gives it back. Both tables'
+/// placements are worked out once, for the test and the join.
+fn join_if_continued(table: &mut RawTable, next: RawTable) -> Option<RawTable> {
+    let placed = placements(table);
+    let next_placed = placements(&next);
+    if continues(table, &next, &placed, &next_placed) {
+        append(table, next, &placed, &next_placed);
+        None
+    } else {
+        Some(next)
+    }
+}
+
 /// Whether `next` is the rest of `table`: explicit cells in both (markup or pipe rows, as a
 /// page of the same report may be rendered either way), the same grid width, a first row that
 /// is labelled data (text, then a number), and every row laid out as a row of `table` is: from its first
@@ -90,7 +104,12 @@ fn repeated_header(table: &RawTable, next: &RawTable) -> usize {
 /// may continue merged labels). A repeated or new header is not data; a PDF converted to Word
 /// may give the rest of a table a grid of its own, with other columns, and such tables are not
 /// joined, since their columns cannot be matched without the page positions.
-fn continues(table: &RawTable, next: &RawTable) -> bool {
+fn continues(
+    table: &RawTable,
+    next: &RawTable,
+    placed: &[Vec<usize>],
+    next_placed: &[Vec<usize>],
+) -> bool {
     let explicit = |kind| matches!(kind, TableKind::Markup | TableKind::Pipe);
     if !explicit(table.kind) || !explicit(next.kind) || table.rows.is_empty() {
         return false;
@@ -106,13 +125,12 @@ fn continues(table: &RawTable, next: &RawTable) -> bool {
             .iter()
             .any(|cell| !cell.text.trim().is_empty())
     });
-    let (placed, next_placed) = (placements(table), placements(next));
-    if !has_number || grid_width(table, &placed) != grid_width(next, &next_placed) {
+    if !has_number || grid_width(table, placed) != grid_width(next, next_placed) {
         return false;
     }
     // Every way a row of `table` ends: its cells from each of its cells on.
     let mut endings = std::collections::HashSet::new();
-    for (row, columns) in table.rows.iter().zip(&placed) {
+    for (row, columns) in table.rows.iter().zip(placed) {
         let cells: Vec<(usize, u16)> = columns
             .iter()
             .zip(&row.cells)
@@ -124,7 +142,7 @@ fn continues(table: &RawTable, next: &RawTable) -> bool {
             endings.insert(std::hash::Hasher::finish(&hasher));
         }
     }
-    next.rows.iter().zip(&next_placed).all(|(row, columns)| {
+    next.rows.iter().zip(next_placed).all(|(row, columns)| {
         let Some(first_text) = row.cells.iter().position(|c| !c.text.trim().is_empty()) else {
             return true;
         };
@@ -182,9 +200,13 @@ fn grid_width(table: &RawTable, placed: &[Vec<usize>]) -> usize {
 /// Appends `next`'s rows to `table`. Empty cells at the top of `next`, in the label columns
 /// (left of the first number), under a label of `table` that reaches its last row continue
 /// that label's merge. Value cells never merge: a blank count stays blank.
-fn append(table: &mut RawTable, mut next: RawTable) {
+fn append(
+    table: &mut RawTable,
+    mut next: RawTable,
+    placed: &[Vec<usize>],
+    next_placed: &[Vec<usize>],
+) {
     let last = table.rows.len();
-    let next_placed = placements(&next);
     let first_value_column = next.rows[0]
         .cells
         .iter()
@@ -194,7 +216,7 @@ fn append(table: &mut RawTable, mut next: RawTable) {
     // Labels still open at the end of `table`: (row, cell, grid column, first row of `next`
     // not yet covered).
     let mut still_open: Vec<(usize, usize, usize, usize)> = Vec::new();
-    for (r, columns) in placements(table).iter().enumerate() {
+    for (r, columns) in placed.iter().enumerate() {
         for (c, &column) in columns.iter().enumerate() {
             let cell = &table.rows[r].cells[c];
             if column < first_value_column
@@ -345,15 +367,7 @@ mod tests {
     /// keep their columns.
     #[test]
     fn an_empty_merged_cell_continues_the_label_for_all_its_rows() {
-        let first = table(vec![
-            vec![cell("", 2, 1), cell("自然人", 1, 1), cell("总计", 1, 1)],
-            vec![
-                cell("（四）无法提供", 1, 1),
-                cell("1.不掌握", 1, 1),
-                cell("3", 1, 1),
-                cell("3", 1, 1),
-            ],
-        ]);
+        let (first, _) = cut_table();
         let second = table(vec![
             vec![
                 cell("", 1, 2),

@@ -305,21 +305,7 @@ fn bound_row(
     // In a pipe or markup table every cell is written, so a row with fewer or more
     // values than its band's columns is misshapen (in text exports empty fields vanish).
     let columns = table.bands[row.band].columns.len();
-    // Word tables often carry empty cells past the last column: only a filled one counts.
-    let mut written_cells: Vec<usize> = row
-        .values
-        .iter()
-        .copied()
-        .filter(|&i| !row.cells[i].merged)
-        .collect();
-    while written_cells.len() > columns
-        && written_cells
-            .last()
-            .is_some_and(|&i| row.cells[i].value.is_blank())
-    {
-        written_cells.pop();
-    }
-    let written = written_cells.len();
+    let written = written_values(row, columns).len();
     // Only under a header whose every column is a declared one: a garbled extraction's
     // header (`| 业 | 构 | 益组织 |`) says nothing about how many values a row needs.
     let header_trusted = keys.bands[row.band]
@@ -335,6 +321,26 @@ fn bound_row(
         cells: columns_of_row(&def.columns, table, &keys.bands[row.band], r),
         misshapen: misshapen || row.malformed,
     }
+}
+
+/// The cells a row writes its values in: a cell merged over two columns is one value (its
+/// copy is not another), and empty cells past the `columns` expected are dropped (Word tables
+/// often carry empty cells past the last column; only a filled one counts).
+fn written_values(row: &crate::document::Row, columns: usize) -> Vec<usize> {
+    let mut values: Vec<usize> = row
+        .values
+        .iter()
+        .copied()
+        .filter(|&i| !row.cells[i].merged)
+        .collect();
+    while values.len() > columns
+        && values
+            .last()
+            .is_some_and(|&i| row.cells[i].value.is_blank())
+    {
+        values.pop();
+    }
+    values
 }
 
 /// Whether a label ends with most of one of the declared keys' characters (at least three
@@ -434,21 +440,8 @@ fn columns_of_row(
             })
             .collect();
     }
-    // The header does not name the columns: read by position when the count fits. A cell
-    // merged over two columns is one value (its copy is not another).
-    let mut values: Vec<usize> = row
-        .values
-        .iter()
-        .copied()
-        .filter(|&i| !row.cells[i].merged)
-        .collect();
-    while values.len() > columns.len()
-        && values
-            .last()
-            .is_some_and(|&i| row.cells[i].value.is_blank())
-    {
-        values.pop();
-    }
+    // The header does not name the columns: read by position when the count fits.
+    let values = written_values(row, columns.len());
     if values.len() == columns.len() {
         values.into_iter().map(|i| Some(cell_ref(i))).collect()
     } else if row.aligned.len() == columns.len() {

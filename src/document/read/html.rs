@@ -1546,6 +1546,17 @@ mod tests {
         assert_eq!(paragraphs(&blocks), ["一、总体情况", "正文。"]);
     }
 
+    /// The title the whole pipeline finds in `html`.
+    fn title_of(html: &str) -> String {
+        let loaded = crate::document::load(
+            "report.html",
+            html.as_bytes(),
+            crate::document::ReadOptions::default(),
+        )
+        .expect("readable");
+        loaded.document.title.expect("a title").text
+    }
+
     #[test]
     fn br_lines_stay_together_unless_one_is_a_heading() {
         let html = "<p>某某局<br>2019年政府信息公开工作年度报告</p>\
@@ -1561,14 +1572,7 @@ mod tests {
             ]
         );
         // The title's two lines are one title again, as in a text export.
-        let loaded = crate::document::load(
-            "report.html",
-            html.as_bytes(),
-            crate::document::ReadOptions::default(),
-        )
-        .expect("readable");
-        let title = loaded.document.title.expect("a title");
-        assert_eq!(title.text, "某某局2019年政府信息公开工作年度报告");
+        assert_eq!(title_of(html), "某某局2019年政府信息公开工作年度报告");
     }
 
     #[test]
@@ -1680,14 +1684,7 @@ mod tests {
                 "一、总体情况"
             ]
         );
-        let loaded = crate::document::load(
-            "report.html",
-            html.as_bytes(),
-            crate::document::ReadOptions::default(),
-        )
-        .expect("readable");
-        let title = loaded.document.title.expect("a title");
-        assert_eq!(title.text, "2024年上海市某局政府信息公开工作年度报告");
+        assert_eq!(title_of(html), "2024年上海市某局政府信息公开工作年度报告");
     }
 
     #[test]
