@@ -35,7 +35,13 @@ static RUN_TOGETHER: LazyLock<Regex> =
 /// ending in a Chinese character or closing bracket, then digits with no space between.
 #[must_use]
 pub fn run_together(text: &str) -> Option<usize> {
-    let caps = RUN_TOGETHER.captures(text.trim())?;
+    // The pattern ends in `\d[\d,.]*`: a line ending otherwise (nearly every line of prose)
+    // is rejected before the capture pattern runs over it.
+    let trimmed = text.trim();
+    if !trimmed.ends_with(|c: char| c.is_ascii_digit() || matches!(c, '０'..='９' | ',' | '.')) {
+        return None;
+    }
+    let caps = RUN_TOGETHER.captures(trimmed)?;
     let label = caps.get(1)?.as_str();
     (label.chars().filter(|c| !c.is_ascii()).count() >= 2 && !label.ends_with(['年', '月', '日']))
         .then(|| label.len() + (text.len() - text.trim_start().len()))

@@ -206,6 +206,13 @@ static BROWSER_PAGE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// `https://…  4/9`).
 fn is_page_footer(text: &str) -> bool {
     let t = text.trim();
+    // Every footer form holds a digit; lines without one are settled before the patterns.
+    if !t
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        return false;
+    }
     let dashed = t.starts_with('—') && t.ends_with('—') && t.chars().any(|c| c.is_ascii_digit());
     dashed || super::super::structure::is_page_number(t) || BROWSER_PAGE_LINE.is_match(t)
 }

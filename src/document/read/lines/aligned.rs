@@ -58,6 +58,9 @@ fn words(text: &str) -> Vec<Piece> {
     for (i, c) in text.char_indices() {
         let w = match c {
             '\t' => 2,
+            // The two kinds of character nearly every line is made of, without the table.
+            ' '..='~' => 1,
+            '\u{4E00}'..='\u{9FFF}' => 2,
             c => c.width().unwrap_or(0),
         };
         if c.is_whitespace() {
@@ -98,15 +101,13 @@ fn is_value(text: &str) -> bool {
 /// after a space (`行政许可 97`) are split from it.
 fn fields(text: &str) -> Vec<Piece> {
     let words = words(text);
-    let mut groups: Vec<Vec<Piece>> = Vec::new();
-    for word in words {
-        match groups.last_mut() {
-            Some(group) if word.gap < 2 => group.push(word),
-            _ => groups.push(vec![word]),
-        }
-    }
-    let mut fields = Vec::new();
-    for group in groups {
+    let mut fields = Vec::with_capacity(words.len());
+    // Groups of words joined across single spaces, taken in place.
+    let mut start = 0;
+    while start < words.len() {
+        let end = start + 1 + words[start + 1..].iter().take_while(|w| w.gap < 2).count();
+        let group = &words[start..end];
+        start = end;
         let numeric = |w: &Piece| is_value(&text[w.start..w.end]);
         let split_at = group
             .iter()
@@ -156,10 +157,9 @@ fn kind(text: &str) -> Kind {
         .iter()
         .all(|f| is_value(&text[f.start..f.end]));
     if first_value < fields.len() && values_after_labels && first_value <= 3 {
-        return Kind::Data {
-            label: fields[..first_value].to_vec(),
-            values: fields[first_value..].to_vec(),
-        };
+        let mut label = fields;
+        let values = label.split_off(first_value);
+        return Kind::Data { label, values };
     }
     if fields.len() == 1
         && super::super::super::layout::run_together(&text[fields[0].start..fields[0].end])
@@ -210,8 +210,13 @@ const MAX_LEAD_LINES: usize = 40;
 
 /// Line ranges `[start, end)` of spaced tables, skipping lines already `taken`.
 pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)> {
-    let kinds: Vec<Kind> = lines.iter().map(|l| kind(l.text)).collect();
-    // Each line is looked at from several candidate tables: classify it once.
+    // Each line is looked at from several candidate tables: classify it once. A taken line
+    // (a pipe, tab or cell table's) is never looked at, so it is not classified.
+    let kinds: Vec<Kind> = lines
+        .iter()
+        .zip(taken)
+        .map(|(l, &taken)| if taken { Kind::Blank } else { kind(l.text) })
+        .collect();
     let blank_row: Vec<bool> = lines
         .iter()
         .zip(&kinds)
