@@ -99,10 +99,11 @@ pub fn previous_missing(year: Option<i32>, rules: &[&str], at: Span) -> Finding 
 pub const MIN_PASSAGE: usize = 12;
 
 /// The characters of some paragraphs that carry meaning (no whitespace, no punctuation),
-/// each with where it is: block and byte range in that paragraph's text.
+/// each with where it is: block and byte offset in that paragraph's text.
 struct Letters {
     chars: Vec<char>,
-    places: Vec<(usize, usize, usize)>,
+    /// (block, byte offset in its paragraph) of each character.
+    places: Vec<(usize, usize)>,
 }
 
 fn letters(document: &Document, blocks: std::ops::Range<usize>) -> Letters {
@@ -121,7 +122,7 @@ fn letters(document: &Document, blocks: std::ops::Range<usize>) -> Letters {
             // CJK ideographs first: the general Unicode tables cost far more than a range test.
             if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric() {
                 out.chars.push(c);
-                out.places.push((b, i, i + c.len_utf8()));
+                out.places.push((b, i));
             }
         }
     }
@@ -215,7 +216,10 @@ pub fn copied(
     for (i, hash) in shingles(&there.chars, k).enumerate() {
         starts.entry(hash).or_insert(i);
     }
-    let mut covered = vec![false; here.chars.len()];
+    // Characters of this text inside some shared shingle: shingles are met in order, so the
+    // union of their ranges grows at its end only.
+    let mut shared = 0;
+    let mut covered_to = 0;
     // The longest run of consecutive shared shingles: (start in here, start in there, length).
     let mut best: Option<(usize, usize, usize)> = None;
     let mut run: Option<(usize, usize)> = None;
@@ -226,7 +230,8 @@ pub fn copied(
             .filter(|&j| here.chars[i..i + k] == there.chars[j..j + k]);
         match found {
             Some(j) => {
-                covered[i..i + k].iter_mut().for_each(|c| *c = true);
+                shared += i + k - covered_to.max(i);
+                covered_to = i + k;
                 let (start, other_start) = *run.get_or_insert((i, j));
                 let length = i + k - start;
                 if best.is_none_or(|(_, _, l)| length > l) {
@@ -248,10 +253,10 @@ pub fn copied(
     {
         length += 1;
     }
-    let shared = covered.iter().filter(|&&c| c).count();
     let span_of = |document: &Document, letters: &Letters, from: usize, to: usize| {
-        let (first_block, first_start, _) = letters.places[from];
-        let (last_block, _, last_end) = letters.places[to - 1];
+        let (first_block, first_start) = letters.places[from];
+        let (last_block, last_start) = letters.places[to - 1];
+        let last_end = last_start + letters.chars[to - 1].len_utf8();
         let piece = |block: usize, a: usize, b: usize| match &document.blocks[block] {
             Block::Paragraph { text, .. } => text.span_of(a, b),
             Block::Table { .. } => None,
