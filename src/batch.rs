@@ -460,6 +460,16 @@ pub struct Run {
     pub progress: bool,
 }
 
+/// The threads to read or lint `inputs` files on, for `-j requested` (0: one per core).
+/// Linting is CPU-bound: threads beyond a few per core only add switching and window memory
+/// (`-j 2000` made a 5 s batch take 50 s), so more are not started.
+#[must_use]
+pub fn thread_count(requested: usize, inputs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = if requested == 0 { cores } else { requested };
+    jobs.min(inputs).min(MAX_JOBS_PER_CORE * cores).max(1)
+}
+
 /// Lints `inputs` on `run.jobs` threads with `lint`, and calls `emit` with each report in the
 /// order of `inputs`, as soon as it and every report before it are done. A panic while linting
 /// one file becomes that file's error. Stops early (and returns the error) when `emit` fails.
@@ -471,11 +481,7 @@ where
     L: Fn(&Input) -> FileReport + Sync,
     E: FnMut(FileReport) -> io::Result<()>,
 {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let jobs = if run.jobs == 0 { cores } else { run.jobs };
-    // Linting is CPU-bound: threads beyond a few per core only add switching and window
-    // memory (`-j 2000` made a 5 s batch take 50 s), so more are not started.
-    let jobs = jobs.min(inputs.len()).min(MAX_JOBS_PER_CORE * cores).max(1);
+    let jobs = thread_count(run.jobs, inputs.len());
     let window = jobs * WINDOW_PER_JOB;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)

@@ -260,11 +260,11 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         sources.roster = sources.roster.as_ref().map(shorten);
     }
     let collection = (!sources.is_empty()).then(|| {
-        std::sync::Arc::new(crate::collection::Collection::build(
-            &sources,
-            options.read,
-            walk,
-        ))
+        // Last year's reports are read on as many threads as this year's are linted (`-j`).
+        let build = || crate::collection::Collection::build(&sources, options.read, walk);
+        let threads = batch::thread_count(args.jobs.unwrap_or(0), usize::MAX);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+        std::sync::Arc::new(pool.map_or_else(|_| build(), |pool| pool.install(build)))
     });
     let options = LintOptions {
         collection: collection.clone(),
