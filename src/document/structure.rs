@@ -271,7 +271,8 @@ pub fn is_table_row_label(text: &str) -> bool {
     else {
         return false;
     };
-    if starts_no_row_label(first) || text.chars().count() > 80 {
+    // (A text of 80 bytes or fewer has 80 characters or fewer: counted only when longer.)
+    if starts_no_row_label(first) || (text.len() > 80 && text.chars().count() > 80) {
         return false;
     }
     if let Some(known) = KNOWN_ROW_LABELS.with_borrow(|known| known.get(text).copied()) {

@@ -201,7 +201,10 @@ fn is_table_text(text: &str, kind: &Kind) -> bool {
     if trimmed.ends_with(['。', '；', ';']) {
         return false;
     }
-    fields.len() >= 2 || trimmed.chars().count() <= 30 || is_table_row_label(trimmed)
+    fields.len() >= 2
+        || trimmed.len() <= 30
+        || trimmed.chars().count() <= 30
+        || is_table_row_label(trimmed)
 }
 
 /// The most lines a table's captions and header may take above its first row (which also

@@ -52,7 +52,7 @@ fn part_of(text: &str, bars_around: bool) -> Part {
         None => (t, false),
     };
     let one_field = !body.contains('|') && !body.contains('\t') && !body.contains("  ");
-    let short = body.chars().count() <= 80 && !body.contains('。');
+    let short = (body.len() <= 80 || body.chars().count() <= 80) && !body.contains('。');
     // Asked last, and only when it decides: most lines are settled before it.
     let heading =
         || looks_like_heading(body).is_some_and(|h| h.level <= 2) && !is_table_row_label(body);
