@@ -30,3 +30,17 @@ fn main() -> ExitCode {
     let args = regulint::cli::Args::parse();
     regulint::cli::run(args).into()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The option number is mimalloc v3's purge delay: its default, 1,000 ms, is the only
+    /// option default of 1,000. Another version's numbering would set another option silently.
+    #[test]
+    #[allow(unsafe_code)]
+    fn the_option_set_is_the_purge_delay() {
+        // SAFETY: a plain getter of a global option.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        let overridden = std::env::var_os("MIMALLOC_PURGE_DELAY").is_some();
+        assert!(overridden || delay == 1000, "option 15 is {delay}");
+    }
+}
