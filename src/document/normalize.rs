@@ -7,6 +7,10 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// The CJK Unified Ideographs block: nearly every character of a report, which
+/// [`label_key`] keeps as it is (other code relies on that to reject lines early).
+pub const IDEOGRAPHS: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
+
 /// Folds a label into its matching key: NFKC (full-width → half-width), no whitespace, no
 /// Markdown emphasis, unified quotes and clause punctuation.
 #[must_use]
@@ -17,7 +21,7 @@ pub fn label_key(text: &str) -> String {
     // character outside the simple set sends the whole text through NFKC.
     let mut key = String::with_capacity(text.len());
     for c in text.chars() {
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        if IDEOGRAPHS.contains(&c) {
             key.push(c);
             continue;
         }

@@ -265,10 +265,7 @@ pub fn is_table_row_label(text: &str) -> bool {
     }
     // Nearly every line of prose is settled by its first character, before anything is
     // counted, allocated or hashed.
-    let Some(first) = text
-        .chars()
-        .find(|c| !c.is_whitespace() && *c != '#' && *c != '*')
-    else {
+    let Some(first) = text.chars().find(|&c| !is_label_decoration(c)) else {
         return false;
     };
     // (A text of 80 bytes or fewer has 80 characters or fewer: counted only when longer.)
@@ -292,7 +289,7 @@ pub fn is_table_row_label(text: &str) -> bool {
 /// no caption (`第`), no numbered label (`一、`) and no table-2 label. `label_key` keeps
 /// ideographs as they are, so a key would start with it too.
 fn starts_no_row_label(first: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&first)
+    super::normalize::IDEOGRAPHS.contains(&first)
         && first != '第'
         && !"一二三四五六七八九十".contains(first)
         && !TABLE2_ROW_LABELS
@@ -300,12 +297,14 @@ fn starts_no_row_label(first: char) -> bool {
             .any(|label| label.starts_with(first))
 }
 
+/// What a row label is compared without: spacing and Markdown marks.
+fn is_label_decoration(c: char) -> bool {
+    c.is_whitespace() || c == '#' || c == '*'
+}
+
 fn table_row_label(text: &str) -> bool {
     let mut compact = String::with_capacity(text.len());
-    compact.extend(
-        text.chars()
-            .filter(|c| !c.is_whitespace() && *c != '#' && *c != '*'),
-    );
+    compact.extend(text.chars().filter(|&c| !is_label_decoration(c)));
     if compact.is_empty() {
         return false;
     }

@@ -120,7 +120,7 @@ fn letters(document: &Document, blocks: std::ops::Range<usize>) -> Letters {
         out.places.reserve(text.text.len() / 3);
         for (i, c) in text.text.char_indices() {
             // CJK ideographs first: the general Unicode tables cost far more than a range test.
-            if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric() {
+            if crate::document::normalize::IDEOGRAPHS.contains(&c) || c.is_alphanumeric() {
                 out.chars.push(c);
                 out.places.push((b, i));
             }
