@@ -26,7 +26,7 @@ use super::structure::{is_band_caption, is_table_row_label};
 use super::value::CellValue;
 use crate::source::Span;
 use regex::Regex;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 static RUN_TOGETHER: LazyLock<Regex> =
     LazyLock::new(|| crate::pattern::must(r"^(.*[\p{Han}）)”])(\d[\d,.]*)$"));
@@ -101,7 +101,13 @@ pub fn layout(table: &RawTable) -> Layout {
 
 /// Expands `colspan`/`rowspan` into a rectangular-enough grid.
 fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
-    let mut grid: Vec<Vec<Option<Cell>>> = vec![Vec::new(); table.rows.len()];
+    // Each row sized for its own cells: rows grown by `resize` would keep up to twice the
+    // capacity they need, and a collection keeps last year's tables for the whole run.
+    let mut grid: Vec<Vec<Option<Cell>>> = table
+        .rows
+        .iter()
+        .map(|row| Vec::with_capacity(row.cells.len()))
+        .collect();
     let mut filled = 0usize;
     for (r, row) in table.rows.iter().enumerate() {
         let mut c = 0;
@@ -114,9 +120,11 @@ fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
             }
             // One allocation per written cell: its copies in merged grid positions share it.
             let value = CellValue::parse(&raw.text);
-            let text: std::sync::Arc<str> = match &value {
-                CellValue::Text { text } if **text == *raw.text.trim() => text.clone(),
-                _ => raw.text.trim().into(),
+            let trimmed = raw.text.trim();
+            let text: Arc<str> = match &value {
+                CellValue::Text { text } if **text == *trimmed => text.clone(),
+                _ if trimmed.is_empty() => empty_text(),
+                _ => trimmed.into(),
             };
             let cell = Cell {
                 text,
@@ -150,7 +158,7 @@ fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
             row.into_iter()
                 .map(|cell| {
                     cell.unwrap_or_else(|| Cell {
-                        text: "".into(),
+                        text: empty_text(),
                         span: Span::new(raw.span.end as usize, raw.span.end as usize),
                         value: CellValue::Blank,
                         merged: false,
@@ -159,6 +167,15 @@ fn expand(table: &RawTable) -> Vec<Vec<Cell>> {
                 .collect()
         })
         .collect()
+}
+
+/// The text of a blank cell. Most cells of a report's tables are blank; they share one
+/// allocation per thread (per thread, so that two threads do not contend for one counter).
+fn empty_text() -> Arc<str> {
+    thread_local! {
+        static EMPTY: Arc<str> = Arc::from("");
+    }
+    EMPTY.with(Arc::clone)
 }
 
 fn has_data(row: &Row) -> bool {
@@ -308,7 +325,7 @@ fn lay_out_band(
             None => Vec::new(),
         };
         let mut label = String::new();
-        let mut previous: Option<&std::sync::Arc<str>> = None;
+        let mut previous: Option<&Arc<str>> = None;
         for cell in &label_cells {
             // Copies of one merged cell share their text: skip them without comparing it (a
             // long text merged over 256 columns would cost 256 scans of it).
