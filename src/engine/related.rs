@@ -98,35 +98,54 @@ pub fn previous_missing(year: Option<i32>, rules: &[&str], at: Span) -> Finding 
 /// Shortest passage, in characters, that counts as copied (shorter runs are set phrases).
 pub const MIN_PASSAGE: usize = 12;
 
-/// The characters of some paragraphs that carry meaning (no whitespace, no punctuation),
-/// each with where it is: block and byte offset in that paragraph's text.
-struct Letters {
+/// The characters of some paragraphs that carry meaning (no whitespace, no punctuation), and
+/// where each paragraph's first one is: a character's place is found again only for the two
+/// ends of the longest passage, not recorded for every character.
+struct Letters<'a> {
     chars: Vec<char>,
-    /// (block, byte offset in its paragraph) of each character.
-    places: Vec<(usize, usize)>,
+    /// (index of the paragraph's first character in `chars`, block, its text), in order.
+    paragraphs: Vec<(usize, usize, &'a str)>,
 }
 
-fn letters(document: &Document, blocks: std::ops::Range<usize>) -> Letters {
+/// Whether a character is compared.
+fn is_letter(c: char) -> bool {
+    // CJK ideographs first: the general Unicode tables cost far more than a range test.
+    crate::document::normalize::IDEOGRAPHS.contains(&c) || c.is_alphanumeric()
+}
+
+fn letters(document: &Document, blocks: std::ops::Range<usize>) -> Letters<'_> {
     let mut out = Letters {
         chars: Vec::new(),
-        places: Vec::new(),
+        paragraphs: Vec::new(),
     };
     for b in blocks {
         let Some(Block::Paragraph { text, .. }) = document.blocks.get(b) else {
             continue;
         };
+        out.paragraphs.push((out.chars.len(), b, &text.text));
         // Most characters of a report are CJK ideographs (three bytes each): sized for those.
         out.chars.reserve(text.text.len() / 3);
-        out.places.reserve(text.text.len() / 3);
-        for (i, c) in text.text.char_indices() {
-            // CJK ideographs first: the general Unicode tables cost far more than a range test.
-            if crate::document::normalize::IDEOGRAPHS.contains(&c) || c.is_alphanumeric() {
-                out.chars.push(c);
-                out.places.push((b, i));
-            }
-        }
+        out.chars
+            .extend(text.text.chars().filter(|&c| is_letter(c)));
     }
     out
+}
+
+impl Letters<'_> {
+    /// The block of the `index`th character and its byte offset in that paragraph's text.
+    fn place(&self, index: usize) -> (usize, usize) {
+        let p = self
+            .paragraphs
+            .partition_point(|&(first, _, _)| first <= index)
+            - 1;
+        let (first, block, text) = self.paragraphs[p];
+        let offset = text
+            .char_indices()
+            .filter(|&(_, c)| is_letter(c))
+            .nth(index - first)
+            .map_or(text.len(), |(i, _)| i);
+        (block, offset)
+    }
 }
 
 /// Hashes of every window of `k` characters, rolling (each window costs two multiplications,
@@ -254,8 +273,8 @@ pub fn copied(
         length += 1;
     }
     let span_of = |document: &Document, letters: &Letters, from: usize, to: usize| {
-        let (first_block, first_start) = letters.places[from];
-        let (last_block, last_start) = letters.places[to - 1];
+        let (first_block, first_start) = letters.place(from);
+        let (last_block, last_start) = letters.place(to - 1);
         let last_end = last_start + letters.chars[to - 1].len_utf8();
         let piece = |block: usize, a: usize, b: usize| match &document.blocks[block] {
             Block::Paragraph { text, .. } => text.span_of(a, b),
