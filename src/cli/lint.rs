@@ -373,6 +373,12 @@ pub(super) fn run(args: &LintArgs) -> anyhow::Result<ExitStatus> {
         );
     }
 
+    // Last year's reports are left for the process's exit to free: freeing thousands of
+    // documents one allocation at a time, on one thread, with the output already written,
+    // cost 1.25 % of a collection run's instructions (callgrind, 200 agencies).
+    std::mem::forget(options);
+    std::mem::forget(collection);
+
     Ok(if !collected.missing.is_empty() || tool_error {
         ExitStatus::Error
     } else if args.exit_zero || args.write_baseline.is_some() {
