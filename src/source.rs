@@ -102,11 +102,7 @@ fn line_starts_in_bytes(bytes: &[u8]) -> Vec<usize> {
 
 /// Offsets of every CR and LF byte (line ends are single bytes in every encoding read this way).
 fn line_end_bytes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n' || b == b'\r')
-        .map(|(i, _)| i)
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
 }
 
 /// Whether `byte` continues a UTF-8 character (counting characters counts the other bytes).

@@ -164,6 +164,17 @@ pub enum DecodeError {
 /// # Errors
 /// [`DecodeError`] when the bytes are empty, binary, or malformed in the encoding used.
 pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encoding), DecodeError> {
+    // Nearly every file: UTF-8 without a BOM. With no NUL byte, [`detect`] can only answer
+    // UTF-8 for valid UTF-8 (the byte-order marks of UTF-16 and UTF-32 are not UTF-8, and
+    // their BOM-less forms need NULs), so the text is validated once, not twice.
+    if forced.is_none()
+        && !bytes.starts_with(b"\xEF\xBB\xBF")
+        && memchr::memchr(0, bytes).is_none()
+        && let Ok(text) = std::str::from_utf8(bytes)
+        && !text.is_empty()
+    {
+        return Ok((text.to_owned(), Encoding::Utf8 { bom: false }));
+    }
     let encoding = match forced {
         Some(Encoding::Utf8 { .. }) => Encoding::Utf8 {
             bom: bytes.starts_with(b"\xEF\xBB\xBF"),
@@ -348,7 +359,7 @@ fn detect(bytes: &[u8]) -> Result<Encoding, DecodeError> {
     if let Some(guess) = bomless_utf32(bytes).or_else(|| bomless_utf16(bytes)) {
         return Ok(guess);
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Binary { offset });
     }
     if std::str::from_utf8(bytes).is_ok() {
@@ -458,6 +469,25 @@ mod tests {
             decode(b"PK\x03\x04\x00\x00\x01", None),
             Err(DecodeError::Binary { offset: 4 })
         );
+    }
+
+    /// The shortcut for UTF-8 without a BOM answers what detection and a strict decode do.
+    #[test]
+    fn plain_utf8_decodes_as_detection_would() {
+        let samples: [&[u8]; 5] = [
+            "一、总体情况\r\n本年度".as_bytes(),
+            b"a",
+            "表三\r第一行\n".as_bytes(),
+            "a\u{feff}b".as_bytes(),
+            "（二）主动公开\n".as_bytes(),
+        ];
+        for bytes in samples {
+            let detected = detect(bytes).unwrap();
+            assert_eq!(detected, Encoding::Utf8 { bom: false });
+            let body = &bytes[detected.bom_len()..];
+            let strict = decode_strict(encoding_rs::UTF_8, body).unwrap();
+            assert_eq!(decode(bytes, None), Ok((strict, detected)));
+        }
     }
 
     #[test]
