@@ -8,7 +8,8 @@ the year before, and a roster of the N agencies.
 Writes DIR/current/, DIR/previous/ (N files each, 500 to a sub-folder) and DIR/roster.csv.
 Each report is a UTF-8 corpus report (text or Markdown, round-robin) with its agency's name
 replaced by `示例市第<i>局` everywhere; last year's has the title's year one less. DIR must not
-exist. Nothing here is committed; delete DIR when done. Then, for example:
+exist. Nothing here is committed; delete DIR when done. scripts/bench-collection.sh makes the
+collection with this script and times both runs, alternating; by hand, for example:
 
     hyperfine -w 1 -r 5 \\
       'regulint lint DIR/current --no-config --quiet --format json -o /dev/null' \\
