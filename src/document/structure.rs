@@ -319,12 +319,13 @@ fn table_row_label(text: &str) -> bool {
         return false;
     };
     let title = super::normalize::label_key(&heading.title);
+    let title_is_long = title.chars().nth(5).is_some();
     // The label itself, the label with a note after it, or the first part of a label wrapped
     // over two lines (`5.要求行政机关确认或重新出具` / `已获取信息`).
     TABLE_ROW_LABELS.iter().any(|label| {
         title == *label
-            || (label.chars().count() >= 4 && title.starts_with(label))
-            || (title.chars().count() >= 6 && label.starts_with(title.as_str()))
+            || (title.starts_with(label) && label.chars().nth(3).is_some())
+            || (title_is_long && label.starts_with(title.as_str()))
     })
 }
 
