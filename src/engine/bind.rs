@@ -195,6 +195,9 @@ fn match_quality(label: &str, keys: &[String]) -> u8 {
 struct TableKeys {
     rows: Vec<String>,
     bands: Vec<Vec<String>>,
+    /// Per band, whether its header is trusted (see [`bound_row`]): the same for every row
+    /// of the band, so it is judged once, when a row of the band is first bound.
+    header_trusted: Vec<std::cell::OnceCell<bool>>,
 }
 
 impl TableKeys {
@@ -206,6 +209,7 @@ impl TableKeys {
                 .iter()
                 .map(|b| b.columns.iter().map(|c| label_key(&c.label)).collect())
                 .collect(),
+            header_trusted: vec![std::cell::OnceCell::new(); table.bands.len()],
         }
     }
 }
@@ -308,9 +312,11 @@ fn bound_row(
     let written = written_values(row, columns).len();
     // Only under a header whose every column is a declared one: a garbled extraction's
     // header (`| 业 | 构 | 益组织 |`) says nothing about how many values a row needs.
-    let header_trusted = keys.bands[row.band]
-        .iter()
-        .all(|key| def.columns.iter().any(|d| match_quality(key, &d.keys) == 2));
+    let header_trusted = *keys.header_trusted[row.band].get_or_init(|| {
+        keys.bands[row.band]
+            .iter()
+            .all(|key| def.columns.iter().any(|d| match_quality(key, &d.keys) == 2))
+    });
     let misshapen = table.kind != crate::document::TableKind::TabSeparated
         && header_trusted
         && columns > 0
