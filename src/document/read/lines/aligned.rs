@@ -29,6 +29,7 @@ use super::super::super::structure::{
 use super::super::super::value::CellValue;
 use super::{Line, is_page_footer};
 use crate::source::Span;
+use std::cell::OnceCell;
 use unicode_width::UnicodeWidthChar;
 
 /// A whitespace-free word or a field of words, with its byte range in the line and display
@@ -211,57 +212,70 @@ fn is_table_text(text: &str, kind: &Kind) -> bool {
 /// bounds the backward search, so that many rejected candidates cost linear time).
 const MAX_LEAD_LINES: usize = 40;
 
+/// Whether a line has a character that some value is written with: a digit of either width,
+/// or a character of a "not applicable" mark. A line without one has no value field, so it
+/// cannot be a data row: most lines of prose are settled here without being split into fields.
+fn may_hold_a_value(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c,
+            '0'..='9' | '０'..='９' | '/' | '／' | '—' | '-' | '－' | '–' | '无' | '\\'
+        )
+    })
+}
+
 /// Line ranges `[start, end)` of spaced tables, skipping lines already `taken`.
 pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)> {
-    // Each line is looked at from several candidate tables: classify it once. A taken line
-    // (a pipe, tab or cell table's) is never looked at, so it is not classified.
-    let kinds: Vec<Kind> = lines
-        .iter()
-        .zip(taken)
-        .map(|(l, &taken)| if taken { Kind::Blank } else { kind(l.text) })
-        .collect();
-    let blank_row: Vec<bool> = lines
-        .iter()
-        .zip(&kinds)
-        .map(|(l, k)| is_blank_row(l.text, k))
-        .collect();
-    let table_text: Vec<bool> = lines
-        .iter()
-        .zip(&kinds)
-        .map(|(l, k)| is_table_text(l.text, k))
-        .collect();
+    // Each line is looked at from several candidate tables: classified once, when first
+    // looked at. A taken line (a pipe, tab or cell table's) is never looked at.
+    let kinds: Vec<OnceCell<Kind>> = lines.iter().map(|_| OnceCell::new()).collect();
+    let kind_at = |k: usize| {
+        kinds[k].get_or_init(|| {
+            if taken[k] {
+                Kind::Blank
+            } else {
+                kind(lines[k].text)
+            }
+        })
+    };
+    let blank_rows: Vec<OnceCell<bool>> = lines.iter().map(|_| OnceCell::new()).collect();
+    let blank_row =
+        |k: usize| *blank_rows[k].get_or_init(|| is_blank_row(lines[k].text, || kind_at(k)));
+    let table_text = |k: usize| is_table_text(lines[k].text, kind_at(k));
+    // A data row has a value: only lines that may hold one are classified to find anchors.
+    let anchor = |k: usize| may_hold_a_value(lines[k].text) && is_anchor(kind_at(k));
     let mut regions = Vec::new();
     let mut previous_end = 0;
     let mut i = 0;
     while i < lines.len() {
         let skeleton_anchor = || {
-            blank_row[i]
+            blank_row(i)
                 && (i + 1..lines.len().min(i + 17))
-                    .filter(|&k| !taken[k] && blank_row[k])
+                    .filter(|&k| !taken[k] && blank_row(k))
                     .count()
                     >= 2
         };
-        if taken[i] || !(is_anchor(&kinds[i]) || skeleton_anchor()) {
+        if taken[i] || !(anchor(i) || skeleton_anchor()) {
             i += 1;
             continue;
         }
         let mut last = i;
         let mut rows = 1;
-        let mut widest = value_count(&kinds[i]);
+        let mut widest = value_count(kind_at(i));
         let mut k = i + 1;
         while k < lines.len() && !taken[k] && k - last <= 12 {
-            match &kinds[k] {
+            match kind_at(k) {
                 Kind::Data { .. } => {
                     last = k;
                     rows += 1;
-                    widest = widest.max(value_count(&kinds[k]));
+                    widest = widest.max(value_count(kind_at(k)));
                 }
                 Kind::Blank | Kind::Footer => {}
-                _ if blank_row[k] => {
+                _ if blank_row(k) => {
                     last = k;
                     rows += 1;
                 }
-                _ if table_text[k] => {}
+                _ if table_text(k) => {}
                 _ => break,
             }
             k += 1;
@@ -269,10 +283,10 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
         let mut start = i;
         let mut b = i;
         while b > previous_end && !taken[b - 1] && i - b < MAX_LEAD_LINES {
-            let kind = &kinds[b - 1];
+            let kind = kind_at(b - 1);
             let keep = match kind {
                 Kind::Blank | Kind::Footer | Kind::Data { .. } => true,
-                _ => table_text[b - 1],
+                _ => table_text(b - 1),
             };
             if !keep {
                 break;
@@ -288,9 +302,9 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
         // And only when it has no value at all: label lines among numbers written one per
         // line are a table written column by column (`pdftotext` without `-layout`), whose
         // rows cannot be rebuilt; calling them blank would be false.
-        let has_values = (start..=last).any(|k| matches!(&kinds[k], Kind::Data { .. }));
-        let has_header = (start..i).any(|k| matches!(&kinds[k], Kind::Text(f) if f.len() >= 2));
-        let believed = if is_anchor(&kinds[i]) {
+        let has_values = (start..=last).any(|k| matches!(kind_at(k), Kind::Data { .. }));
+        let has_header = (start..i).any(|k| matches!(kind_at(k), Kind::Text(f) if f.len() >= 2));
+        let believed = if anchor(i) {
             true
         } else {
             !has_values && has_header
@@ -307,10 +321,12 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
 /// A line holding only a row label of the format (`规章`, `（一）予以公开`): a row printed
 /// without numbers (an empty skeleton, or a row left blank). A Markdown heading (`### 三、…`)
 /// is an extractor's heading over a table, not a row.
-fn is_blank_row(text: &str, kind: &Kind) -> bool {
-    matches!(kind, Kind::Text(fields) if fields.len() == 1)
-        && !text.trim_start().starts_with('#')
+fn is_blank_row<'k>(text: &str, kind: impl FnOnce() -> &'k Kind) -> bool {
+    // The row-label test first: it settles nearly every line of prose by its first character,
+    // and then the line need not be split into fields at all.
+    !text.trim_start().starts_with('#')
         && is_table_row_label(text)
+        && matches!(kind(), Kind::Text(fields) if fields.len() == 1)
         && !is_band_caption(text)
 }
 
@@ -387,7 +403,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
                             span: Span::new(lines[b].start, lines[b].end()),
                             cells: vec![caption],
                         });
-                    } else if is_blank_row(lines[b].text, &kinds[b]) || rows.is_empty() {
+                    } else if is_blank_row(lines[b].text, || &kinds[b]) || rows.is_empty() {
                         let pieces: Vec<(usize, Piece)> = fields.iter().map(|f| (b, *f)).collect();
                         rows.push(data_row(lines, b, &pieces, &[], &centers, stub));
                     } else if let Some(previous) = rows.last_mut() {
@@ -467,7 +483,7 @@ pub(super) fn table(lines: &[Line<'_>]) -> RawTable {
         // with the segment's columns.
         let (blank_rows, rest): (Vec<usize>, Vec<usize>) = pending
             .drain(..)
-            .partition(|&p| is_blank_row(lines[p].text, &kinds[p]));
+            .partition(|&p| is_blank_row(lines[p].text, || &kinds[p]));
         for p in blank_rows {
             if let Kind::Text(fields) = &kinds[p] {
                 let pieces: Vec<(usize, Piece)> = fields.iter().map(|f| (p, *f)).collect();
@@ -949,6 +965,35 @@ mod tests {
         let text = "4.无正当理由大量反复 申请        0 0";
         let f: Vec<&str> = fields(text).iter().map(|p| &text[p.start..p.end]).collect();
         assert_eq!(f, ["4.无正当理由大量反复 申请", "0", "0"]);
+    }
+
+    /// The prefilter of [`regions`] never hides a value: every text that is a value has a
+    /// character it looks for. Checked on every string of up to four characters drawn from
+    /// the characters values, marks and their neighbours are made of.
+    #[test]
+    fn every_value_has_a_character_the_prefilter_looks_for() {
+        let alphabet: Vec<char> = "0９+-－＋.．,，/／—–无\\ 　\t件条项个次元万ab行"
+            .chars()
+            .collect();
+        let mut texts = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..4 {
+            let mut longer = Vec::new();
+            for text in &texts {
+                for &c in &alphabet {
+                    let mut t = text.clone();
+                    t.push(c);
+                    if CellValue::is_data_text(&t) {
+                        assert!(may_hold_a_value(&t), "{t:?} is a value");
+                    }
+                    checked += 1;
+                    longer.push(t);
+                }
+            }
+            texts = longer;
+        }
+        assert!(checked > 100_000);
+        assert!(may_hold_a_value("——") && !may_hold_a_value("本年度政府信息公开工作"));
     }
 
     #[test]
