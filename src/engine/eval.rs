@@ -46,6 +46,11 @@ struct Ctx<'a> {
     related: Option<&'a Related<'a>>,
     /// The state of the previous report, bound like this one on first use.
     previous: OnceCell<Option<Box<Ctx<'a>>>>,
+    /// The label key of every written cell of every table, in order: normalised once per
+    /// document for `labels_with`, not once per call.
+    cell_keys: OnceCell<Vec<(String, &'a crate::document::Cell)>>,
+    /// The label key of every row of every table, in order, for `rows_ending_with`.
+    row_keys: OnceCell<Vec<(String, &'a crate::document::Row)>>,
 }
 
 /// Identities are recorded only when localisation runs and one of them failed: the first
@@ -78,6 +83,8 @@ impl<'a> Ctx<'a> {
             identity_failed: Cell::new(false),
             related,
             previous: OnceCell::new(),
+            cell_keys: OnceCell::new(),
+            row_keys: OnceCell::new(),
         }
     }
 
@@ -102,7 +109,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     /// The well-formed statistics period; `None` when it is missing or malformed.
     fn period(&self) -> Option<(Date, Date, Span)> {
         match self.period_statement() {
@@ -117,6 +124,31 @@ impl Ctx<'_> {
         self.period
             .get_or_init(|| super::recognise::period_statement(self.doc))
             .clone()
+    }
+
+    /// [`Ctx::cell_keys`], computed on first use.
+    fn cell_keys(&self) -> &[(String, &'a crate::document::Cell)] {
+        self.cell_keys.get_or_init(|| {
+            let doc: &'a Document = self.doc;
+            doc.tables
+                .iter()
+                .flat_map(|table| &table.rows)
+                .flat_map(|row| row.cells.iter().filter(|c| !c.merged))
+                .map(|cell| (label_key(&cell.text), cell))
+                .collect()
+        })
+    }
+
+    /// [`Ctx::row_keys`], computed on first use.
+    fn row_keys(&self) -> &[(String, &'a crate::document::Row)] {
+        self.row_keys.get_or_init(|| {
+            let doc: &'a Document = self.doc;
+            doc.tables
+                .iter()
+                .flat_map(|table| &table.rows)
+                .map(|row| (label_key(&row.label), row))
+                .collect()
+        })
     }
 
     fn table(&self, t: usize) -> &BoundTable {

@@ -594,17 +594,12 @@ impl RuleRun<'_, '_> {
             Builtin::LabelsWith => {
                 let wanted = label_keys(&args[0]);
                 let mut found = Vec::new();
-                for table in &doc.tables {
-                    for row in &table.rows {
-                        for cell in row.cells.iter().filter(|c| !c.merged) {
-                            let key = label_key(&cell.text);
-                            if !key.is_empty() && wanted.iter().any(|w| key.contains(w.as_str())) {
-                                found.push(Value::Match(Match {
-                                    text: cell.text.to_string(),
-                                    span: cell.span,
-                                }));
-                            }
-                        }
+                for (key, cell) in ctx.cell_keys() {
+                    if !key.is_empty() && wanted.iter().any(|w| key.contains(w.as_str())) {
+                        found.push(Value::Match(Match {
+                            text: cell.text.to_string(),
+                            span: cell.span,
+                        }));
                     }
                 }
                 Value::List(found)
@@ -612,19 +607,16 @@ impl RuleRun<'_, '_> {
             Builtin::RowsEndingWith => {
                 let wanted = label_keys(&args[0]);
                 let mut found = Vec::new();
-                for table in &doc.tables {
-                    for row in &table.rows {
-                        let key = label_key(&row.label);
-                        let numbered = row
-                            .values
-                            .iter()
-                            .any(|&i| matches!(row.cells[i].value, CellValue::Number(_)));
-                        if numbered && wanted.iter().any(|w| key.ends_with(w.as_str())) {
-                            found.push(Value::Match(Match {
-                                text: row.label.clone(),
-                                span: row.label_span.unwrap_or(row.span),
-                            }));
-                        }
+                for (key, row) in ctx.row_keys() {
+                    let numbered = row
+                        .values
+                        .iter()
+                        .any(|&i| matches!(row.cells[i].value, CellValue::Number(_)));
+                    if numbered && wanted.iter().any(|w| key.ends_with(w.as_str())) {
+                        found.push(Value::Match(Match {
+                            text: row.label.clone(),
+                            span: row.label_span.unwrap_or(row.span),
+                        }));
                     }
                 }
                 Value::List(found)
