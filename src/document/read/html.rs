@@ -549,19 +549,19 @@ impl Tree {
                             .get(key.as_bytes())
                             .map(|v| v.value.as_slice())
                     };
-                    let tokens = |key: &str| {
-                        attr(key)
-                            .map(|v| String::from_utf8_lossy(v).into_owned())
-                            .unwrap_or_default()
-                    };
-                    let names = format!("{} {}", tokens("id"), tokens("class"));
+                    // The words of `id` and `class`, read in place (most tags have neither).
+                    let id = attr("id").map(String::from_utf8_lossy).unwrap_or_default();
+                    let class = attr("class")
+                        .map(String::from_utf8_lossy)
+                        .unwrap_or_default();
+                    let names = || id.split_whitespace().chain(class.split_whitespace());
                     let attrs = Attrs {
                         colspan: parse_span(attr("colspan")),
                         rowspan: parse_span(attr("rowspan")),
                         content: name == "ucapcontent"
                             || name == "article"
-                            || names.split_whitespace().any(is_content_token),
-                        chrome: names.split_whitespace().any(is_chrome_token),
+                            || names().any(is_content_token),
+                        chrome: names().any(is_chrome_token),
                         hidden: is_hidden(attr("hidden").is_some(), attr("style")),
                     };
                     b.start_tag(&name, span, tag.self_closing, attrs);
