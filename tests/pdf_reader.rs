@@ -350,6 +350,12 @@ fn hostile_and_unreadable_pdfs_get_their_own_errors() {
             "parser-panic-unknown-encoding.pdf",
             "the PDF parser failed on this file (unexpected encoding",
         ),
+        // Found by `fuzz/fuzz_targets/read_pdf.rs` (a hang): a page that is its own /Parent
+        // and has no MediaBox sent pdf-extract up the chain forever.
+        (
+            "fuzz-page-its-own-parent-no-mediabox.pdf",
+            "page 1's /Parent chain comes back to itself",
+        ),
     ];
     for (name, expected) in cases {
         let message = read_error(name);

@@ -135,6 +135,12 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
     if page_count == 0 {
         return Err(malformed("the PDF has no pages (it may be truncated)"));
     }
+    if let Some(page) = endless_inheritance(&document) {
+        return Err(malformed(format!(
+            "page {page}'s /Parent chain comes back to itself before it gives the page a \
+             MediaBox or Resources; the page tree is damaged"
+        )));
+    }
     normalize_cid_widths(&mut document);
     let rotations = page_rotations(&document);
     let mut collector = extract::Collector::new(Instant::now() + MAX_DURATION, rotations);
@@ -155,6 +161,49 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
     }
     outcome.map_err(|e| malformed(format!("the PDF's page content could not be read ({e})")))?;
     Ok(collector.pages)
+}
+
+/// The first page whose inherited `/MediaBox` or `/Resources` `pdf-extract` would look for
+/// forever. It walks up `/Parent` until the key is there (a dictionary for `/Resources`, an
+/// array for `/MediaBox`) or the chain ends, with no bound: a chain that comes back to a
+/// dictionary it has left (a page that is its own parent) without the key never ends. The
+/// same walk is made here, remembering where it has been.
+fn endless_inheritance(document: &pdf_extract::Document) -> Option<u32> {
+    use pdf_extract::Object;
+    fn resolve<'a>(document: &'a pdf_extract::Document, object: &'a Object) -> Option<&'a Object> {
+        match *object {
+            Object::Reference(id) => document.get_object(id).ok(),
+            _ => Some(object),
+        }
+    }
+    let has = |dict: &pdf_extract::Dictionary, key: &[u8]| {
+        dict.get(key)
+            .ok()
+            .and_then(|value| resolve(document, value))
+            .is_some_and(|value| match key {
+                b"MediaBox" => value.as_array().is_ok(),
+                _ => value.as_dict().is_ok(),
+            })
+    };
+    for (number, page) in document.get_pages() {
+        for key in [&b"MediaBox"[..], b"Resources"] {
+            let mut seen = std::collections::HashSet::from([page]);
+            let mut node = document.get_dictionary(page).ok();
+            while let Some(dict) = node {
+                if has(dict, key) {
+                    break;
+                }
+                let Ok(parent) = dict.get(b"Parent").and_then(Object::as_reference) else {
+                    break;
+                };
+                if !seen.insert(parent) {
+                    return Some(number);
+                }
+                node = document.get_dictionary(parent).ok();
+            }
+        }
+    }
+    None
 }
 
 /// Each page's `/Rotate` (inherited from the page tree), where it is 90, 180 or 270 degrees.
