@@ -350,10 +350,15 @@ fn hostile_and_unreadable_pdfs_get_their_own_errors() {
             "parser-panic-unknown-encoding.pdf",
             "the PDF parser failed on this file (unexpected encoding",
         ),
-        // Found by `fuzz/fuzz_targets/read_pdf.rs` (a hang): a page that is its own /Parent
-        // and has no MediaBox sent pdf-extract up the chain forever.
+        // Found by `fuzz/fuzz_targets/read_pdf.rs` (hangs, one in each worker): a page that is
+        // its own /Parent and has no MediaBox, or no Resources, sent pdf-extract up the chain
+        // forever.
         (
             "fuzz-page-its-own-parent-no-mediabox.pdf",
+            "page 1's /Parent chain comes back to itself",
+        ),
+        (
+            "fuzz-page-its-own-parent-no-resources.pdf",
             "page 1's /Parent chain comes back to itself",
         ),
     ];
