@@ -164,25 +164,20 @@ pub enum DecodeError {
 /// # Errors
 /// [`DecodeError`] when the bytes are empty, binary, or malformed in the encoding used.
 pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Result<(String, Encoding), DecodeError> {
-    // Nearly every file: UTF-8 without a BOM. With no NUL byte, [`detect`] can only answer
-    // UTF-8 for valid UTF-8 (the byte-order marks of UTF-16 and UTF-32 are not UTF-8, and
-    // their BOM-less forms need NULs), so the text is validated once, not twice, and with
-    // SIMD (`simdutf8`; std checks multi-byte text a byte at a time).
-    if forced.is_none()
-        && !bytes.starts_with(b"\xEF\xBB\xBF")
-        && memchr::memchr(0, bytes).is_none()
-        && let Ok(text) = simdutf8::basic::from_utf8(bytes)
-        && !text.is_empty()
-    {
-        return Ok((text.to_owned(), Encoding::Utf8 { bom: false }));
-    }
-    let encoding = match forced {
-        Some(Encoding::Utf8 { .. }) => Encoding::Utf8 {
-            bom: bytes.starts_with(b"\xEF\xBB\xBF"),
-        },
-        Some(encoding) => encoding,
+    let (encoding, validated) = match forced {
+        Some(Encoding::Utf8 { .. }) => (
+            Encoding::Utf8 {
+                bom: bytes.starts_with(b"\xEF\xBB\xBF"),
+            },
+            None,
+        ),
+        Some(encoding) => (encoding, None),
         None => detect(bytes)?,
     };
+    // UTF-8 without a BOM (nearly every file) was validated by detection: that is the text.
+    if let Some(text) = validated {
+        return Ok((text.to_owned(), encoding));
+    }
     let body = &bytes[encoding.bom_len().min(bytes.len())..];
     let has_bom = match encoding {
         Encoding::Utf8 { bom } => bom,
@@ -338,33 +333,32 @@ fn damaged_utf8(bytes: &[u8]) -> Option<DecodeError> {
     })
 }
 
-fn detect(bytes: &[u8]) -> Result<Encoding, DecodeError> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        return Ok(Encoding::Utf8 { bom: true });
-    }
-    if bytes.starts_with(b"\xFF\xFE\0\0") {
-        return Ok(Encoding::Utf32Le);
-    }
-    if bytes.starts_with(b"\0\0\xFE\xFF") {
-        return Ok(Encoding::Utf32Be);
-    }
-    if bytes.starts_with(b"\xFF\xFE") {
-        return Ok(Encoding::Utf16Le);
-    }
-    if bytes.starts_with(b"\xFE\xFF") {
-        return Ok(Encoding::Utf16Be);
+/// The encoding of `bytes`, and their text when detection validated them as UTF-8 without a
+/// BOM (so that they are validated once, with SIMD: std checks multi-byte text a byte at a
+/// time).
+fn detect(bytes: &[u8]) -> Result<(Encoding, Option<&str>), DecodeError> {
+    let bom = [
+        (&b"\xEF\xBB\xBF"[..], Encoding::Utf8 { bom: true }),
+        (b"\xFF\xFE\0\0", Encoding::Utf32Le),
+        (b"\0\0\xFE\xFF", Encoding::Utf32Be),
+        (b"\xFF\xFE", Encoding::Utf16Le),
+        (b"\xFE\xFF", Encoding::Utf16Be),
+    ];
+    if let Some(&(_, encoding)) = bom.iter().find(|(mark, _)| bytes.starts_with(mark)) {
+        return Ok((encoding, None));
     }
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    if let Some(guess) = bomless_utf32(bytes).or_else(|| bomless_utf16(bytes)) {
-        return Ok(guess);
-    }
+    // UTF-16 and UTF-32 without a BOM are full of NULs: without a NUL, neither is tried.
     if let Some(offset) = memchr::memchr(0, bytes) {
-        return Err(DecodeError::Binary { offset });
+        return match bomless_utf32(bytes).or_else(|| bomless_utf16(bytes)) {
+            Some(guess) => Ok((guess, None)),
+            None => Err(DecodeError::Binary { offset }),
+        };
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return Ok(Encoding::Utf8 { bom: false });
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return Ok((Encoding::Utf8 { bom: false }, Some(text)));
     }
     if let Some(error) = damaged_utf8(bytes) {
         return Err(error);
@@ -376,9 +370,9 @@ fn detect(bytes: &[u8]) -> Result<Encoding, DecodeError> {
     detector.feed(bytes, true);
     let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
     if guess == encoding_rs::GBK || guess == encoding_rs::GB18030 {
-        Ok(Encoding::Gb18030)
+        Ok((Encoding::Gb18030, None))
     } else {
-        Ok(Encoding::Utf8 { bom: false })
+        Ok((Encoding::Utf8 { bom: false }, None))
     }
 }
 
@@ -483,7 +477,7 @@ mod tests {
             "（二）主动公开\n".as_bytes(),
         ];
         for bytes in samples {
-            let detected = detect(bytes).unwrap();
+            let (detected, _) = detect(bytes).unwrap();
             assert_eq!(detected, Encoding::Utf8 { bom: false });
             let body = &bytes[detected.bom_len()..];
             let strict = decode_strict(encoding_rs::UTF_8, body).unwrap();
