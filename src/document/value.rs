@@ -160,11 +160,23 @@ impl CellValue {
 }
 
 /// The marks written for "not applicable" or "none" in a count cell.
+const NOT_APPLICABLE_MARKS: &[&str] = &["/", "／", "—", "——", "-", "－", "–", "无", "\\"];
+
 fn is_not_applicable_mark(text: &str) -> bool {
-    matches!(
-        text,
-        "/" | "／" | "—" | "——" | "-" | "－" | "–" | "无" | "\\"
-    )
+    NOT_APPLICABLE_MARKS.contains(&text)
+}
+
+/// Whether a text has a character that every data text has one of: a digit of either width
+/// or a character of a [`NOT_APPLICABLE_MARKS`] mark (a test holds the two lists together).
+/// Readers settle most lines of prose with it before splitting them into fields.
+#[must_use]
+pub fn may_hold_data(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c,
+            '0'..='9' | '０'..='９' | '/' | '／' | '—' | '-' | '－' | '–' | '无' | '\\'
+        )
+    })
 }
 
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
@@ -335,6 +347,17 @@ pub fn find_dates(text: &str) -> Vec<DateMatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`may_hold_data`] names every character of every not-applicable mark.
+    #[test]
+    fn the_data_prefilter_knows_every_mark() {
+        for mark in NOT_APPLICABLE_MARKS {
+            assert!(
+                mark.chars().all(|c| may_hold_data(&c.to_string())),
+                "{mark}"
+            );
+        }
+    }
 
     #[test]
     fn is_data_text_agrees_with_parse() {

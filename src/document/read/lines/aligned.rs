@@ -26,7 +26,7 @@ use super::super::super::model::{RawCell, RawRow, RawTable, TableKind};
 use super::super::super::structure::{
     is_band_caption, is_column_heading, is_table_row_label, looks_like_heading,
 };
-use super::super::super::value::CellValue;
+use super::super::super::value::{CellValue, may_hold_data};
 use super::{Line, is_page_footer};
 use crate::source::Span;
 use std::cell::OnceCell;
@@ -212,18 +212,6 @@ fn is_table_text(text: &str, kind: &Kind) -> bool {
 /// bounds the backward search, so that many rejected candidates cost linear time).
 const MAX_LEAD_LINES: usize = 40;
 
-/// Whether a line has a character that some value is written with: a digit of either width,
-/// or a character of a "not applicable" mark. A line without one has no value field, so it
-/// cannot be a data row: most lines of prose are settled here without being split into fields.
-fn may_hold_a_value(text: &str) -> bool {
-    text.chars().any(|c| {
-        matches!(
-            c,
-            '0'..='9' | '０'..='９' | '/' | '／' | '—' | '-' | '－' | '–' | '无' | '\\'
-        )
-    })
-}
-
 /// Line ranges `[start, end)` of spaced tables, skipping lines already `taken`.
 pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)> {
     // Each line is looked at from several candidate tables: classified once, when first
@@ -243,7 +231,7 @@ pub(super) fn regions(lines: &[Line<'_>], taken: &[bool]) -> Vec<(usize, usize)>
         |k: usize| *blank_rows[k].get_or_init(|| is_blank_row(lines[k].text, || kind_at(k)));
     let table_text = |k: usize| is_table_text(lines[k].text, kind_at(k));
     // A data row has a value: only lines that may hold one are classified to find anchors.
-    let anchor = |k: usize| may_hold_a_value(lines[k].text) && is_anchor(kind_at(k));
+    let anchor = |k: usize| may_hold_data(lines[k].text) && is_anchor(kind_at(k));
     let mut regions = Vec::new();
     let mut previous_end = 0;
     let mut i = 0;
@@ -984,7 +972,7 @@ mod tests {
                     let mut t = text.clone();
                     t.push(c);
                     if CellValue::is_data_text(&t) {
-                        assert!(may_hold_a_value(&t), "{t:?} is a value");
+                        assert!(may_hold_data(&t), "{t:?} is a value");
                     }
                     checked += 1;
                     longer.push(t);
@@ -993,7 +981,7 @@ mod tests {
             texts = longer;
         }
         assert!(checked > 100_000);
-        assert!(may_hold_a_value("——") && !may_hold_a_value("本年度政府信息公开工作"));
+        assert!(may_hold_data("——") && !may_hold_data("本年度政府信息公开工作"));
     }
 
     #[test]
