@@ -163,6 +163,44 @@ fn extract_pages(bytes: &[u8]) -> Result<Vec<extract::Page>, ReadError> {
     Ok(collector.pages)
 }
 
+/// A page's dictionary and its ancestors up the `/Parent` chain, each once: the walk ends
+/// where the chain ends or comes back to a dictionary it has left (then [`Self::looped`]).
+struct Ancestors<'a> {
+    document: &'a pdf_extract::Document,
+    next: Option<pdf_extract::ObjectId>,
+    seen: std::collections::HashSet<pdf_extract::ObjectId>,
+    looped: bool,
+}
+
+impl<'a> Ancestors<'a> {
+    fn of(document: &'a pdf_extract::Document, page: pdf_extract::ObjectId) -> Self {
+        Self {
+            document,
+            next: Some(page),
+            seen: std::collections::HashSet::new(),
+            looped: false,
+        }
+    }
+}
+
+impl<'a> Iterator for Ancestors<'a> {
+    type Item = &'a pdf_extract::Dictionary;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let id = self.next.take()?;
+        if !self.seen.insert(id) {
+            self.looped = true;
+            return None;
+        }
+        let dict = self.document.get_dictionary(id).ok()?;
+        self.next = dict
+            .get(b"Parent")
+            .and_then(pdf_extract::Object::as_reference)
+            .ok();
+        Some(dict)
+    }
+}
+
 /// The first page whose inherited `/MediaBox` or `/Resources` `pdf-extract` would look for
 /// forever. It walks up `/Parent` until the key is there (a dictionary for `/Resources`, an
 /// array for `/MediaBox`) or the chain ends, with no bound: a chain that comes back to a
@@ -185,46 +223,30 @@ fn endless_inheritance(document: &pdf_extract::Document) -> Option<u32> {
                 _ => value.as_dict().is_ok(),
             })
     };
-    for (number, page) in document.get_pages() {
-        for key in [&b"MediaBox"[..], b"Resources"] {
-            let mut seen = std::collections::HashSet::from([page]);
-            let mut node = document.get_dictionary(page).ok();
-            while let Some(dict) = node {
-                if has(dict, key) {
-                    break;
-                }
-                let Ok(parent) = dict.get(b"Parent").and_then(Object::as_reference) else {
-                    break;
-                };
-                if !seen.insert(parent) {
-                    return Some(number);
-                }
-                node = document.get_dictionary(parent).ok();
-            }
-        }
-    }
-    None
+    document.get_pages().into_iter().find_map(|(number, page)| {
+        [&b"MediaBox"[..], b"Resources"]
+            .into_iter()
+            .find_map(|key| {
+                let mut chain = Ancestors::of(document, page);
+                (!chain.by_ref().any(|dict| has(dict, key)) && chain.looped).then_some(number)
+            })
+    })
 }
 
 /// Each page's `/Rotate` (inherited from the page tree), where it is 90, 180 or 270 degrees.
 fn page_rotations(document: &pdf_extract::Document) -> std::collections::BTreeMap<u32, u16> {
     let mut rotations = std::collections::BTreeMap::new();
     for (number, id) in document.get_pages() {
-        let mut node = document.get_dictionary(id).ok();
-        // The page tree is shallow; the bound keeps a cyclic /Parent chain finite.
-        for _ in 0..32 {
-            let Some(dict) = node else { break };
-            if let Ok(rotate) = dict.get(b"Rotate").and_then(pdf_extract::Object::as_i64) {
-                if let Ok(degrees @ (90 | 180 | 270)) = u16::try_from(rotate.rem_euclid(360)) {
-                    rotations.insert(number, degrees);
-                }
-                break;
-            }
-            node = dict
-                .get(b"Parent")
-                .and_then(pdf_extract::Object::as_reference)
-                .and_then(|parent| document.get_dictionary(parent))
-                .ok();
+        // The page tree is shallow; the bound keeps a deep chain short.
+        let rotate = Ancestors::of(document, id).take(32).find_map(|dict| {
+            dict.get(b"Rotate")
+                .and_then(pdf_extract::Object::as_i64)
+                .ok()
+        });
+        if let Some(Ok(degrees @ (90 | 180 | 270))) =
+            rotate.map(|r| u16::try_from(r.rem_euclid(360)))
+        {
+            rotations.insert(number, degrees);
         }
     }
     rotations
