@@ -65,7 +65,17 @@ seed() {
 # runs, unoptimised for the smoke run (it compiles in half the time and runs only seconds).
 profile=()
 $smoke && profile=(--dev)
-cargo fuzz build -s none -a "${profile[@]}" 2>&1 | tail -1
+# The build's log is kept: on failure its end says why (a compiler error, a full disk), where
+# cargo-fuzz's own last words are only its error's backtrace.
+build_log=$(mktemp)
+trap 'rm -f "$build_log"' EXIT
+if ! cargo fuzz build -s none -a "${profile[@]}" >"$build_log" 2>&1; then
+    echo "fuzz: the build failed; the end of its log:" >&2
+    grep -v -E '^ +[0-9]+: |^ +at ' "$build_log" | tail -40 >&2
+    df -h . >&2
+    exit 1
+fi
+tail -1 "$build_log"
 for target in "${targets[@]}"; do
     seed "$target"
     if $smoke; then
