@@ -131,7 +131,7 @@ pub struct Source {
 }
 
 /// Distance in bytes between the character-count checkpoints of a [`Source`].
-const CHAR_CHECKPOINT: usize = 4096;
+const CHAR_CHECKPOINT: usize = 256;
 
 impl Source {
     /// A source whose text is already UTF-8 (rule files, tests).

@@ -69,12 +69,17 @@
 //! with a [`ProblemKind::Truncated`]), 65 536 grid positions per table and 1 048 576 per page,
 //! and merged cells whose copies would cost more than 4 MiB of text are read unmerged.
 
+mod tokens;
+
 use super::super::mapped::MappedText;
 use super::super::model::{Problem, ProblemKind, RawBlock, RawCell, RawRow, RawTable, TableKind};
 use super::super::structure::looks_like_heading;
 use crate::source::Span;
-use html5gum::{DefaultEmitter, Emitter, ForwardingEmitter, Token, Tokenizer};
+use html5gum::emitters::callback::CallbackEmitter;
+use html5gum::{Emitter, ForwardingEmitter, Token, Tokenizer};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use tokens::{Piece, intern};
 
 /// Open elements followed; deeper start tags are ignored.
 const MAX_DEPTH: usize = 256;
@@ -355,20 +360,69 @@ pub(super) fn is_zero_width(c: char) -> bool {
 fn is_hidden(hidden_attribute: bool, style: Option<&[u8]>) -> bool {
     hidden_attribute
         || style.is_some_and(|style| {
-            let style: String = String::from_utf8_lossy(style)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            style.contains("display:none") || style.contains("visibility:hidden")
+            contains_spaced(&lossy(style), ["display:none", "visibility:hidden"])
         })
+}
+
+/// Whether `haystack`, with its whitespace removed and ASCII letters lowercased, contains
+/// one of `needles` (lowercase ASCII, no whitespace), found in one pass without building
+/// that string: Word's pages carry a long `style` on nearly every element.
+fn contains_spaced<const N: usize>(haystack: &str, needles: [&str; N]) -> bool {
+    // Restarting a needle at the current character after a mismatch is exact because each
+    // needle's first character occurs nowhere else in it (no match starts inside another).
+    debug_assert!(
+        needles
+            .iter()
+            .all(|n| !n.as_bytes()[1..].contains(&n.as_bytes()[0]))
+    );
+    let mut matched = [0usize; N];
+    let bytes = haystack.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        // The character as a lowercase ASCII byte, or 0 for any other non-space character.
+        let c = if byte.is_ascii() {
+            i += 1;
+            if byte.is_ascii_whitespace() || byte == 0x0B {
+                continue;
+            }
+            byte.to_ascii_lowercase()
+        } else {
+            let c = haystack[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if c.is_whitespace() {
+                continue;
+            }
+            0
+        };
+        for (needle, matched) in needles.iter().map(|n| n.as_bytes()).zip(matched.iter_mut()) {
+            if c == needle[*matched] {
+                *matched += 1;
+                if *matched == needle.len() {
+                    return true;
+                }
+            } else {
+                *matched = usize::from(c == needle[0]);
+            }
+        }
+    }
+    false
+}
+
+/// Bytes from the tokenizer as text: borrowed when they are UTF-8, as tag names and
+/// attribute values almost always are (faster than `from_utf8_lossy`'s chunking for them).
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// The HTML "rules for parsing non-negative integers", clamped to 1..=[`MAX_SPAN`]; a missing
 /// or zero value is 1.
 fn parse_span(value: Option<&[u8]>) -> u16 {
     let Some(value) = value else { return 1 };
-    let text = String::from_utf8_lossy(value);
+    let text = lossy(value);
     let text = text.trim_start_matches(|c: char| c.is_ascii_whitespace());
     let text = text.strip_prefix('+').unwrap_or(text);
     let mut n: u32 = 0;
@@ -396,7 +450,7 @@ enum Event {
 
 #[derive(Debug)]
 struct Node {
-    name: Box<str>,
+    name: Cow<'static, str>,
     /// Start of the start tag (for an implied row: of its first cell).
     start: usize,
     /// End of the end tag, or of the last thing inside when the element was closed implicitly.
@@ -449,12 +503,12 @@ struct Builder {
     truncated: bool,
 }
 
-/// html5gum's default emitter without its parse errors: the reader ignores them, and
-/// validating every character for them was a fifth of tokenising.
-struct Quiet(DefaultEmitter<usize>);
+/// The lean token callback ([`tokens`]) without html5gum's parse errors: the reader ignores
+/// them, and validating every character for them was a fifth of tokenising.
+struct Quiet(CallbackEmitter<tokens::Lean, Piece, usize>);
 
 impl ForwardingEmitter for Quiet {
-    type Token = Token<usize>;
+    type Token = Piece;
 
     fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
         &mut self.0
@@ -471,7 +525,7 @@ impl Tree {
     fn build(text: &str) -> Self {
         let mut b = Builder {
             nodes: vec![Node {
-                name: "#document".into(),
+                name: intern("#document"),
                 start: 0,
                 end: text.len(),
                 open: 0,
@@ -494,7 +548,7 @@ impl Tree {
             truncated: false,
         };
         let mut skip = Skip::None;
-        let mut emitter = DefaultEmitter::<usize>::new_with_span();
+        let mut emitter = CallbackEmitter::new(tokens::Lean::default());
         emitter.naively_switch_states(true);
         for token in Tokenizer::new_with_emitter(text, Quiet(emitter)) {
             let Ok(token) = token;
@@ -512,12 +566,15 @@ impl Tree {
                 break;
             }
             match token {
-                Token::StartTag(tag) => {
-                    let name = String::from_utf8_lossy(&tag.name);
-                    let span = (tag.span.start, tag.span.end);
+                Piece::Start {
+                    name,
+                    span,
+                    self_closing,
+                    attrs,
+                } => {
                     match &mut skip {
                         Skip::Element(skipped, depth) => {
-                            if **skipped == *name && !tag.self_closing {
+                            if **skipped == *name && !self_closing {
                                 *depth += 1;
                             }
                             continue;
@@ -526,7 +583,7 @@ impl Tree {
                             if !is_head_content(&name) {
                                 skip = Skip::None;
                             } else {
-                                if is_skipped(&name) && !tag.self_closing {
+                                if is_skipped(&name) && !self_closing {
                                     skip = Skip::Element(name.as_ref().into(), 1);
                                 }
                                 continue;
@@ -534,40 +591,19 @@ impl Tree {
                         }
                         Skip::None => {}
                     }
-                    if name == "head" && !tag.self_closing {
+                    if name == "head" && !self_closing {
                         skip = Skip::Head;
                         continue;
                     }
                     if is_skipped(&name) {
-                        if !tag.self_closing {
+                        if !self_closing {
                             skip = Skip::Element(name.as_ref().into(), 1);
                         }
                         continue;
                     }
-                    let attr = |key: &str| {
-                        tag.attributes
-                            .get(key.as_bytes())
-                            .map(|v| v.value.as_slice())
-                    };
-                    // The words of `id` and `class`, read in place (most tags have neither).
-                    let id = attr("id").map(String::from_utf8_lossy).unwrap_or_default();
-                    let class = attr("class")
-                        .map(String::from_utf8_lossy)
-                        .unwrap_or_default();
-                    let names = || id.split_whitespace().chain(class.split_whitespace());
-                    let attrs = Attrs {
-                        colspan: parse_span(attr("colspan")),
-                        rowspan: parse_span(attr("rowspan")),
-                        content: name == "ucapcontent"
-                            || name == "article"
-                            || names().any(is_content_token),
-                        chrome: names().any(is_chrome_token),
-                        hidden: is_hidden(attr("hidden").is_some(), attr("style")),
-                    };
-                    b.start_tag(&name, span, tag.self_closing, attrs);
+                    b.start_tag(&name, span, self_closing, attrs);
                 }
-                Token::EndTag(tag) => {
-                    let name = String::from_utf8_lossy(&tag.name);
+                Piece::End { name, span } => {
                     match &mut skip {
                         Skip::Element(skipped, depth) => {
                             if **skipped == *name {
@@ -586,10 +622,10 @@ impl Tree {
                         }
                         Skip::None => {}
                     }
-                    b.end_tag(&name, (tag.span.start, tag.span.end));
+                    b.end_tag(&name, span);
                 }
-                Token::String(s) => {
-                    let (start, end) = (s.span.start, s.span.end.min(text.len()));
+                Piece::Text { span } => {
+                    let (start, end) = (span.0, span.1.min(text.len()));
                     let Some(run) = text.get(start..end).filter(|r| !r.is_empty()) else {
                         continue;
                     };
@@ -602,7 +638,6 @@ impl Tree {
                     }
                     b.text(run, start, end);
                 }
-                Token::Comment(_) | Token::Doctype(_) | Token::Error(_) => {}
             }
         }
         while let Some(id) = b.stack.pop() {
@@ -675,12 +710,31 @@ impl Iterator for Children<'_> {
     }
 }
 
+#[derive(Debug)]
 struct Attrs {
     colspan: u16,
     rowspan: u16,
     content: bool,
     chrome: bool,
     hidden: bool,
+}
+
+impl Attrs {
+    /// What the builder needs of a start tag `name`'s attributes (`attr` gives a value by
+    /// name).
+    fn read<'a>(name: &str, attr: impl Fn(&str) -> Option<&'a [u8]>) -> Self {
+        // The words of `id` and `class`, read in place (most tags have neither).
+        let id = attr("id").map(lossy).unwrap_or_default();
+        let class = attr("class").map(lossy).unwrap_or_default();
+        let names = || id.split_whitespace().chain(class.split_whitespace());
+        Attrs {
+            colspan: parse_span(attr("colspan")),
+            rowspan: parse_span(attr("rowspan")),
+            content: name == "ucapcontent" || name == "article" || names().any(is_content_token),
+            chrome: names().any(is_chrome_token),
+            hidden: is_hidden(attr("hidden").is_some(), attr("style")),
+        }
+    }
 }
 
 impl Builder {
@@ -749,7 +803,7 @@ impl Builder {
         };
         let id = self.nodes.len();
         self.nodes.push(Node {
-            name: name.into(),
+            name: intern(name),
             start: span.0,
             end: span.1,
             open: self.events.len(),
@@ -1508,6 +1562,65 @@ mod tests {
     use super::super::paragraph_texts as paragraphs;
 
     use super::super::tables;
+
+    /// `contains_spaced` answers as the string it avoids building would: every string of up
+    /// to four characters drawn from the needle's letters, its case variants, whitespace
+    /// (ASCII and U+3000) and a non-ASCII letter, with the needle put in at each place.
+    #[test]
+    fn contains_spaced_is_contains_on_the_compacted_lowercase_text() {
+        fn reference(haystack: &str, needle: &str) -> bool {
+            haystack
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase()
+                .contains(needle)
+        }
+        let needle = "display:none";
+        let alphabet = ['d', 'D', 'i', 'n', 'o', 'e', ':', ' ', '\u{3000}', '甲'];
+        let mut strings = vec![String::new()];
+        let mut last = strings.clone();
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(last.iter().cloned());
+        }
+        let mut checked = 0;
+        for s in &strings {
+            for (i, _) in s.char_indices().chain([(s.len(), ' ')]) {
+                for inserted in [
+                    "",
+                    "display:none",
+                    "DISPLAY : NONE",
+                    "displa y:no",
+                    "dd isplay:none",
+                ] {
+                    let haystack = format!("{}{inserted}{}", &s[..i], &s[i..]);
+                    assert_eq!(
+                        contains_spaced(&haystack, [needle]),
+                        reference(&haystack, needle),
+                        "{haystack:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+        assert!(contains_spaced(
+            "Visibility: Hidden",
+            ["display:none", "visibility:hidden"]
+        ));
+        assert!(!contains_spaced(
+            "visibility:visible",
+            ["display:none", "visibility:hidden"]
+        ));
+        assert!(contains_spaced(
+            "color:red; DISPLAY :\u{3000}None",
+            ["display:none", "visibility:hidden"]
+        ));
+    }
 
     #[test]
     fn nbsp_and_entities_map_to_their_markup() {
