@@ -91,6 +91,62 @@ pub fn literals_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
         .max_by_key(|literals: &Vec<Vec<u8>>| literals.iter().map(Vec::len).min().unwrap_or(0))
 }
 
+/// Literal sets every match of `hir` must hit, each set by one of its literals: the prefix or
+/// suffix set of [`literals_of`], then the literals inside the pattern that every match
+/// contains (`(?:^|，|其中)\s*(?:予以公开|同意公开)\s*(\d+)\s*件` needs one of 予以公开 or
+/// 同意公开 *and* 件). A text missing any one set cannot match. At most [`MAX_REQUIREMENTS`]
+/// sets are kept, those with the longest shortest literal first (longer literals are rarer,
+/// so the first set checked rules out most texts).
+#[must_use]
+pub fn requirements_of(hir: &regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>> {
+    let mut sets: Vec<Vec<Vec<u8>>> = literals_of(hir).into_iter().collect();
+    for set in inner_requirements(hir) {
+        if !sets.contains(&set) {
+            sets.push(set);
+        }
+    }
+    let shortest = |set: &Vec<Vec<u8>>| set.iter().map(Vec::len).min().unwrap_or(0);
+    sets.sort_by_key(|set| std::cmp::Reverse(shortest(set)));
+    sets.truncate(MAX_REQUIREMENTS);
+    sets
+}
+
+/// Literal sets kept by [`requirements_of`]: each costs a `memmem` scan of a paragraph per
+/// rule run.
+pub const MAX_REQUIREMENTS: usize = 3;
+
+/// Literal sets every match of `hir` contains one of, found by walking the pattern: a
+/// literal is required; so is what every part of a concatenation requires, what the body of a
+/// repetition of at least one requires, and, of an alternation, one set per branch joined.
+fn inner_requirements(hir: &regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(literal) if !literal.0.is_empty() => vec![vec![literal.0.to_vec()]],
+        HirKind::Capture(capture) => inner_requirements(&capture.sub),
+        HirKind::Repetition(repetition) if repetition.min >= 1 => {
+            inner_requirements(&repetition.sub)
+        }
+        HirKind::Concat(parts) => parts.iter().flat_map(inner_requirements).collect(),
+        HirKind::Alternation(branches) => {
+            let mut joined = Vec::new();
+            for branch in branches {
+                // A branch that requires nothing makes the alternation require nothing.
+                let Some(best) = inner_requirements(branch)
+                    .into_iter()
+                    .max_by_key(|set| set.iter().map(Vec::len).min().unwrap_or(0))
+                else {
+                    return Vec::new();
+                };
+                joined.extend(best);
+            }
+            joined.sort();
+            joined.dedup();
+            vec![joined]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// `source` with every `\d` / `\D` meaning ASCII and full-width digits. A pattern that does
 /// not parse, or that turns Unicode off anywhere (`(?-u)`, where `\d` is ASCII already), is
 /// returned as it is; the `regex` crate then reports its errors against the author's text.
@@ -211,6 +267,33 @@ fn rewrite_item(item: &mut ClassSetItem) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_required_literal_set_is_found_inside_the_pattern() {
+        let sets = |pattern: &str| {
+            let (_, hir) = parse_rewritten(pattern).unwrap();
+            requirements_of(&hir)
+                .into_iter()
+                .map(|set| {
+                    set.into_iter()
+                        .map(|l| String::from_utf8(l).unwrap())
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        };
+        // Prefixes are unbounded here (`^` or a class), so only the inner walk finds 予以公开;
+        // its set, with the longer literals, comes first.
+        let c006 =
+            sets(r"(?:^|[，,；;。：:、]|其中)\s*(?:同意公开|予以公开)\s*(?:的|申请)?\s*(\d+)\s*件");
+        assert_eq!(c006[0], ["予以公开", "同意公开"], "{c006:?}");
+        assert!(c006.iter().any(|set| set == &["件"]), "{c006:?}");
+        // Optional parts and branches that need nothing require nothing.
+        assert!(sets(r"(?:申请)?\d+").is_empty());
+        assert!(sets(r"(?:申请|\d)+").is_empty());
+        // A repetition of at least one needs its body.
+        assert!(sets(r"\d(?:收到)+").iter().any(|set| set == &["收到"]));
+        assert!(sets(r"a.b.c.d.e").len() <= MAX_REQUIREMENTS);
+    }
 
     #[test]
     fn digits_become_ascii_and_full_width_wherever_they_stand() {

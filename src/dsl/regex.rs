@@ -27,8 +27,9 @@ pub struct RuleRegex {
     rewritten: Box<str>,
     /// Built once; a failure is kept too (building again would fail the same way).
     regex: OnceLock<Result<Regex, regex::Error>>,
-    /// One of these is in every match ([`crate::pattern::required_literals`]).
-    required: Option<Vec<memchr::memmem::Finder<'static>>>,
+    /// Every match contains one literal of each of these sets
+    /// ([`crate::pattern::requirements_of`]).
+    required: Vec<Vec<memchr::memmem::Finder<'static>>>,
 }
 
 impl RuleRegex {
@@ -38,13 +39,13 @@ impl RuleRegex {
         &self.source
     }
 
-    /// Whether `text` can hold a match: `false` only when it lacks every literal that all
-    /// matches contain. Asked before running the automaton over a paragraph.
+    /// Whether `text` can hold a match: `false` only when it lacks every literal of a set
+    /// one of which all matches contain. Asked before running the automaton over a paragraph.
     #[must_use]
     pub fn may_match(&self, text: &str) -> bool {
         self.required
-            .as_ref()
-            .is_none_or(|finders| finders.iter().any(|f| f.find(text.as_bytes()).is_some()))
+            .iter()
+            .all(|finders| finders.iter().any(|f| f.find(text.as_bytes()).is_some()))
     }
 
     /// The automaton, built now if it was not yet (a thread that asks while another builds
@@ -130,12 +131,14 @@ fn parsed(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
             .err()
             .unwrap_or_else(|| regex::Error::Syntax(format!("invalid pattern {source}"))));
     };
-    let required = crate::pattern::literals_of(&hir).map(|literals| {
-        literals
-            .iter()
-            .map(|l| memchr::memmem::Finder::new(l).into_owned())
-            .collect()
-    });
+    let required = crate::pattern::requirements_of(&hir)
+        .iter()
+        .map(|set| {
+            set.iter()
+                .map(|l| memchr::memmem::Finder::new(l).into_owned())
+                .collect()
+        })
+        .collect();
     Ok(Arc::new(RuleRegex {
         source: source.into(),
         rewritten: rewritten.into(),
