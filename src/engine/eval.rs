@@ -413,8 +413,8 @@ impl RuleRun<'_, '_> {
                         self.steps += 1;
                         if self.steps > MAX_STEPS {
                             self.gaps.push(Gap {
-                                what: format!("规则 {}", self.rule.code),
-                                why: format!("循环超过 {MAX_STEPS} 次，已停止"),
+                                what: format!("规则 {}", self.rule.code).into(),
+                                why: format!("循环超过 {MAX_STEPS} 次，已停止").into(),
                                 span: None,
                             });
                             return;
@@ -861,8 +861,8 @@ impl RuleRun<'_, '_> {
 
     fn type_gap(&self, wanted: &str, got: &Value) -> Gap {
         Gap {
-            what: format!("规则 {}", self.rule.code),
-            why: format!("规则要求{wanted}，实际是{}", got.type_name()),
+            what: format!("规则 {}", self.rule.code).into(),
+            why: format!("规则要求{wanted}，实际是{}", got.type_name()).into(),
             span: None,
         }
     }
@@ -878,8 +878,8 @@ impl RuleRun<'_, '_> {
             ExprKind::Year => match self.ctx.year {
                 Some(y) => Value::number(Decimal::from(y)),
                 None => Value::Missing(vec![Gap {
-                    what: "报告年度".to_owned(),
-                    why: "标题和统计期限中均未找到".to_owned(),
+                    what: "报告年度".into(),
+                    why: "标题和统计期限中均未找到".into(),
                     span: None,
                 }]),
             },
@@ -945,8 +945,8 @@ impl RuleRun<'_, '_> {
     fn in_report(&mut self, relation: Relation, inner: &Expr) -> Value {
         let Some((other, file)) = self.ctx.related(relation) else {
             return Value::Missing(vec![Gap {
-                what: relation.label().to_owned(),
-                why: "未提供".to_owned(),
+                what: relation.label().into(),
+                why: "未提供".into(),
                 span: None,
             }]);
         };
@@ -980,8 +980,9 @@ impl RuleRun<'_, '_> {
                     let what = || format!("{}「{}」", def.name, def.values[c].name);
                     if bound.values.len() != expected {
                         return Value::Missing(vec![Gap {
-                            what: what(),
-                            why: format!("应有 {expected} 个数值，读到 {} 个", bound.values.len()),
+                            what: what().into(),
+                            why: format!("应有 {expected} 个数值，读到 {} 个", bound.values.len())
+                                .into(),
                             span: bound.values_span,
                         }]);
                     }
@@ -1011,8 +1012,8 @@ impl RuleRun<'_, '_> {
                 let value = match &bound.rows[r] {
                     Some(found) => cell_value(found.cells[c].as_ref(), label, what),
                     None => Value::Missing(vec![Gap {
-                        what: what(),
-                        why: "报告中未找到该行".to_owned(),
+                        what: what().into(),
+                        why: "报告中未找到该行".into(),
                         span: None,
                     }]),
                 };
@@ -1112,8 +1113,8 @@ impl RuleRun<'_, '_> {
             (Value::None, _) => Value::None,
             (Value::Missing(_) | Value::Bounded(_), _) => base,
             _ => Value::Missing(vec![Gap {
-                what: format!("规则 {}", self.rule.code),
-                why: format!("{}没有字段「{field}」", base.type_name()),
+                what: format!("规则 {}", self.rule.code).into(),
+                why: format!("{}没有字段「{field}」", base.type_name()).into(),
                 span: None,
             }]),
         }
@@ -1136,7 +1137,7 @@ fn elsewhere(value: Value, relation: Relation, file: &OtherFile) -> Value {
     let mark_gaps = |gaps: Vec<Gap>| -> Vec<Gap> {
         gaps.into_iter()
             .map(|g| Gap {
-                what: format!("{}{}", relation.label(), g.what),
+                what: format!("{}{}", relation.label(), g.what).into(),
                 span: None,
                 ..g
             })
@@ -1212,15 +1213,15 @@ fn cell_value(
     let Some(cell) = cell else {
         // The row has no field at all in this column: an export dropped its empty cell.
         return Value::Bounded(Bounded::blank(Gap {
-            what: what(),
-            why: "空白".to_owned(),
+            what: what().into(),
+            why: "空白".into(),
             span: None,
         }));
     };
     if cell.malformed {
         return Value::Missing(vec![Gap {
-            what: what(),
-            why: "该行数值个数与表头不符".to_owned(),
+            what: what().into(),
+            why: "该行数值个数与表头不符".into(),
             span: Some(cell.span),
         }]);
     }
@@ -1238,18 +1239,18 @@ fn cell_value(
         }),
         // Blank is not zero, but a blank count is some count: [0, ∞).
         CellValue::Blank => Value::Bounded(Bounded::blank(Gap {
-            what: what(),
-            why: "空白".to_owned(),
+            what: what().into(),
+            why: "空白".into(),
             span: Some(cell.span),
         })),
         CellValue::NotApplicable { mark } => Value::Bounded(Bounded::blank(Gap {
-            what: what(),
-            why: format!("填写为「{mark}」"),
+            what: what().into(),
+            why: format!("填写为「{mark}」").into(),
             span: Some(cell.span),
         })),
         CellValue::Text { text } => Value::Missing(vec![Gap {
-            what: what(),
-            why: format!("不是数字：{text}"),
+            what: what().into(),
+            why: format!("不是数字：{text}").into(),
             span: Some(cell.span),
         }]),
     }
@@ -1297,8 +1298,8 @@ fn as_bounded(value: Value) -> Result<Bounded, Value> {
 /// The gap recorded when a computation overflows (`Decimal` holds 28 digits).
 fn overflow_gap() -> Gap {
     Gap {
-        what: "算式".to_owned(),
-        why: "数值过大，无法计算".to_owned(),
+        what: "算式".into(),
+        why: "数值过大，无法计算".into(),
         span: None,
     }
 }
@@ -1317,8 +1318,8 @@ fn arithmetic(op: BinOp, a: Value, b: Value) -> Value {
                 BinOp::Mul => a.value.checked_mul(b.value),
                 BinOp::Div if b.value.is_zero() => {
                     return Value::Missing(vec![Gap {
-                        what: "算式".to_owned(),
-                        why: "除数为零".to_owned(),
+                        what: "算式".into(),
+                        why: "除数为零".into(),
                         span: b.terms.first().map(|t| t.span),
                     }]);
                 }
@@ -1357,13 +1358,14 @@ fn arithmetic(op: BinOp, a: Value, b: Value) -> Value {
             bounded_arithmetic(op, a, b)
         }
         (a, b) => Value::Missing(vec![Gap {
-            what: "算式".to_owned(),
+            what: "算式".into(),
             why: format!(
                 "无法计算{} {} {}",
                 a.type_name(),
                 op.symbol(),
                 b.type_name()
-            ),
+            )
+            .into(),
             span: None,
         }]),
     }
@@ -1504,8 +1506,8 @@ mod tests {
 
     fn blank() -> Value {
         Value::Bounded(Bounded::blank(Gap {
-            what: "表三「某」行".to_owned(),
-            why: "空白".to_owned(),
+            what: "表三「某」行".into(),
+            why: "空白".into(),
             span: None,
         }))
     }

@@ -40,10 +40,11 @@ pub struct Num {
 /// Why a value is missing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Gap {
-    /// What is missing, e.g. `表三「新收」行「自然人」列`.
-    pub what: String,
-    /// Why, e.g. `空白`.
-    pub why: String,
+    /// What is missing, e.g. `表三「新收」行「自然人」列`. Shared: a sum over blank cells
+    /// carries each cell's gap through every step of the arithmetic.
+    pub what: std::sync::Arc<str>,
+    /// Why, e.g. `空白` (most reasons are fixed text).
+    pub why: std::borrow::Cow<'static, str>,
     /// Where, if anywhere.
     pub span: Option<Span>,
 }

@@ -61,8 +61,8 @@ impl RuleRun<'_, '_> {
         };
         let Some((other, file)) = self.ctx.related(Relation::Previous) else {
             return Value::Missing(vec![Gap {
-                what: Relation::Previous.label().to_owned(),
-                why: "未提供".to_owned(),
+                what: Relation::Previous.label().into(),
+                why: "未提供".into(),
                 span: None,
             }]);
         };
@@ -293,11 +293,12 @@ impl RuleRun<'_, '_> {
                         Some(r) => Box::new(move |t: &str| r.find(t)),
                         None => {
                             return Value::Missing(vec![Gap {
-                                what: format!("规则 {}", self.rule.code),
+                                what: format!("规则 {}", self.rule.code).into(),
                                 why: format!(
                                     "没有名为「{name}」的识别器（可用：{}）",
                                     Recogniser::NAMES.join(", ")
-                                ),
+                                )
+                                .into(),
                                 span: None,
                             }]);
                         }
@@ -484,11 +485,12 @@ impl RuleRun<'_, '_> {
                         Value::List(missing)
                     } else {
                         Value::Missing(vec![Gap {
-                            what: ctx.pack.tables[*t].name.clone(),
+                            what: ctx.pack.tables[*t].name.clone().into(),
                             why: format!(
                                 "有 {} 行数值没有行名（行名与数值在提取时分开了），无法判断缺少哪些行",
                                 unlabelled.len()
-                            ),
+                            )
+                            .into(),
                             span: unlabelled.first().copied(),
                         }])
                     }
@@ -554,7 +556,7 @@ impl RuleRun<'_, '_> {
                             let gap = &b.gaps[0];
                             if let Some(span) = gap.span {
                                 found.push(Value::Match(Match {
-                                    text: gap.what.clone(),
+                                    text: gap.what.to_string(),
                                     span,
                                 }));
                             }
