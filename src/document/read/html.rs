@@ -87,6 +87,8 @@ const MAX_DEPTH: usize = 256;
 const MAX_ELEMENTS: usize = 500_000;
 /// Tree events (tags and text runs) kept.
 const MAX_EVENTS: usize = 4_000_000;
+/// Nodes reserved before reading a page (real report pages have a few thousand elements).
+const RESERVED_NODES: usize = 1 << 15;
 /// Largest `colspan`/`rowspan` honoured.
 const MAX_SPAN: u16 = 256;
 /// Grid positions (sum of colspan × rowspan) read per table.
@@ -523,23 +525,31 @@ impl ForwardingEmitter for Quiet {
 
 impl Tree {
     fn build(text: &str) -> Self {
+        // Sized from the tags the page can have, so that the arrays are not copied as they
+        // grow (an element is one node and two events, a text run one event); at most
+        // [`RESERVED_NODES`] up front, so a page of `<` characters reserves little.
+        let tags = memchr::memchr_iter(b'<', text.as_bytes()).count();
+        let mut nodes = Vec::with_capacity((tags / 2 + 1).min(RESERVED_NODES));
+        let mut events = Vec::with_capacity((tags * 2 + 2).min(4 * RESERVED_NODES));
+        nodes.push(Node {
+            name: intern("#document"),
+            start: 0,
+            end: text.len(),
+            open: 0,
+            close: 0,
+            parent: ROOT,
+            table: None,
+            colspan: 1,
+            rowspan: 1,
+            content: false,
+            chrome: false,
+            hidden: false,
+            text: 0,
+        });
+        events.push(Event::Open(ROOT));
         let mut b = Builder {
-            nodes: vec![Node {
-                name: intern("#document"),
-                start: 0,
-                end: text.len(),
-                open: 0,
-                close: 0,
-                parent: ROOT,
-                table: None,
-                colspan: 1,
-                rowspan: 1,
-                content: false,
-                chrome: false,
-                hidden: false,
-                text: 0,
-            }],
-            events: vec![Event::Open(ROOT)],
+            nodes,
+            events,
             problems: Vec::new(),
             stack: Vec::new(),
             last_end: 0,
