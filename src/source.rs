@@ -110,6 +110,25 @@ fn is_continuation(byte: u8) -> bool {
     byte & 0xC0 == 0x80
 }
 
+/// How many characters start in `bytes` (bytes that are not UTF-8 continuation bytes),
+/// eight bytes at a time: a column on a one-line page counts up to a whole page once.
+fn character_starts(bytes: &[u8]) -> usize {
+    const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+    let mut words = bytes.chunks_exact(8);
+    let mut count = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        // A byte starts a character unless it is 0b10xx_xxxx: bit 7 clear or bit 6 set.
+        count += ((!w >> 7 | w >> 6) & LOW_BITS).count_ones() as usize;
+    }
+    count
+        + words
+            .remainder()
+            .iter()
+            .filter(|&&b| !is_continuation(b))
+            .count()
+}
+
 /// One decoded input file.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -256,17 +275,14 @@ impl Source {
             let mut chars = 0;
             for chunk in bytes.chunks(CHAR_CHECKPOINT) {
                 counts.push(chars);
-                chars += chunk.iter().filter(|&&b| !is_continuation(b)).count();
+                chars += character_starts(chunk);
             }
             counts
         });
         let k = offset / CHAR_CHECKPOINT;
         let from = k * CHAR_CHECKPOINT;
         checkpoints.get(k).copied().unwrap_or(0)
-            + self.text.as_bytes()[from.min(offset)..offset]
-                .iter()
-                .filter(|&&b| !is_continuation(b))
-                .count()
+            + character_starts(&self.text.as_bytes()[from.min(offset)..offset])
     }
 
     /// The byte offset in the original file of a byte offset into the decoded text.
@@ -320,6 +336,19 @@ pub fn chars_after(text: &str, offset: usize, n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn character_starts_counts_what_chars_counts() {
+        let text = "第一行 abc\n表三，总计 12 件😀\u{3000}é".repeat(7);
+        for start in 0..text.len() {
+            for end in start..text.len().min(start + 40) {
+                if text.is_char_boundary(start) && text.is_char_boundary(end) {
+                    let expected = text[start..end].chars().count();
+                    assert_eq!(character_starts(&text.as_bytes()[start..end]), expected);
+                }
+            }
+        }
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
