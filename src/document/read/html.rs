@@ -3,9 +3,10 @@
 //! # Tokenizer
 //!
 //! [`html5gum`] tokenizes. It is a WHATWG-conformant tokenizer (`forbid(unsafe_code)`, fuzzed,
-//! maintained), it reports the byte span of every tag and text run when built with a
-//! `DefaultEmitter<usize>`, and on `&str` input it cannot fail: malformed markup comes out as
-//! text or as error tokens, which are skipped. `naively_switch_states` makes `<script>`,
+//! maintained), it reports the byte span of every tag and text run to a callback with `usize`
+//! spans, and on `&str` input it cannot fail: malformed markup comes out as text or as error
+//! tokens, which are skipped. The callback ([`tokens`]) keeps only what the tree needs of
+//! each token, so a page's thousands of `style` attributes are not copied into maps. `naively_switch_states` makes `<script>`,
 //! `<style>`, `<title>` and `<noscript>` bodies single text tokens, as a browser reads them.
 //! Other candidates were weaker for this job: `tl` hands out slices but is not maintained and
 //! has no browser-grade recovery; `quick-xml` rejects ordinary HTML (unquoted attributes, `<br>`,
@@ -527,7 +528,8 @@ impl Tree {
     fn build(text: &str) -> Self {
         // Sized from the tags the page can have, so that the arrays are not copied as they
         // grow (an element is one node and two events, a text run one event); at most
-        // [`RESERVED_NODES`] up front, so a page of `<` characters reserves little.
+        // [`RESERVED_NODES`] up front, so a page of bare `<` characters reserves no more than
+        // a large real page does.
         let tags = memchr::memchr_iter(b'<', text.as_bytes()).count();
         let mut nodes = Vec::with_capacity((tags / 2 + 1).min(RESERVED_NODES));
         let mut events = Vec::with_capacity((tags * 2 + 2).min(4 * RESERVED_NODES));
