@@ -3,7 +3,7 @@
 //!
 //! html5gum's default emitter copies every tag name, attribute and text run into owned
 //! strings and every tag's attributes into a map; Word's pages carry a long `style` on nearly
-//! every element, and that copying was a tenth of reading such a page. This callback keeps
+//! every element, and that copying was a sixth of reading such a page. This callback keeps
 //! the default emitter's meaning (names lowercased by the tokenizer, the first of a repeated
 //! attribute wins, an end tag's stray attributes are dropped) and copies only what is kept.
 
