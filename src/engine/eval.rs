@@ -960,23 +960,25 @@ impl RuleRun<'_, '_> {
 
     fn cell(&mut self, table: usize, row: Option<&Expr>, col: &ColSel) -> Value {
         let def = &self.ctx.pack.tables[table];
-        let columns: Vec<usize> = match col {
-            ColSel::Column(c) => vec![*c],
-            ColSel::Range(a, b) => (*a..=*b).collect(),
+        // Columns are one or a contiguous range; rows one or a group's. Neither is collected:
+        // a rule reads cells one by one far more often than in ranges.
+        let columns = match col {
+            ColSel::Column(c) => *c..=*c,
+            ColSel::Range(a, b) => *a..=*b,
             ColSel::Expr(e) => match self.eval(e) {
-                Value::Column(t, c) if t == table => vec![c],
+                Value::Column(t, c) if t == table => c..=c,
                 other => {
                     return Value::Missing(vec![self.type_gap("本表的列", &other)]);
                 }
             },
         };
+        let list_of_columns = matches!(col, ColSel::Range(..));
         let Some(row) = row else {
             // A sequence table: values by position.
             let bound = self.ctx.table(table);
             let expected = def.values.len();
             let values: Vec<Value> = columns
-                .iter()
-                .map(|&c| {
+                .map(|c| {
                     let what = || format!("{}「{}」", def.name, def.values[c].name);
                     if bound.values.len() != expected {
                         return Value::Missing(vec![Gap {
@@ -989,38 +991,47 @@ impl RuleRun<'_, '_> {
                     cell_value(Some(&bound.values[c]), &def.cell_label(0, c), what)
                 })
                 .collect();
-            return single_or_list(values, matches!(col, ColSel::Range(..)));
+            return single_or_list(values, list_of_columns);
         };
-        let rows: Vec<usize> = match self.eval(row) {
-            Value::Row(t, r) if t == table => vec![r],
-            Value::Group(t, g) if t == table => def.groups[g].rows.clone(),
+        let one_row;
+        let rows: &[usize] = match self.eval(row) {
+            Value::Row(t, r) if t == table => {
+                one_row = r;
+                std::slice::from_ref(&one_row)
+            }
+            Value::Group(t, g) if t == table => &def.groups[g].rows,
             other => {
                 return Value::Missing(vec![self.type_gap("本表的行", &other)]);
             }
         };
         let bound = self.ctx.table(table);
-        let mut values = Vec::new();
-        for &r in &rows {
-            for &c in &columns {
-                let label = &def.cell_label(r, c);
-                let what = || {
-                    format!(
-                        "{}「{}」行「{}」列",
-                        def.name, def.rows[r].name, def.columns[c].name
-                    )
-                };
-                let value = match &bound.rows[r] {
-                    Some(found) => cell_value(found.cells[c].as_ref(), label, what),
-                    None => Value::Missing(vec![Gap {
-                        what: what().into(),
-                        why: "报告中未找到该行".into(),
-                        span: None,
-                    }]),
-                };
-                values.push(value);
+        let value_of = |r: usize, c: usize| {
+            let label = &def.cell_label(r, c);
+            let what = || {
+                format!(
+                    "{}「{}」行「{}」列",
+                    def.name, def.rows[r].name, def.columns[c].name
+                )
+            };
+            match &bound.rows[r] {
+                Some(found) => cell_value(found.cells[c].as_ref(), label, what),
+                None => Value::Missing(vec![Gap {
+                    what: what().into(),
+                    why: "报告中未找到该行".into(),
+                    span: None,
+                }]),
             }
+        };
+        if let ([r], false) = (rows, list_of_columns) {
+            return value_of(*r, *columns.start());
         }
-        single_or_list(values, rows.len() > 1 || matches!(col, ColSel::Range(..)))
+        let list = rows.len() > 1 || list_of_columns;
+        let values: Vec<Value> = rows
+            .iter()
+            .flat_map(|&r| columns.clone().map(move |c| (r, c)))
+            .map(|(r, c)| value_of(r, c))
+            .collect();
+        single_or_list(values, list)
     }
 
     fn field(&self, base: Value, field: &str) -> Value {
