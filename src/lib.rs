@@ -29,3 +29,5 @@ pub mod pattern;
 pub mod render;
 pub mod ruletest;
 pub mod source;
+#[cfg(test)]
+mod test_support;

@@ -433,31 +433,13 @@ mod tests {
     #[test]
     fn parse_quantity_agrees_with_the_pattern() {
         let alphabet = [
-            "1", "２", ",", "，", ".", "．", "-", "＋", " ", "件", "万", "元", "年", "a",
+            '1', '２', ',', '，', '.', '．', '-', '＋', ' ', '件', '万', '元', '年', 'a',
         ];
-        let mut texts = vec![String::new()];
-        let mut last = texts.clone();
-        for _ in 0..4 {
-            last = last
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            texts.extend(last.iter().cloned());
-        }
-        let corpus = std::env::var_os("REGULINT_CORPUS").map_or_else(
-            || std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
-            std::path::PathBuf::from,
-        );
-        for folder in ["seed", "real"] {
-            for entry in std::fs::read_dir(corpus.join(folder))
-                .expect("the corpus")
-                .flatten()
-            {
-                if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                    texts.extend(text.lines().map(str::to_owned));
-                    texts.extend(text.split_whitespace().map(str::to_owned));
-                }
-            }
+        let mut texts = Vec::new();
+        crate::test_support::each_string(&alphabet, 4, |s| texts.push(s.to_owned()));
+        for text in crate::test_support::corpus_texts() {
+            texts.extend(text.lines().map(str::to_owned));
+            texts.extend(text.split_whitespace().map(str::to_owned));
         }
         let mut quantities = 0;
         for text in &texts {

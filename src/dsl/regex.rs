@@ -257,28 +257,18 @@ mod tests {
         crate::packs::builtin().expect("built-in packs compile");
         let regexes: Vec<Arc<RuleRegex>> = lock().values().cloned().collect();
         assert!(regexes.len() >= 30, "{}", regexes.len());
-        let corpus = std::env::var_os("REGULINT_CORPUS").map_or_else(
-            || std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
-            std::path::PathBuf::from,
-        );
         let mut lines = 0;
         let mut ruled_out = 0;
         let mut matched = 0;
-        for folder in ["seed", "real"] {
-            let entries = std::fs::read_dir(corpus.join(folder)).expect("the shared corpus");
-            for entry in entries.flatten() {
-                let Ok(text) = std::fs::read_to_string(entry.path()) else {
-                    continue; // the PDF
-                };
-                for line in text.lines() {
-                    lines += 1;
-                    for re in &regexes {
-                        if re.may_match(line) {
-                            matched += usize::from(re.is_match(line));
-                        } else {
-                            ruled_out += 1;
-                            assert!(!re.is_match(line), "/{}/ on {line}", re.source());
-                        }
+        for text in crate::test_support::corpus_texts() {
+            for line in text.lines() {
+                lines += 1;
+                for re in &regexes {
+                    if re.may_match(line) {
+                        matched += usize::from(re.is_match(line));
+                    } else {
+                        ruled_out += 1;
+                        assert!(!re.is_match(line), "/{}/ on {line}", re.source());
                     }
                 }
             }

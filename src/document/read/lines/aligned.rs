@@ -963,23 +963,11 @@ mod tests {
         let alphabet: Vec<char> = "0９+-－＋.．,，/／—–无\\ 　\t件条项个次元万ab行"
             .chars()
             .collect();
-        let mut texts = vec![String::new()];
-        let mut checked = 0;
-        for _ in 0..4 {
-            let mut longer = Vec::new();
-            for text in &texts {
-                for &c in &alphabet {
-                    let mut t = text.clone();
-                    t.push(c);
-                    if CellValue::is_data_text(&t) {
-                        assert!(may_hold_data(&t), "{t:?} is a value");
-                    }
-                    checked += 1;
-                    longer.push(t);
-                }
+        let checked = crate::test_support::each_string(&alphabet, 4, |t| {
+            if CellValue::is_data_text(t) {
+                assert!(may_hold_data(t), "{t:?} is a value");
             }
-            texts = longer;
-        }
+        });
         assert!(checked > 100_000);
         assert!(may_hold_data("——") && !may_hold_data("本年度政府信息公开工作"));
     }
