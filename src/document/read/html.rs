@@ -613,7 +613,7 @@ impl Tree {
                         }
                         continue;
                     }
-                    b.start_tag(&name, span, self_closing, attrs);
+                    b.start_tag(name, span, self_closing, attrs);
                 }
                 Piece::End { name, span } => {
                     match &mut skip {
@@ -795,7 +795,12 @@ impl Builder {
         self.last_end = self.last_end.max(end);
     }
 
-    fn open(&mut self, name: &str, span: (usize, usize), attrs: &Attrs) -> Option<usize> {
+    fn open(
+        &mut self,
+        name: Cow<'static, str>,
+        span: (usize, usize),
+        attrs: &Attrs,
+    ) -> Option<usize> {
         if self.stack.len() >= MAX_DEPTH {
             if !self.too_deep {
                 self.too_deep = true;
@@ -815,7 +820,7 @@ impl Builder {
         };
         let id = self.nodes.len();
         self.nodes.push(Node {
-            name: intern(name),
+            name,
             start: span.0,
             end: span.1,
             open: self.events.len(),
@@ -835,7 +840,14 @@ impl Builder {
         Some(id)
     }
 
-    fn start_tag(&mut self, name: &str, span: (usize, usize), self_closing: bool, attrs: Attrs) {
+    fn start_tag(
+        &mut self,
+        tag: Cow<'static, str>,
+        span: (usize, usize),
+        self_closing: bool,
+        attrs: Attrs,
+    ) {
+        let name: &str = &tag;
         if name == "br" {
             self.events.push(Event::Break(span.0, span.1));
             self.last_end = span.1;
@@ -894,7 +906,7 @@ impl Builder {
             }
             _ => {}
         }
-        if self.open(name, span, &attrs).is_some() && (self_closing || name == "hr") {
+        if self.open(tag.clone(), span, &attrs).is_some() && (self_closing || name == "hr") {
             let pos = self.stack.len() - 1;
             self.pop_to(pos, span.1);
         }
@@ -936,7 +948,7 @@ impl Builder {
                 chrome: false,
                 hidden: false,
             };
-            return self.open("tr", span, &row).is_some();
+            return self.open(Cow::Borrowed("tr"), span, &row).is_some();
         }
         true
     }
