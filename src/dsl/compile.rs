@@ -568,7 +568,7 @@ impl Compiler {
                 .collect(),
             groups: Vec::new(),
             values: named(&decl.values),
-            cell_labels: Vec::new(),
+            cell_names: Vec::new(),
         };
         table.groups = groups
             .into_iter()
@@ -577,7 +577,7 @@ impl Compiler {
                 rows: members,
             })
             .collect();
-        table.cell_labels = table.label_cells();
+        table.cell_names = table.name_cells();
         // Names must be unique within the table.
         let mut names: HashMap<&str, ()> = HashMap::new();
         let all = decl
@@ -1206,7 +1206,7 @@ impl Compiler {
                 name,
                 rows: members.into_iter().map(|r| r + first_row).collect(),
             }));
-        table.cell_labels = table.label_cells();
+        table.cell_names = table.name_cells();
         for name in duplicates {
             self.errors.push(RuleError::new(
                 file,

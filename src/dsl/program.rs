@@ -157,45 +157,71 @@ pub struct TableDef {
     pub groups: Vec<GroupDef>,
     /// Value sequence (tables read as one row of values).
     pub values: Vec<Named>,
-    /// Each cell's label in findings, `行·列`, by row then column; each value's name for a
-    /// sequence table. Formatted once per pack, not once per cell read.
-    pub cell_labels: Vec<Vec<std::sync::Arc<str>>>,
+    /// Each cell's names in findings, by row then column (row 0 for a sequence table's
+    /// values). Formatted once per pack, not once per cell read.
+    pub cell_names: Vec<Vec<CellNames>>,
+}
+
+/// How findings name one cell of a declared table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellNames {
+    /// The label of its number in arithmetic: `行·列`, or a sequence table's value name.
+    pub label: std::sync::Arc<str>,
+    /// The cell in full, for a gap: `表三「行」行「列」列`, or `表二「值」`.
+    pub what: std::sync::Arc<str>,
 }
 
 impl TableDef {
-    /// The label of the cell at `row` and `column` (`row` 0 for a sequence table's values):
-    /// the one formatted with the pack, or formatted now for a table changed since.
+    /// The names of the cell at `row` and `column` (`row` 0 for a sequence table's values):
+    /// the ones formatted with the pack, or formatted now for a table changed since.
     #[must_use]
-    pub fn cell_label(&self, row: usize, column: usize) -> std::sync::Arc<str> {
-        if let Some(label) = self.cell_labels.get(row).and_then(|r| r.get(column)) {
-            return std::sync::Arc::clone(label);
+    pub fn names_of(&self, row: usize, column: usize) -> std::borrow::Cow<'_, CellNames> {
+        if let Some(names) = self.cell_names.get(row).and_then(|r| r.get(column)) {
+            return std::borrow::Cow::Borrowed(names);
         }
-        match (
-            self.rows.get(row),
-            self.columns.get(column),
-            self.values.get(column),
-        ) {
-            (Some(r), Some(c), _) => format!("{}·{}", r.name, c.name).into(),
-            (_, _, Some(v)) => v.name.as_str().into(),
-            _ => format!("第{}个", column + 1).into(),
-        }
+        std::borrow::Cow::Owned(
+            match (
+                self.rows.get(row),
+                self.columns.get(column),
+                self.values.get(column),
+            ) {
+                (Some(r), Some(c), _) => self.row_cell(r, c),
+                (_, _, Some(v)) => self.value_cell(v),
+                _ => {
+                    let label: std::sync::Arc<str> = format!("第{}个", column + 1).into();
+                    CellNames {
+                        what: format!("{}「{label}」", self.name).into(),
+                        label,
+                    }
+                }
+            },
+        )
     }
 
-    /// The labels of [`TableDef::cell_labels`], from the rows, columns and values.
+    /// The names of [`TableDef::cell_names`], from the rows, columns and values.
     #[must_use]
-    pub fn label_cells(&self) -> Vec<Vec<std::sync::Arc<str>>> {
+    pub fn name_cells(&self) -> Vec<Vec<CellNames>> {
         if self.rows.is_empty() {
-            return vec![self.values.iter().map(|v| v.name.as_str().into()).collect()];
+            return vec![self.values.iter().map(|v| self.value_cell(v)).collect()];
         }
         self.rows
             .iter()
-            .map(|r| {
-                self.columns
-                    .iter()
-                    .map(|c| format!("{}·{}", r.name, c.name).into())
-                    .collect()
-            })
+            .map(|r| self.columns.iter().map(|c| self.row_cell(r, c)).collect())
             .collect()
+    }
+
+    fn row_cell(&self, row: &Named, column: &Named) -> CellNames {
+        CellNames {
+            label: format!("{}·{}", row.name, column.name).into(),
+            what: format!("{}「{}」行「{}」列", self.name, row.name, column.name).into(),
+        }
+    }
+
+    fn value_cell(&self, value: &Named) -> CellNames {
+        CellNames {
+            label: value.name.as_str().into(),
+            what: format!("{}「{}」", self.name, value.name).into(),
+        }
     }
 }
 

@@ -13,10 +13,12 @@ use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date, Document};
 use crate::dsl::ast::BinOp;
 use crate::dsl::program::{
-    ColSel, CompiledRule, Expr, ExprKind, LocaliseRole, Pack, Relation, Special, Stmt, TemplatePart,
+    CellNames, ColSel, CompiledRule, Expr, ExprKind, LocaliseRole, Pack, Relation, Special, Stmt,
+    TemplatePart,
 };
 use crate::source::Span;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::sync::Arc;
 
@@ -979,16 +981,16 @@ impl RuleRun<'_, '_> {
             let expected = def.values.len();
             let values: Vec<Value> = columns
                 .map(|c| {
-                    let what = || format!("{}「{}」", def.name, def.values[c].name);
+                    let names = def.names_of(0, c);
                     if bound.values.len() != expected {
                         return Value::Missing(vec![Gap {
-                            what: what().into(),
+                            what: Arc::clone(&names.what),
                             why: format!("应有 {expected} 个数值，读到 {} 个", bound.values.len())
                                 .into(),
                             span: bound.values_span,
                         }]);
                     }
-                    cell_value(Some(&bound.values[c]), &def.cell_label(0, c), what)
+                    cell_value(Some(&bound.values[c]), &names)
                 })
                 .collect();
             return single_or_list(values, list_of_columns);
@@ -1006,17 +1008,11 @@ impl RuleRun<'_, '_> {
         };
         let bound = self.ctx.table(table);
         let value_of = |r: usize, c: usize| {
-            let label = &def.cell_label(r, c);
-            let what = || {
-                format!(
-                    "{}「{}」行「{}」列",
-                    def.name, def.rows[r].name, def.columns[c].name
-                )
-            };
+            let names = def.names_of(r, c);
             match &bound.rows[r] {
-                Some(found) => cell_value(found.cells[c].as_ref(), label, what),
+                Some(found) => cell_value(found.cells[c].as_ref(), &names),
                 None => Value::Missing(vec![Gap {
-                    what: what().into(),
+                    what: Arc::clone(&names.what),
                     why: "报告中未找到该行".into(),
                     span: None,
                 }]),
@@ -1060,14 +1056,17 @@ impl RuleRun<'_, '_> {
                         .iter()
                         .enumerate()
                         .map(|(i, cell)| {
-                            // A sequence table's labels are its values' names.
-                            let name: std::sync::Arc<str> = def
-                                .cell_labels
-                                .first()
-                                .filter(|_| def.rows.is_empty() && i < def.values.len())
-                                .and_then(|labels| labels.get(i))
-                                .map_or_else(|| format!("第{}个", i + 1).into(), Arc::clone);
-                            cell_value(Some(cell), &name, || format!("{}「{name}」", def.name))
+                            // A sequence table's names are its values'; past them, by position.
+                            let names = if def.rows.is_empty() {
+                                def.names_of(0, i)
+                            } else {
+                                let label: Arc<str> = format!("第{}个", i + 1).into();
+                                Cow::Owned(CellNames {
+                                    what: format!("{}「{label}」", def.name).into(),
+                                    label,
+                                })
+                            };
+                            cell_value(Some(cell), &names)
                         })
                         .collect(),
                 )
@@ -1214,24 +1213,20 @@ fn single_or_list(mut values: Vec<Value>, list: bool) -> Value {
     }
 }
 
-/// A cell as a number, or missing with the reason.
-/// `what` names the cell in a gap; it is only built when the cell has no number.
-fn cell_value(
-    cell: Option<&CellRef>,
-    label: &std::sync::Arc<str>,
-    what: impl FnOnce() -> String,
-) -> Value {
+/// A cell as a number, or missing with the reason; `names` say which cell it is.
+fn cell_value(cell: Option<&CellRef>, names: &CellNames) -> Value {
+    let what = || Arc::clone(&names.what);
     let Some(cell) = cell else {
         // The row has no field at all in this column: an export dropped its empty cell.
         return Value::Bounded(Bounded::blank(Gap {
-            what: what().into(),
+            what: what(),
             why: "空白".into(),
             span: None,
         }));
     };
     if cell.malformed {
         return Value::Missing(vec![Gap {
-            what: what().into(),
+            what: what(),
             why: "该行数值个数与表头不符".into(),
             span: Some(cell.span),
         }]);
@@ -1240,7 +1235,7 @@ fn cell_value(
         CellValue::Number(q) => Value::Num(Num {
             value: q.value,
             terms: vec![Term {
-                label: std::sync::Arc::clone(label),
+                label: Arc::clone(&names.label),
                 value: q.value,
                 span: cell.span,
                 negated: false,
@@ -1250,17 +1245,17 @@ fn cell_value(
         }),
         // Blank is not zero, but a blank count is some count: [0, ∞).
         CellValue::Blank => Value::Bounded(Bounded::blank(Gap {
-            what: what().into(),
+            what: what(),
             why: "空白".into(),
             span: Some(cell.span),
         })),
         CellValue::NotApplicable { mark } => Value::Bounded(Bounded::blank(Gap {
-            what: what().into(),
+            what: what(),
             why: format!("填写为「{mark}」").into(),
             span: Some(cell.span),
         })),
         CellValue::Text { text } => Value::Missing(vec![Gap {
-            what: what().into(),
+            what: what(),
             why: format!("不是数字：{text}").into(),
             span: Some(cell.span),
         }]),
