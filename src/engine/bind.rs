@@ -172,17 +172,12 @@ fn mentions_anchor(def: &TableDef, _document: &Document, table: &crate::document
 /// How well a label's key ([`label_key`]) matches one of the keys: 2 exact or suffix, 1
 /// contained, 0 not at all.
 fn match_quality(label: &str, keys: &[String]) -> u8 {
-    if label.is_empty() {
-        return 0;
-    }
-    if keys
-        .iter()
-        .any(|k| label == k || label.ends_with(k.as_str()))
-    {
+    if names_exactly(label, keys) {
         2
-    } else if keys
-        .iter()
-        .any(|k| k.chars().count() >= 4 && label.contains(k.as_str()))
+    } else if !label.is_empty()
+        && keys
+            .iter()
+            .any(|k| k.chars().count() >= 4 && label.contains(k.as_str()))
     {
         1
     } else {
@@ -190,17 +185,54 @@ fn match_quality(label: &str, keys: &[String]) -> u8 {
     }
 }
 
+/// Whether `label` is one of `keys`, or ends with one: [`match_quality`] 2.
+fn names_exactly(label: &str, keys: &[String]) -> bool {
+    !label.is_empty()
+        && keys
+            .iter()
+            .any(|k| label == k || label.ends_with(k.as_str()))
+}
+
 /// The label keys of one document table: of each row's label, and of each band's column
 /// labels. Computed once per binding instead of once per comparison.
 struct TableKeys {
     rows: Vec<String>,
     bands: Vec<Vec<String>>,
-    /// Per band, whether its header is trusted (see [`bound_row`]): the same for every row
-    /// of the band, so it is judged once, when a row of the band is first bound.
-    header_trusted: Vec<std::cell::OnceCell<bool>>,
+    /// Per band, how its header names the declared columns: the same for every row of the
+    /// band, so it is judged once, when a row of the band is first bound.
+    headers: Vec<std::cell::OnceCell<BandHeader>>,
+}
+
+/// How one band's header names a declared table's columns.
+struct BandHeader {
+    /// Per declared column, the band's column whose label is the declared one's.
+    by_label: Vec<Option<usize>>,
+    /// Whether every column label of the band is a declared column's (vacuously true of a
+    /// band without columns).
+    all_declared: bool,
 }
 
 impl TableKeys {
+    /// How band `band`'s header names `columns`, judged the first time it is asked.
+    fn header(&self, band: usize, columns: &[Named]) -> &BandHeader {
+        self.headers[band].get_or_init(|| {
+            let band_keys = &self.bands[band];
+            BandHeader {
+                by_label: columns
+                    .iter()
+                    .map(|declared| {
+                        band_keys
+                            .iter()
+                            .position(|key| names_exactly(key, &declared.keys))
+                    })
+                    .collect(),
+                all_declared: band_keys
+                    .iter()
+                    .all(|key| columns.iter().any(|d| names_exactly(key, &d.keys))),
+            }
+        })
+    }
+
     fn of(table: &crate::document::Table) -> Self {
         Self {
             rows: table.rows.iter().map(|r| label_key(&r.label)).collect(),
@@ -209,7 +241,9 @@ impl TableKeys {
                 .iter()
                 .map(|b| b.columns.iter().map(|c| label_key(&c.label)).collect())
                 .collect(),
-            header_trusted: vec![std::cell::OnceCell::new(); table.bands.len()],
+            headers: (0..table.bands.len())
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
         }
     }
 }
@@ -312,11 +346,8 @@ fn bound_row(
     let written = written_values(row, columns).len();
     // Only under a header whose every column is a declared one: a garbled extraction's
     // header (`| 业 | 构 | 益组织 |`) says nothing about how many values a row needs.
-    let header_trusted = *keys.header_trusted[row.band].get_or_init(|| {
-        keys.bands[row.band]
-            .iter()
-            .all(|key| def.columns.iter().any(|d| match_quality(key, &d.keys) == 2))
-    });
+    let header = keys.header(row.band, &def.columns);
+    let header_trusted = header.all_declared;
     let misshapen = table.kind != crate::document::TableKind::TabSeparated
         && header_trusted
         && columns > 0
@@ -324,7 +355,7 @@ fn bound_row(
         && !row.values.iter().any(|&i| row.cells[i].merged);
     BoundRow {
         label_span: row.label_span.unwrap_or(row.span),
-        cells: columns_of_row(&def.columns, table, &keys.bands[row.band], r),
+        cells: columns_of_row(&def.columns, table, header, r),
         misshapen: misshapen || row.malformed,
     }
 }
@@ -408,11 +439,12 @@ fn best_row(
     best.map(|(_, c, r)| (c, r))
 }
 
-/// The cell of each declared column in one document row; `band_keys` are the label keys of the row's band's columns.
+/// The cell of each declared column in one document row; `header` is how the row's band
+/// names the columns.
 fn columns_of_row(
     columns: &[Named],
     table: &crate::document::Table,
-    band_keys: &[String],
+    header: &BandHeader,
     r: usize,
 ) -> Vec<Option<CellRef>> {
     let row = &table.rows[r];
@@ -422,24 +454,14 @@ fn columns_of_row(
         span: row.cells[i].span,
         malformed: row.malformed,
     };
-    let by_label: Vec<Option<usize>> = columns
-        .iter()
-        .map(|declared| {
-            band_keys
-                .iter()
-                .position(|key| match_quality(key, &declared.keys) == 2)
-        })
-        .collect();
-    let matched = by_label.iter().filter(|c| c.is_some()).count();
+    let matched = header.by_label.iter().filter(|c| c.is_some()).count();
     // Table 2 bands name only their own two or three columns: trust labels when every
     // column of the band is a declared one, or when most declared columns are found.
-    let band_all_declared = !band.columns.is_empty()
-        && band_keys
-            .iter()
-            .all(|key| columns.iter().any(|d| match_quality(key, &d.keys) == 2));
+    let band_all_declared = !band.columns.is_empty() && header.all_declared;
     if matched > 0 && (band_all_declared || matched * 2 >= columns.len()) {
-        return by_label
-            .into_iter()
+        return header
+            .by_label
+            .iter()
             .map(|c| {
                 c.and_then(|c| row.aligned.get(c).copied().flatten())
                     .map(cell_ref)
