@@ -38,6 +38,8 @@ struct Ctx<'a> {
     tables: Vec<OnceCell<BoundTable>>,
     /// The statistics period, found once per document (P001 and P002 both ask).
     period: OnceCell<Option<(PeriodStatement, Span)>>,
+    /// The report's own dates, found once per document (P008 and P009 both ask).
+    publication_dates: OnceCell<Vec<(Date, Span)>>,
     /// The identities stated by `localise` rules, for error localisation.
     identities: RefCell<Vec<Identity>>,
     /// What identity rules do with their identities in this pass.
@@ -80,6 +82,7 @@ impl<'a> Ctx<'a> {
             sections: bind::sections(pack, doc),
             tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
             period: OnceCell::new(),
+            publication_dates: OnceCell::new(),
             identities: RefCell::new(Vec::new()),
             recording: Cell::new(Recording::Off),
             identity_failed: Cell::new(false),
@@ -126,6 +129,13 @@ impl<'a> Ctx<'a> {
         self.period
             .get_or_init(|| super::recognise::period_statement(self.doc))
             .clone()
+    }
+
+    /// Every date the report gives as its own, best first ([`super::recognise::publication_dates`]);
+    /// the first is its publication date.
+    fn publication_dates(&self) -> &[(Date, Span)] {
+        self.publication_dates
+            .get_or_init(|| super::recognise::publication_dates(self.doc))
     }
 
     /// [`Ctx::cell_keys`], computed on first use.

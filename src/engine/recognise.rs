@@ -529,7 +529,8 @@ pub const AGENCY_DEPARTMENT: &str = "政府部门";
 /// A township government or street office: due 31 January.
 pub const AGENCY_TOWNSHIP: &str = "乡镇人民政府、街道办事处";
 
-/// The report's own date (publication or signing).
+/// The report's own date (publication or signing): the first of [`publication_dates`],
+/// without looking for the others.
 #[must_use]
 pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
     publication_date_candidates(document, true)
@@ -538,8 +539,7 @@ pub fn publication_date(document: &Document) -> Option<(Date, Span)> {
 }
 
 /// Every date the report gives as its own, in the order [`publication_date`] prefers them
-/// (labels, then date lines by the title, then date lines at the end); with `first_only`, the
-/// search stops at the first.
+/// (labels, then date lines by the title, then date lines at the end).
 pub fn publication_dates(document: &Document) -> Vec<(Date, Span)> {
     let mut found = publication_date_candidates(document, false);
     let mut seen = std::collections::HashSet::new();
@@ -667,6 +667,29 @@ pub fn sentences_naming(text: &str, keys: &[String]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules read the publication date as the first of the report's dates, found once;
+    /// the search that stops at the first finds the same one, in every corpus report.
+    #[test]
+    fn the_publication_date_is_the_first_of_the_dates() {
+        let mut dated = 0;
+        for entry in std::fs::read_dir(crate::test_support::corpus_dir().join("real"))
+            .expect("the shared corpus")
+            .flatten()
+        {
+            let name = entry.path().display().to_string();
+            let bytes = std::fs::read(entry.path()).expect("readable");
+            let Ok(loaded) =
+                crate::document::load(&name, &bytes, crate::document::ReadOptions::default())
+            else {
+                continue;
+            };
+            let first = publication_dates(&loaded.document).first().copied();
+            assert_eq!(publication_date(&loaded.document), first, "{name}");
+            dated += usize::from(first.is_some());
+        }
+        assert!(dated >= 3, "{dated}");
+    }
 
     fn found(r: Recogniser, text: &str) -> Vec<String> {
         r.find(text)

@@ -233,9 +233,9 @@ impl RuleRun<'_, '_> {
                 None => Value::None,
             },
             Builtin::PublicationDates => Value::List(
-                recognise::publication_dates(doc)
-                    .into_iter()
-                    .map(|(date, span)| Value::Date(date, Some(span)))
+                ctx.publication_dates()
+                    .iter()
+                    .map(|&(date, span)| Value::Date(date, Some(span)))
                     .collect(),
             ),
             Builtin::Numbers => {
@@ -384,8 +384,8 @@ impl RuleRun<'_, '_> {
                     .and_then(recognise::agency_level)
                     .map_or(Value::None, |level| Value::Str(level.to_owned())),
             },
-            Builtin::PublicationDate => match recognise::publication_date(doc) {
-                Some((date, span)) => Value::Date(date, Some(span)),
+            Builtin::PublicationDate => match ctx.publication_dates().first() {
+                Some(&(date, span)) => Value::Date(date, Some(span)),
                 None => Value::None,
             },
             Builtin::Placeholders => self.matches_in(&args[0], recognise::placeholders),
