@@ -142,6 +142,9 @@ impl<'a> JsonFinding<'a> {
 #[derive(Debug, Default)]
 pub struct Json {
     files: usize,
+    /// One file's JSON, written whole: serde writes many small pieces, and each written to
+    /// the output stream directly costs a call through its colour and buffering layers.
+    buffer: Vec<u8>,
 }
 
 impl Emitter for Json {
@@ -154,9 +157,10 @@ impl Emitter for Json {
             out.write_all(b",")?;
         }
         self.files += 1;
-        out.write_all(b"\n")?;
-        serde_json::to_writer(&mut *out, &JsonFile::new(report))?;
-        Ok(())
+        self.buffer.clear();
+        self.buffer.push(b'\n');
+        serde_json::to_writer(&mut self.buffer, &JsonFile::new(report))?;
+        out.write_all(&self.buffer)
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()> {
