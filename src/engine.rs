@@ -8,6 +8,7 @@ pub mod bind;
 pub mod builtins;
 mod eval;
 pub mod localise;
+pub mod prose;
 pub mod recognise;
 pub mod related;
 pub mod value;

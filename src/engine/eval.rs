@@ -38,6 +38,8 @@ struct Ctx<'a> {
     tables: Vec<OnceCell<BoundTable>>,
     /// The statistics period, found once per document (P001 and P002 both ask).
     period: OnceCell<Option<(PeriodStatement, Span)>>,
+    /// The report's paragraphs joined, for patterns run once per report.
+    prose: OnceCell<super::prose::Prose>,
     /// The report's own dates, found once per document (P008 and P009 both ask).
     publication_dates: OnceCell<Vec<(Date, Span)>>,
     /// The identities stated by `localise` rules, for error localisation.
@@ -82,6 +84,7 @@ impl<'a> Ctx<'a> {
             sections: bind::sections(pack, doc),
             tables: (0..pack.tables.len()).map(|_| OnceCell::new()).collect(),
             period: OnceCell::new(),
+            prose: OnceCell::new(),
             publication_dates: OnceCell::new(),
             identities: RefCell::new(Vec::new()),
             recording: Cell::new(Recording::Off),
@@ -129,6 +132,11 @@ impl<'a> Ctx<'a> {
         self.period
             .get_or_init(|| super::recognise::period_statement(self.doc))
             .clone()
+    }
+
+    /// [`Ctx::prose`], joined on first use.
+    fn prose(&self) -> &super::prose::Prose {
+        self.prose.get_or_init(|| super::prose::Prose::of(self.doc))
     }
 
     /// Every date the report gives as its own, best first ([`super::recognise::publication_dates`]);

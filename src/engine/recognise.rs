@@ -187,6 +187,20 @@ pub fn find_in(
     found
 }
 
+/// The patterns [`placeholders`] finds with: it finds nothing in a text none of them
+/// matches. None has a start or end anchor, so each is its own form for the joined prose
+/// ([`crate::pattern::across_paragraphs`]).
+#[must_use]
+pub fn placeholder_patterns() -> [&'static Regex; 5] {
+    [
+        &PLACEHOLDER,
+        &SINGLE_X,
+        &UNIT_WITHOUT_NUMBER,
+        &NOUN_WITHOUT_COUNT,
+        &COUNT_OF_PARTS,
+    ]
+}
+
 /// Template text left unfilled: the fixed forms of [`PLACEHOLDER`], a single `X` before a
 /// unit (`X件`), and a count word followed directly by its unit with no number between
 /// (`共处理件，`, `微博发布信息条。`, `等个部分`), and a counted noun whose count is missing
@@ -667,6 +681,30 @@ pub fn sentences_naming(text: &str, keys: &[String]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`placeholder_patterns`] run as they are over the joined prose, which is sound only
+    /// for patterns without a start or end anchor.
+    #[test]
+    fn the_placeholder_patterns_are_their_own_form_for_the_prose() {
+        for pattern in placeholder_patterns() {
+            let (_, hir) = crate::pattern::parse_rewritten(pattern.as_str()).expect("parses");
+            assert!(
+                crate::pattern::across_paragraphs(&hir).is_none(),
+                "/{}/ needs loosening",
+                pattern.as_str()
+            );
+        }
+        // And a text none of them matches has no placeholder.
+        for text in crate::test_support::corpus_texts() {
+            for line in text.lines() {
+                assert!(
+                    placeholders(line).is_empty()
+                        || placeholder_patterns().iter().any(|p| p.is_match(line)),
+                    "{line}"
+                );
+            }
+        }
+    }
 
     /// The rules read the publication date as the first of the report's dates, found once;
     /// the search that stops at the first finds the same one, in every corpus report.

@@ -35,13 +35,37 @@ type Finder = dyn Fn(&str) -> Vec<(usize, usize)>;
 impl RuleRun<'_, '_> {
     /// Every match of `finder` in report text, as a list of matches.
     fn matches_in(&self, text: &Value, finder: impl Fn(&str) -> Vec<(usize, usize)>) -> Value {
+        self.matches_touched(text, None, finder)
+    }
+
+    /// [`RuleRun::matches_in`] for a `finder` that finds only where one of `patterns`
+    /// matches: only the paragraphs those touch in the joined prose are searched
+    /// ([`crate::engine::prose`]). `None` searches every paragraph.
+    fn matches_touched(
+        &self,
+        text: &Value,
+        patterns: Option<&[&regex::Regex]>,
+        finder: impl Fn(&str) -> Vec<(usize, usize)>,
+    ) -> Value {
         match self.text_blocks(text) {
-            Some(blocks) => Value::List(
-                recognise::find_in(self.ctx.doc, &blocks, finder)
-                    .into_iter()
-                    .map(Value::Match)
-                    .collect(),
-            ),
+            Some(mut blocks) => {
+                if let Some(patterns) = patterns {
+                    let from = blocks.iter().min().copied().unwrap_or(0);
+                    let to = blocks.iter().max().copied().unwrap_or(0);
+                    let mut touched: Vec<usize> = patterns
+                        .iter()
+                        .flat_map(|p| self.ctx.prose().touched(p, from, to))
+                        .collect();
+                    touched.sort_unstable();
+                    blocks.retain(|b| touched.binary_search(b).is_ok());
+                }
+                Value::List(
+                    recognise::find_in(self.ctx.doc, &blocks, finder)
+                        .into_iter()
+                        .map(Value::Match)
+                        .collect(),
+                )
+            }
             None => Value::Missing(vec![self.type_gap("报告正文", text)]),
         }
     }
@@ -279,6 +303,12 @@ impl RuleRun<'_, '_> {
                 other => Value::Missing(vec![self.type_gap("表格行", other)]),
             },
             Builtin::Find | Builtin::Matches => {
+                // A rule's pattern is searched in no paragraph when the whole prose lacks a
+                // literal all its matches have.
+                let rule_regex = match &args[1] {
+                    Value::Regex(re) => Some(Arc::clone(re)),
+                    _ => None,
+                };
                 let finder: Box<Finder> = match &args[1] {
                     Value::Regex(re) => {
                         let re = Arc::clone(re);
@@ -321,13 +351,23 @@ impl RuleRun<'_, '_> {
                             })
                             .collect(),
                     ),
-                    other => self.matches_in(other, finder),
+                    other => match &rule_regex {
+                        Some(re) if !re.may_match(ctx.prose().text()) => {
+                            self.matches_touched(other, Some(&[]), finder)
+                        }
+                        _ => self.matches_in(other, finder),
+                    },
                 }
             }
             Builtin::Stated => {
                 let Value::Regex(re) = &args[0] else {
                     return Value::Missing(vec![self.type_gap("正则表达式", &args[0])]);
                 };
+                // No paragraph holds a match when the whole prose lacks a literal every
+                // match has: one scan of the report instead of one per paragraph.
+                if !re.may_match(ctx.prose().text()) {
+                    return Value::None;
+                }
                 for block in &doc.blocks {
                     let Block::Paragraph { text, .. } = block else {
                         continue;
@@ -388,7 +428,14 @@ impl RuleRun<'_, '_> {
                 Some(&(date, span)) => Value::Date(date, Some(span)),
                 None => Value::None,
             },
-            Builtin::Placeholders => self.matches_in(&args[0], recognise::placeholders),
+            // Its patterns match in few reports, and none has a literal to rule out a
+            // paragraph: each runs once over the prose, and only the paragraphs it touches
+            // are searched.
+            Builtin::Placeholders => self.matches_touched(
+                &args[0],
+                Some(&recognise::placeholder_patterns()),
+                recognise::placeholders,
+            ),
             Builtin::ResultSharesOff => {
                 let mut bases = Vec::new();
                 let mut gaps = Vec::new();

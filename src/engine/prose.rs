@@ -1,0 +1,183 @@
+//! A report's paragraphs joined into one text, so that a pattern runs over the report once
+//! instead of once per paragraph: searching is cheap, but each search of the `regex` crate
+//! costs some 900 instructions to set up, and a rule that reads a number stated in the text
+//! asked that of each of a report's hundred paragraphs. The pattern, loosened for the joined
+//! text ([`crate::pattern::across_paragraphs`]), says which paragraphs it touches; only
+//! those are searched as before, so what is found is unchanged.
+
+use crate::document::{Block, Document};
+use regex::Regex;
+
+/// The paragraphs of a report, joined by `\n`.
+#[derive(Debug)]
+pub struct Prose {
+    text: String,
+    /// Per paragraph, in document order: where it starts in `text`, and its block.
+    starts: Vec<(usize, usize)>,
+}
+
+impl Prose {
+    /// The prose of `document`.
+    #[must_use]
+    pub fn of(document: &Document) -> Self {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for (block, b) in document.blocks.iter().enumerate() {
+            if let Block::Paragraph {
+                text: paragraph, ..
+            } = b
+            {
+                if !starts.is_empty() {
+                    text.push('\n');
+                }
+                starts.push((text.len(), block));
+                text.push_str(&paragraph.text);
+            }
+        }
+        Prose { text, starts }
+    }
+
+    /// The joined text.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The blocks of the paragraphs between blocks `from` and `to` (inclusive) that the
+    /// matches of `loose` (a pattern loosened for the joined text) touch, in document order.
+    /// A match that runs from one paragraph into the next touches both, and the `\n` between
+    /// them counts as the end of the first.
+    #[must_use]
+    pub fn touched(&self, loose: &Regex, from: usize, to: usize) -> Vec<usize> {
+        let first = self.starts.partition_point(|&(_, block)| block < from);
+        let last = self.starts.partition_point(|&(_, block)| block <= to);
+        let mut touched: Vec<usize> = Vec::new();
+        let Some(paragraphs) = self.starts.get(first..last).filter(|p| !p.is_empty()) else {
+            return touched;
+        };
+        // The text of those paragraphs: it ends where the last one does, as a paragraph does.
+        let end = self
+            .starts
+            .get(last)
+            .map_or(self.text.len(), |&(start, _)| start - 1);
+        let text = &self.text[..end];
+        // The paragraph (index into `paragraphs`) whose text, or end, holds position `at`.
+        let paragraph = |at: usize| paragraphs.partition_point(|&(start, _)| start <= at) - 1;
+        let mut at = paragraphs[0].0;
+        while let Some(m) = loose.find_at(text, at) {
+            let (first, last) = (paragraph(m.start()), paragraph(m.end()));
+            touched.extend(paragraphs[first..=last].iter().map(|&(_, block)| block));
+            // Which paragraphs a later match touches is all that is asked: the search goes
+            // on from the next paragraph (what it finds there does not depend on this one).
+            match paragraphs.get(last + 1) {
+                Some(&(start, _)) => at = start,
+                None => break,
+            }
+        }
+        touched
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prose(paragraphs: &[&str]) -> (Prose, Document) {
+        let text: String = paragraphs.iter().map(|p| format!("{p}\n\n")).collect();
+        let loaded = crate::document::load(
+            "report.txt",
+            text.as_bytes(),
+            crate::document::ReadOptions::default(),
+        )
+        .expect("readable");
+        (Prose::of(&loaded.document), loaded.document)
+    }
+
+    fn regex(pattern: &str) -> Regex {
+        let (_, hir) = crate::pattern::parse_rewritten(pattern).expect("parses");
+        let loose = crate::pattern::across_paragraphs(&hir).unwrap_or(hir);
+        Regex::new(&loose.to_string()).expect("builds")
+    }
+
+    /// The paragraph texts of the blocks `touched` returns.
+    fn touched<'d>(document: &'d Document, prose: &Prose, pattern: &str) -> Vec<&'d str> {
+        prose
+            .touched(&regex(pattern), 0, document.blocks.len())
+            .into_iter()
+            .map(|b| match &document.blocks[b] {
+                Block::Paragraph { text, .. } => text.text.as_str(),
+                Block::Table { .. } => panic!("a table"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pattern_touches_the_paragraphs_it_matches_in() {
+        let (prose, doc) = prose(&["甲共收到申请3件。", "乙无。", "丙予以公开2件。"]);
+        assert_eq!(
+            touched(&doc, &prose, r"\d+件"),
+            ["甲共收到申请3件。", "丙予以公开2件。"]
+        );
+        // Anchored at a paragraph's start: each paragraph starts a line of the prose.
+        assert_eq!(touched(&doc, &prose, r"^乙"), ["乙无。"]);
+        assert_eq!(
+            touched(&doc, &prose, r"。$"),
+            ["甲共收到申请3件。", "乙无。", "丙予以公开2件。"]
+        );
+        // A match across the joint touches both paragraphs.
+        assert_eq!(
+            touched(&doc, &prose, r"件。\s*乙"),
+            ["甲共收到申请3件。", "乙无。"]
+        );
+        assert!(touched(&doc, &prose, r"不予公开").is_empty());
+        // Only the paragraphs between the blocks asked about are searched.
+        let blocks: Vec<usize> = prose.starts.iter().map(|&(_, b)| b).collect();
+        let only_second = prose.touched(&regex(r"。"), blocks[1], blocks[1]);
+        assert_eq!(only_second, [blocks[1]]);
+        assert_eq!(
+            prose.touched(&regex(r"。$"), blocks[1], blocks[2]),
+            blocks[1..]
+        );
+    }
+
+    /// What `touched` rules out is never matched: every pattern of a set, anchored and not,
+    /// over every paragraph of every corpus report.
+    #[test]
+    fn a_paragraph_not_touched_never_matches() {
+        let patterns = [
+            r"(?:^|[，,；;。：:、]|其中)\s*(?:予以公开)\s*(?:的|申请|答复|的申请)?\s*(\d+)\s*件",
+            r"^\s*[一二三四五六七八九十]+、",
+            r"[。；]$",
+            r"\b[A-Za-z]+\b",
+            r"\d+\s*$",
+            r"^$",
+            r"(?m)^\d",
+            r"件",
+        ];
+        let mut searched = 0;
+        for text in crate::test_support::corpus_texts() {
+            let loaded = crate::document::load(
+                "report.txt",
+                text.as_bytes(),
+                crate::document::ReadOptions::default(),
+            )
+            .expect("readable");
+            let prose = Prose::of(&loaded.document);
+            for pattern in patterns {
+                let exact = crate::pattern::build(pattern, 10 << 20).expect("builds");
+                let touched = prose.touched(&regex(pattern), 0, loaded.document.blocks.len());
+                for (b, block) in loaded.document.blocks.iter().enumerate() {
+                    if let Block::Paragraph { text, .. } = block {
+                        searched += 1;
+                        assert!(
+                            touched.contains(&b) || !exact.is_match(&text.text),
+                            "/{pattern}/ matches {:?}, which it was not found to touch",
+                            text.text
+                        );
+                    }
+                }
+            }
+        }
+        assert!(searched > 1000, "{searched}");
+    }
+}
