@@ -348,6 +348,13 @@ pattern!(
     r"共|合计|累计|总计|办结|结转|另|此外|同比|较上年|增长|下降|减少|增加|占|上年|去年|以上|以下|超过|不足|近|约|余"
 );
 
+/// The pattern [`breakdowns_exceeding`] reads totals with: it finds nothing in a text this
+/// does not match, and it has no start or end anchor (its own form for the joined prose).
+#[must_use]
+pub fn breakdown_total_pattern() -> &'static Regex {
+    &BREAKDOWN_TOTAL
+}
+
 /// Breakdowns whose parts add up to more than their total (`215人次，其中现场180人次、电话40人次`):
 /// byte ranges of the whole statement. Parts are read in the same unit, within the sentence,
 /// until a word that starts another statement; a sum below the total is not reported (the
@@ -396,6 +403,13 @@ pattern!(
     RESULT_SHARE,
     r"((?:公开|提供|处理|答复)[^。；;，,\d]{0,6}?)(\d+)\s*件\s*[，,（(]\s*(?:占(?:比)?(?:为)?)?\s*(\d+(?:\.\d+)?)\s*[%％]"
 );
+
+/// The pattern [`result_shares_off`] reads shares with: it finds nothing in a text this does
+/// not match, and it has no start or end anchor (its own form for the joined prose).
+#[must_use]
+pub fn result_share_pattern() -> &'static Regex {
+    &RESULT_SHARE
+}
 
 /// A stated share of a result count that fits none of `bases` (to one unit of its last
 /// digit, rounded or truncated): byte range, the count, the share as written, and the share
@@ -682,11 +696,15 @@ pub fn sentences_naming(text: &str, keys: &[String]) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
 
-    /// [`placeholder_patterns`] run as they are over the joined prose, which is sound only
-    /// for patterns without a start or end anchor.
+    /// [`placeholder_patterns`], [`result_share_pattern`] and [`breakdown_total_pattern`]
+    /// run as they are over the joined prose, which is sound only for patterns without a
+    /// start or end anchor.
     #[test]
-    fn the_placeholder_patterns_are_their_own_form_for_the_prose() {
-        for pattern in placeholder_patterns() {
+    fn the_patterns_run_over_the_prose_are_their_own_form_for_it() {
+        let over_prose = placeholder_patterns()
+            .into_iter()
+            .chain([result_share_pattern(), breakdown_total_pattern()]);
+        for pattern in over_prose {
             let (_, hir) = crate::pattern::parse_rewritten(pattern.as_str()).expect("parses");
             assert!(
                 crate::pattern::across_paragraphs(&hir).is_none(),
@@ -694,12 +712,21 @@ mod tests {
                 pattern.as_str()
             );
         }
-        // And a text none of them matches has no placeholder.
+        // And a text none of them matches has nothing for the finder that reads with them.
+        let shares = [rust_decimal::Decimal::from(805)];
         for text in crate::test_support::corpus_texts() {
             for line in text.lines() {
                 assert!(
                     placeholders(line).is_empty()
                         || placeholder_patterns().iter().any(|p| p.is_match(line)),
+                    "{line}"
+                );
+                assert!(
+                    result_shares_off(line, &shares).is_empty() || RESULT_SHARE.is_match(line),
+                    "{line}"
+                );
+                assert!(
+                    breakdowns_exceeding(line).is_empty() || BREAKDOWN_TOTAL.is_match(line),
                     "{line}"
                 );
             }

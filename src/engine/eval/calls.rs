@@ -455,8 +455,19 @@ impl RuleRun<'_, '_> {
                 let Some(blocks) = self.text_blocks(&args[0]) else {
                     return Value::Missing(vec![self.type_gap("报告正文", &args[0])]);
                 };
+                // Only the paragraphs its pattern touches in the joined prose state a share.
+                let (from, to) = (
+                    blocks.iter().min().copied().unwrap_or(0),
+                    blocks.iter().max().copied().unwrap_or(0),
+                );
+                let touched = ctx
+                    .prose()
+                    .touched(recognise::result_share_pattern(), from, to);
                 let mut found = Vec::new();
-                for b in blocks {
+                for b in blocks
+                    .into_iter()
+                    .filter(|b| touched.binary_search(b).is_ok())
+                {
                     let Block::Paragraph { text, .. } = &doc.blocks[b] else {
                         continue;
                     };
@@ -477,9 +488,11 @@ impl RuleRun<'_, '_> {
                 }
                 Value::List(found)
             }
-            Builtin::BreakdownsExceeding => {
-                self.matches_in(&args[0], recognise::breakdowns_exceeding)
-            }
+            Builtin::BreakdownsExceeding => self.matches_touched(
+                &args[0],
+                Some(&[recognise::breakdown_total_pattern()]),
+                recognise::breakdowns_exceeding,
+            ),
             Builtin::ReaderProblems => match &args[0] {
                 Value::Str(kind) => Value::List(
                     doc.problems
