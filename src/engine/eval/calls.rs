@@ -50,14 +50,7 @@ impl RuleRun<'_, '_> {
         match self.text_blocks(text) {
             Some(mut blocks) => {
                 if let Some(patterns) = patterns {
-                    let from = blocks.iter().min().copied().unwrap_or(0);
-                    let to = blocks.iter().max().copied().unwrap_or(0);
-                    let mut touched: Vec<usize> = patterns
-                        .iter()
-                        .flat_map(|p| self.ctx.prose().touched(p, from, to))
-                        .collect();
-                    touched.sort_unstable();
-                    blocks.retain(|b| touched.binary_search(b).is_ok());
+                    blocks = self.touched(blocks, patterns);
                 }
                 Value::List(
                     recognise::find_in(self.ctx.doc, &blocks, finder)
@@ -68,6 +61,20 @@ impl RuleRun<'_, '_> {
             }
             None => Value::Missing(vec![self.type_gap("报告正文", text)]),
         }
+    }
+
+    /// The blocks of `blocks` whose paragraphs one of `patterns` touches in the joined prose
+    /// (none for no pattern).
+    fn touched(&self, mut blocks: Vec<usize>, patterns: &[&regex::Regex]) -> Vec<usize> {
+        let from = blocks.iter().min().copied().unwrap_or(0);
+        let to = blocks.iter().max().copied().unwrap_or(0);
+        let mut touched: Vec<usize> = patterns
+            .iter()
+            .flat_map(|p| self.ctx.prose().touched(p, from, to))
+            .collect();
+        touched.sort_unstable();
+        blocks.retain(|b| touched.binary_search(b).is_ok());
+        blocks
     }
 
     fn text_blocks(&self, value: &Value) -> Option<Vec<usize>> {
@@ -352,6 +359,7 @@ impl RuleRun<'_, '_> {
                             .collect(),
                     ),
                     other => match &rule_regex {
+                        // No pattern to touch a paragraph: none is searched.
                         Some(re) if !re.may_match(ctx.prose().text()) => {
                             self.matches_touched(other, Some(&[]), finder)
                         }
@@ -456,18 +464,8 @@ impl RuleRun<'_, '_> {
                     return Value::Missing(vec![self.type_gap("报告正文", &args[0])]);
                 };
                 // Only the paragraphs its pattern touches in the joined prose state a share.
-                let (from, to) = (
-                    blocks.iter().min().copied().unwrap_or(0),
-                    blocks.iter().max().copied().unwrap_or(0),
-                );
-                let touched = ctx
-                    .prose()
-                    .touched(recognise::result_share_pattern(), from, to);
                 let mut found = Vec::new();
-                for b in blocks
-                    .into_iter()
-                    .filter(|b| touched.binary_search(b).is_ok())
-                {
+                for b in self.touched(blocks, &[recognise::result_share_pattern()]) {
                     let Block::Paragraph { text, .. } = &doc.blocks[b] else {
                         continue;
                     };
