@@ -105,28 +105,10 @@ fn line_end_bytes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     memchr::memchr2_iter(b'\n', b'\r', bytes)
 }
 
-/// Whether `byte` continues a UTF-8 character (counting characters counts the other bytes).
-fn is_continuation(byte: u8) -> bool {
-    byte & 0xC0 == 0x80
-}
-
 /// How many characters start in `bytes` (bytes that are not UTF-8 continuation bytes),
-/// eight bytes at a time: a column on a one-line page counts up to a whole page once.
+/// counted a word at a time: a column on a one-line page counts up to a whole page once.
 fn character_starts(bytes: &[u8]) -> usize {
-    const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-    let mut words = bytes.chunks_exact(8);
-    let mut count = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-        // A byte starts a character unless it is 0b10xx_xxxx: bit 7 clear or bit 6 set.
-        count += ((!w >> 7 | w >> 6) & LOW_BITS).count_ones() as usize;
-    }
-    count
-        + words
-            .remainder()
-            .iter()
-            .filter(|&&b| !is_continuation(b))
-            .count()
+    bytecount::num_chars(bytes)
 }
 
 /// One decoded input file.
