@@ -52,42 +52,6 @@ pub fn build_rewritten(rewritten: &str, size_limit: usize) -> Result<Regex, rege
         .build()
 }
 
-/// `hir` loosened for a report's paragraphs joined by `\n` ([`crate::engine::prose`]): its
-/// start and end of text anchors become start and end of line ones, and the rest is kept.
-/// Wherever `hir` matches in one paragraph, the loosened pattern matches the same text in
-/// the joined prose (a paragraph starts after a `\n` and ends before one; `\b` sees `\n` as
-/// it sees the text's edge, a non-word character), so a paragraph that none of its matches
-/// there touches cannot match `hir`. `None` when `hir` has no such anchor: it is its own
-/// loosened form.
-#[must_use]
-pub fn across_paragraphs(hir: &regex_syntax::hir::Hir) -> Option<regex_syntax::hir::Hir> {
-    use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
-    fn loosen(hir: &Hir) -> Hir {
-        match hir.kind() {
-            HirKind::Look(Look::Start) => Hir::look(Look::StartLF),
-            HirKind::Look(Look::End) => Hir::look(Look::EndLF),
-            HirKind::Repetition(r) => Hir::repetition(Repetition {
-                min: r.min,
-                max: r.max,
-                greedy: r.greedy,
-                sub: Box::new(loosen(&r.sub)),
-            }),
-            HirKind::Capture(c) => Hir::capture(Capture {
-                index: c.index,
-                name: c.name.clone(),
-                sub: Box::new(loosen(&c.sub)),
-            }),
-            HirKind::Concat(subs) => Hir::concat(subs.iter().map(loosen).collect()),
-            HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(loosen).collect()),
-            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {
-                hir.clone()
-            }
-        }
-    }
-    let looks = hir.properties().look_set();
-    (looks.contains(Look::Start) || looks.contains(Look::End)).then(|| loosen(hir))
-}
-
 /// Literals one of which every match of `pattern` contains (its prefixes or its suffixes,
 /// whichever `regex-syntax` can bound), or `None` when no such set is known. A text that
 /// contains none of them cannot match: checking that with `memchr` is many times cheaper

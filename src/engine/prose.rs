@@ -1,9 +1,11 @@
 //! A report's paragraphs joined into one text, so that a pattern runs over the report once
 //! instead of once per paragraph: searching is cheap, but each search of the `regex` crate
 //! costs some 900 instructions to set up, and a rule that reads a number stated in the text
-//! asked that of each of a report's hundred paragraphs. The pattern, loosened for the joined
-//! text ([`crate::pattern::across_paragraphs`]), says which paragraphs it touches; only
-//! those are searched as before, so what is found is unchanged.
+//! asked that of each of a report's hundred paragraphs. A pattern without start or end
+//! anchors, run once over the joined text, says which paragraphs it touches; only those are
+//! searched as before, so what is found is unchanged. (Wherever it matches in a paragraph, it
+//! matches the same text in the joined prose: `\b` sees the `\n` between paragraphs as it
+//! sees a text's edge. A pattern with `^` or `$` must have them made line anchors first.)
 
 use crate::document::{Block, Document};
 use regex::Regex;
@@ -44,7 +46,7 @@ impl Prose {
     }
 
     /// The blocks of the paragraphs between blocks `from` and `to` (inclusive) that the
-    /// matches of `loose` (a pattern loosened for the joined text) touch, in document order.
+    /// matches of `loose` (a pattern without start or end anchors, see the module) touch, in document order.
     /// A match that runs from one paragraph into the next touches both, and the `\n` between
     /// them counts as the end of the first.
     #[must_use]
@@ -93,10 +95,33 @@ mod tests {
         (Prose::of(&loaded.document), loaded.document)
     }
 
+    /// `pattern` for the joined prose: its start and end of text anchors made line ones.
     fn regex(pattern: &str) -> Regex {
+        use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+        fn loosen(hir: &Hir) -> Hir {
+            match hir.kind() {
+                HirKind::Look(Look::Start) => Hir::look(Look::StartLF),
+                HirKind::Look(Look::End) => Hir::look(Look::EndLF),
+                HirKind::Repetition(r) => Hir::repetition(Repetition {
+                    min: r.min,
+                    max: r.max,
+                    greedy: r.greedy,
+                    sub: Box::new(loosen(&r.sub)),
+                }),
+                HirKind::Capture(c) => Hir::capture(Capture {
+                    index: c.index,
+                    name: c.name.clone(),
+                    sub: Box::new(loosen(&c.sub)),
+                }),
+                HirKind::Concat(subs) => Hir::concat(subs.iter().map(loosen).collect()),
+                HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(loosen).collect()),
+                HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {
+                    hir.clone()
+                }
+            }
+        }
         let (_, hir) = crate::pattern::parse_rewritten(pattern).expect("parses");
-        let loose = crate::pattern::across_paragraphs(&hir).unwrap_or(hir);
-        Regex::new(&loose.to_string()).expect("builds")
+        Regex::new(&loosen(&hir).to_string()).expect("builds")
     }
 
     /// The paragraph texts of the blocks `touched` returns.
