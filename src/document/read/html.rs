@@ -76,8 +76,7 @@ use super::super::mapped::MappedText;
 use super::super::model::{Problem, ProblemKind, RawBlock, RawCell, RawRow, RawTable, TableKind};
 use super::super::structure::looks_like_heading;
 use crate::source::Span;
-use html5gum::emitters::callback::CallbackEmitter;
-use html5gum::{Emitter, ForwardingEmitter, Token, Tokenizer};
+use html5gum::{Token, Tokenizer};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use tokens::{Piece, intern};
@@ -488,24 +487,6 @@ struct Builder {
     truncated: bool,
 }
 
-/// The lean token callback ([`tokens`]) without html5gum's parse errors: the reader ignores
-/// them, and validating every character for them was a fifth of tokenising.
-struct Quiet(CallbackEmitter<tokens::Lean, Piece, usize>);
-
-impl ForwardingEmitter for Quiet {
-    type Token = Piece;
-
-    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
-        &mut self.0
-    }
-
-    fn emit_error(&mut self, _: html5gum::Error) {}
-
-    fn should_emit_errors(&mut self) -> bool {
-        false
-    }
-}
-
 impl Tree {
     fn build(text: &str) -> Self {
         // Sized from the tags the page can have, so that the arrays are not copied as they
@@ -542,9 +523,7 @@ impl Tree {
             truncated: false,
         };
         let mut skip = Skip::None;
-        let mut emitter = CallbackEmitter::new(tokens::Lean::default());
-        emitter.naively_switch_states(true);
-        for token in Tokenizer::new_with_emitter(text, Quiet(emitter)) {
+        for token in Tokenizer::new_with_emitter(text, tokens::Lean::default()) {
             let Ok(token) = token;
             if b.events.len() >= MAX_EVENTS || b.nodes.len() >= MAX_ELEMENTS {
                 if !b.truncated {
