@@ -3,11 +3,13 @@
 //! # Tokenizer
 //!
 //! [`html5gum`] tokenizes. It is a WHATWG-conformant tokenizer (`forbid(unsafe_code)`, fuzzed,
-//! maintained), it reports the byte span of every tag and text run to a callback with `usize`
+//! maintained), it reports the byte span of every tag and text run to an emitter with `usize`
 //! spans, and on `&str` input it cannot fail: malformed markup comes out as text or as error
-//! tokens, which are skipped. The callback ([`tokens`]) keeps only what the tree needs of
-//! each token, so a page's thousands of `style` attributes are not copied into maps. `naively_switch_states` makes `<script>`,
-//! `<style>`, `<title>` and `<noscript>` bodies single text tokens, as a browser reads them.
+//! tokens, which are skipped. Our emitter ([`tokens`]) keeps only what the tree needs of each
+//! token, so a page's thousands of `style` attributes are not copied. It switches into raw
+//! text after `<script>`, `<style>`, `<title>`, `<noscript>` and the like
+//! ([`html5gum::naive_next_state`]), so their bodies are single text tokens, as a browser reads
+//! them.
 //! Other candidates were weaker for this job: `tl` hands out slices but is not maintained and
 //! has no browser-grade recovery; `quick-xml` rejects ordinary HTML (unquoted attributes, `<br>`,
 //! stray `&`); `html5ever` builds a DOM without source positions.
