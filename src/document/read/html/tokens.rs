@@ -8,7 +8,8 @@
 //! spans, its text runs split at comments and tags, names lowercased by the tokenizer, the
 //! first of a repeated attribute winning, an end tag's stray attributes dropped, the naive
 //! switch into raw text after `script`, `style`, `title` and the like) and copies only the
-//! values it keeps. Parse errors are not reported: the reader ignores them.
+//! values it keeps. Parse errors are not reported: the reader ignores them, and checking every
+//! character for them was a fifth of tokenising.
 
 use super::{Attrs, lossy};
 use html5gum::{Emitter, State, naive_next_state};
@@ -388,6 +389,7 @@ mod tests {
         expected
     }
 
+    /// The pieces [`Lean`] gives for `page`, written as [`default_pieces`] writes them.
     fn lean_pieces(page: &str) -> Vec<String> {
         Tokenizer::new_with_emitter(page, Lean::default())
             .map(|piece| match piece {
