@@ -364,11 +364,46 @@ pub(super) fn is_zero_width(c: char) -> bool {
 fn is_hidden(hidden_attribute: bool, style: Option<&[u8]>) -> bool {
     hidden_attribute
         || style.is_some_and(|style| {
-            contains_spaced(
-                &lossy(style),
-                [("display", "none"), ("visibility", "hidden")],
-            )
+            may_declare(style, b"nh")
+                && contains_spaced(
+                    &lossy(style),
+                    [("display", "none"), ("visibility", "hidden")],
+                )
         })
+}
+
+/// Whether a `style`'s bytes can hold a declaration whose value starts with one of `letters`
+/// (lowercase ASCII), in [`contains_spaced`]'s terms: some `:` is followed, past whitespace,
+/// by one of them in either case. Word's styles have a dozen colons each and nearly never
+/// such a value: this settles them on their bytes, before they are checked as UTF-8 and read
+/// as characters. A byte sequence that is not UTF-8 reads as U+FFFD, as in [`lossy`].
+fn may_declare(style: &[u8], letters: &[u8]) -> bool {
+    // The character `bytes` start with, if any.
+    fn first_char(bytes: &[u8]) -> Option<char> {
+        match bytes.first() {
+            Some(b) if b.is_ascii() => Some(char::from(*b)),
+            _ => {
+                let chunk = bytes[..bytes.len().min(4)].utf8_chunks().next()?;
+                Some(
+                    chunk
+                        .valid()
+                        .chars()
+                        .next()
+                        .unwrap_or(char::REPLACEMENT_CHARACTER),
+                )
+            }
+        }
+    }
+    memchr::memchr_iter(b':', style).any(|colon| {
+        let mut rest = &style[colon + 1..];
+        while let Some(c) = first_char(rest) {
+            if !c.is_whitespace() {
+                return c.is_ascii() && letters.contains(&(c.to_ascii_lowercase() as u8));
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        false
+    })
 }
 
 /// Whether `haystack`, with its whitespace removed and ASCII letters lowercased, contains
@@ -1591,6 +1626,72 @@ mod tests {
         assert!(!contains_spaced("visibility:visible", hiding));
         assert!(contains_spaced("color:red; DISPLAY :\u{3000}None", hiding));
         assert!(!contains_spaced("display:block;visibility:visible", hiding));
+    }
+
+    /// `may_declare` rules out only styles in which `contains_spaced` finds nothing: every
+    /// string of up to five of the bytes that matter (both cases of the values' first
+    /// letters, the ASCII whitespace `char::is_whitespace` counts, the ideographic space, an
+    /// ideograph, a byte that is not UTF-8), around each spelling of the two declarations.
+    #[test]
+    fn may_declare_rules_out_only_styles_without_the_declarations() {
+        let hiding = [("display", "none"), ("visibility", "hidden")];
+        let alphabet: [&[u8]; 10] = [
+            b":",
+            b"n",
+            b"H",
+            b"x",
+            b" ",
+            b"\x0B",
+            "\u{3000}".as_bytes(),
+            "甲".as_bytes(),
+            b"\xFF",
+            b";",
+        ];
+        let mut checked = 0;
+        let mut ruled_out = 0;
+        let mut each = |bytes: &[u8]| {
+            for inserted in [
+                "",
+                "display:none",
+                "DISPLAY :\u{3000}NONE",
+                "visibility:\x0Bhidden",
+            ] {
+                for at in [0, bytes.len()] {
+                    let mut style = bytes[..at].to_vec();
+                    style.extend_from_slice(inserted.as_bytes());
+                    style.extend_from_slice(&bytes[at..]);
+                    let found = contains_spaced(&lossy(&style), hiding);
+                    if !may_declare(&style, b"nh") {
+                        assert!(!found, "{:?}", String::from_utf8_lossy(&style));
+                        ruled_out += 1;
+                    }
+                    checked += 1;
+                }
+            }
+        };
+        // Every string of 0 to 5 pieces, one length at a time.
+        let mut level: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..=5 {
+            level.iter().for_each(|s| each(s));
+            level = level
+                .iter()
+                .flat_map(|s| {
+                    alphabet
+                        .iter()
+                        .map(move |piece| [s.as_slice(), piece].concat())
+                })
+                .collect();
+        }
+        assert!(checked > 100_000, "{checked}");
+        // It rules out a good share, not only colon-free strings.
+        assert!(ruled_out > checked / 10, "{ruled_out} of {checked}");
+        assert!(!may_declare(
+            b"font-size:12.0pt;font-family:\xE5\xAE\x8B\xE4\xBD\x93;color:red",
+            b"nh"
+        ));
+        assert!(may_declare(b"mso-hide:all;display:none", b"nh"));
+        assert!(may_declare(b"color: \xE3\x80\x80hidden", b"nh"));
+        assert!(!may_declare(b"color: \xE3\x80\x80red;x:\xFFn", b"nh"));
     }
 
     #[test]
