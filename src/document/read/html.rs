@@ -534,7 +534,7 @@ impl Tree {
         let mut nodes = Vec::with_capacity((tags / 2 + 1).min(RESERVED_NODES));
         let mut events = Vec::with_capacity((tags * 2 + 2).min(4 * RESERVED_NODES));
         nodes.push(Node {
-            name: intern("#document"),
+            name: intern(b"#document"),
             start: 0,
             end: text.len(),
             open: 0,
