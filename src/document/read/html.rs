@@ -364,13 +364,14 @@ pub(super) fn is_zero_width(c: char) -> bool {
 fn is_hidden(hidden_attribute: bool, style: Option<&[u8]>) -> bool {
     hidden_attribute
         || style.is_some_and(|style| {
-            may_declare(style, b"nh")
-                && contains_spaced(
-                    &lossy(style),
-                    [("display", "none"), ("visibility", "hidden")],
-                )
+            may_declare(style, &HIDING_VALUE_STARTS) && contains_spaced(&lossy(style), HIDING)
         })
 }
+
+/// The declarations of a `style` that hide an element.
+const HIDING: [(&str, &str); 2] = [("display", "none"), ("visibility", "hidden")];
+/// The first letters of their values ([`may_declare`]).
+const HIDING_VALUE_STARTS: [u8; 2] = [HIDING[0].1.as_bytes()[0], HIDING[1].1.as_bytes()[0]];
 
 /// Whether a `style`'s bytes can hold a declaration whose value starts with one of `letters`
 /// (lowercase ASCII), in [`contains_spaced`]'s terms: some `:` is followed, past whitespace,
@@ -1634,7 +1635,6 @@ mod tests {
     /// ideograph, a byte that is not UTF-8), around each spelling of the two declarations.
     #[test]
     fn may_declare_rules_out_only_styles_without_the_declarations() {
-        let hiding = [("display", "none"), ("visibility", "hidden")];
         let alphabet: [&[u8]; 10] = [
             b":",
             b"n",
@@ -1660,8 +1660,8 @@ mod tests {
                     let mut style = bytes[..at].to_vec();
                     style.extend_from_slice(inserted.as_bytes());
                     style.extend_from_slice(&bytes[at..]);
-                    let found = contains_spaced(&lossy(&style), hiding);
-                    if !may_declare(&style, b"nh") {
+                    let found = contains_spaced(&lossy(&style), HIDING);
+                    if !may_declare(&style, &HIDING_VALUE_STARTS) {
                         assert!(!found, "{:?}", String::from_utf8_lossy(&style));
                         ruled_out += 1;
                     }
@@ -1687,11 +1687,20 @@ mod tests {
         assert!(ruled_out > checked / 10, "{ruled_out} of {checked}");
         assert!(!may_declare(
             b"font-size:12.0pt;font-family:\xE5\xAE\x8B\xE4\xBD\x93;color:red",
-            b"nh"
+            &HIDING_VALUE_STARTS
         ));
-        assert!(may_declare(b"mso-hide:all;display:none", b"nh"));
-        assert!(may_declare(b"color: \xE3\x80\x80hidden", b"nh"));
-        assert!(!may_declare(b"color: \xE3\x80\x80red;x:\xFFn", b"nh"));
+        assert!(may_declare(
+            b"mso-hide:all;display:none",
+            &HIDING_VALUE_STARTS
+        ));
+        assert!(may_declare(
+            b"color: \xE3\x80\x80hidden",
+            &HIDING_VALUE_STARTS
+        ));
+        assert!(!may_declare(
+            b"color: \xE3\x80\x80red;x:\xFFn",
+            &HIDING_VALUE_STARTS
+        ));
     }
 
     #[test]
