@@ -59,8 +59,8 @@ pub(super) struct Lean {
     self_closing: bool,
     /// The last start tag's name, for the raw-text states' "appropriate end tag".
     last_start_tag: Vec<u8>,
-    /// The open start tag, once its name is complete: where it starts and its name.
-    open_start: usize,
+    /// The open start tag's name, once complete (it starts at `tag_start`: no tag begins
+    /// inside another).
     open_name: Cow<'static, str>,
     /// The name of the attribute being read.
     attribute_name: Vec<u8>,
@@ -96,7 +96,6 @@ impl Lean {
         self.flush_text();
         if self.tag == Some(TagKind::Start) && !self.tag_name.is_empty() {
             self.reset();
-            self.open_start = self.tag_start;
             self.open_name = intern(&self.tag_name);
             self.last_start_tag.clear();
             std::mem::swap(&mut self.last_start_tag, &mut self.tag_name);
@@ -186,7 +185,7 @@ impl Emitter for Lean {
                 self.reset();
                 self.pieces.push_back(Piece::Start {
                     name,
-                    span: (self.open_start, self.position),
+                    span: (self.tag_start, self.position),
                     self_closing: self.self_closing,
                     attrs,
                 });
