@@ -111,6 +111,28 @@ pub fn requirements_of(hir: &regex_syntax::hir::Hir) -> Vec<Vec<Vec<u8>>> {
     sets
 }
 
+/// [`requirements_of`] `hir`, as searchers.
+#[must_use]
+pub fn required_finders(hir: &regex_syntax::hir::Hir) -> Vec<Vec<memchr::memmem::Finder<'static>>> {
+    requirements_of(hir)
+        .iter()
+        .map(|set| {
+            set.iter()
+                .map(|l| memchr::memmem::Finder::new(l).into_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether `text` holds a literal of each of `literals` (sets from [`required_finders`]):
+/// if not, the pattern they are of cannot match in it.
+#[must_use]
+pub fn holds_required(literals: &[Vec<memchr::memmem::Finder<'static>>], text: &[u8]) -> bool {
+    literals
+        .iter()
+        .all(|set| set.iter().any(|f| f.find(text).is_some()))
+}
+
 /// Literal sets kept by [`requirements_of`]: each costs a `memmem` scan of a paragraph per
 /// rule run.
 pub const MAX_REQUIREMENTS: usize = 3;

@@ -49,6 +49,20 @@ pub(crate) fn corpus_texts() -> Vec<String> {
     texts
 }
 
+/// The name and bytes of every file of the corpus's `seed/` and `real/` folders.
+pub(crate) fn corpus_files() -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for folder in ["seed", "real"] {
+        let entries = std::fs::read_dir(corpus_dir().join(folder)).expect("the shared corpus");
+        for entry in entries.flatten() {
+            if let Ok(bytes) = std::fs::read(entry.path()) {
+                files.push((entry.path().display().to_string(), bytes));
+            }
+        }
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

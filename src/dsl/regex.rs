@@ -43,9 +43,14 @@ impl RuleRegex {
     /// one of which all matches contain. Asked before running the automaton over a paragraph.
     #[must_use]
     pub fn may_match(&self, text: &str) -> bool {
-        self.required
-            .iter()
-            .all(|finders| finders.iter().any(|f| f.find(text.as_bytes()).is_some()))
+        crate::pattern::holds_required(&self.required, text.as_bytes())
+    }
+
+    /// The literal sets [`RuleRegex::may_match`] asks for, rarest first: a text holds a match
+    /// only if it holds a literal of each.
+    #[must_use]
+    pub fn required(&self) -> &[Vec<memchr::memmem::Finder<'static>>] {
+        &self.required
     }
 
     /// The automaton, built now if it was not yet (a thread that asks while another builds
@@ -131,14 +136,7 @@ fn parsed(source: &str) -> Result<Arc<RuleRegex>, regex::Error> {
             .err()
             .unwrap_or_else(|| regex::Error::Syntax(format!("invalid pattern {source}"))));
     };
-    let required = crate::pattern::requirements_of(&hir)
-        .iter()
-        .map(|set| {
-            set.iter()
-                .map(|l| memchr::memmem::Finder::new(l).into_owned())
-                .collect()
-        })
-        .collect();
+    let required = crate::pattern::required_finders(&hir);
     Ok(Arc::new(RuleRegex {
         source: source.into(),
         rewritten: rewritten.into(),
@@ -219,6 +217,13 @@ fn lock() -> std::sync::MutexGuard<'static, HashMap<Box<str>, Arc<RuleRegex>>> {
     CACHE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Every pattern compiled so far (the built-in packs' once they are compiled), for tests
+/// that run each over the corpus.
+#[cfg(test)]
+pub(crate) fn compiled() -> Vec<Arc<RuleRegex>> {
+    lock().values().cloned().collect()
 }
 
 #[cfg(test)]

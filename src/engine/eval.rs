@@ -12,6 +12,7 @@ use crate::diagnostic::{Finding, Label, OtherFile, Outcome, Severity, Triage};
 use crate::document::normalize::label_key;
 use crate::document::{Block, CellValue, Date, Document};
 use crate::dsl::ast::BinOp;
+use crate::dsl::builtins::Builtin;
 use crate::dsl::program::{
     CellNames, ColSel, CompiledRule, Expr, ExprKind, LocaliseRole, Pack, Relation, Special, Stmt,
     TemplatePart,
@@ -915,6 +916,14 @@ impl RuleRun<'_, '_> {
             ExprKind::Row(t, r) => Value::Row(*t, *r),
             ExprKind::Group(t, g) => Value::Group(*t, *g),
             ExprKind::Cell { table, row, col } => self.cell(*table, row.as_deref(), col),
+            // `count(find(…))`: the matches are counted, not made.
+            ExprKind::Call(Builtin::Count, outer)
+                if let [inner] = outer.as_slice()
+                    && let ExprKind::Call(Builtin::Find | Builtin::Matches, args) = &inner.kind =>
+            {
+                let args: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+                self.find(&args, calls::Found::Count)
+            }
             ExprKind::Call(builtin, args) => {
                 let args: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
                 self.call(*builtin, args)

@@ -80,6 +80,60 @@ impl Prose {
     }
 }
 
+impl Prose {
+    /// The blocks of the paragraphs, in document order, that hold a literal of each of
+    /// `required` (every paragraph for none): those [`RuleRegex::may_match`] passes, with the
+    /// first set's literals found in one pass over the joined prose instead of one search
+    /// per paragraph, and the later sets asked only of the paragraphs that hold the first.
+    ///
+    /// [`RuleRegex::may_match`]: crate::dsl::regex::RuleRegex::may_match
+    #[must_use]
+    pub fn holding(&self, required: &[Vec<memchr::memmem::Finder<'static>>]) -> Vec<usize> {
+        let Some((first, rest)) = required.split_first() else {
+            return self.starts.iter().map(|&(_, block)| block).collect();
+        };
+        if self.starts.is_empty() {
+            return Vec::new();
+        }
+        let bytes = self.text.as_bytes();
+        // Paragraph `p`'s text, by index into `starts`.
+        let end_of = |p: usize| {
+            self.starts
+                .get(p + 1)
+                .map_or(bytes.len(), |&(start, _)| start - 1)
+        };
+        let mut holds = vec![false; self.starts.len()];
+        for finder in first {
+            let mut at = 0;
+            while let Some(found) = finder.find(&bytes[at..]) {
+                let start = at + found;
+                let p = self.starts.partition_point(|&(s, _)| s <= start) - 1;
+                // Inside the paragraph, not across the `\n` after it: the rest of it holds
+                // nothing more to learn, so the search goes on from the next one.
+                if start + finder.needle().len() <= end_of(p) {
+                    holds[p] = true;
+                    match self.starts.get(p + 1) {
+                        Some(&(next, _)) => at = next,
+                        None => break,
+                    }
+                } else {
+                    at = start + 1;
+                }
+                if at > bytes.len() {
+                    break;
+                }
+            }
+        }
+        (0..self.starts.len())
+            .filter(|&p| {
+                holds[p]
+                    && crate::pattern::holds_required(rest, &bytes[self.starts[p].0..end_of(p)])
+            })
+            .map(|p| self.starts[p].1)
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +258,88 @@ mod tests {
             }
         }
         assert!(searched > 1000, "{searched}");
+    }
+
+    fn finders(sets: &[&[&str]]) -> Vec<Vec<memchr::memmem::Finder<'static>>> {
+        sets.iter()
+            .map(|set| {
+                set.iter()
+                    .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The paragraph texts of the blocks `holding` returns.
+    fn holding<'d>(document: &'d Document, prose: &Prose, sets: &[&[&str]]) -> Vec<&'d str> {
+        prose
+            .holding(&finders(sets))
+            .into_iter()
+            .map(|b| match &document.blocks[b] {
+                Block::Paragraph { text, .. } => text.text.as_str(),
+                Block::Table { .. } => panic!("a table"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn holding_keeps_the_paragraphs_with_a_literal_of_each_set() {
+        // A report without prose.
+        let empty = Prose {
+            text: String::new(),
+            starts: Vec::new(),
+        };
+        assert!(empty.holding(&finders(&[&["件"]])).is_empty());
+        assert!(empty.holding(&finders(&[&[""]])).is_empty());
+        let (prose, doc) = prose(&["甲予以公开3件。", "乙件。", "丙同意公开。", "丁同意公开2件"]);
+        assert_eq!(
+            holding(&doc, &prose, &[&["予以公开", "同意公开"], &["件"]]),
+            ["甲予以公开3件。", "丁同意公开2件"]
+        );
+        // No set: every paragraph; a literal no paragraph has: none.
+        assert_eq!(holding(&doc, &prose, &[]).len(), 4);
+        assert!(holding(&doc, &prose, &[&["戊"]]).is_empty());
+        // A literal at a paragraph's very end, and one only found across two paragraphs
+        // (which no paragraph holds, as `may_match` of each says).
+        assert_eq!(holding(&doc, &prose, &[&["。"]]).len(), 3);
+        assert!(holding(&doc, &prose, &[&["件。\n丙"]]).is_empty());
+        assert_eq!(holding(&doc, &prose, &[&["公开。"]]), ["丙同意公开。"]);
+        // An empty literal is in every text.
+        assert_eq!(holding(&doc, &prose, &[&[""]]).len(), 4);
+    }
+
+    /// Every regex of the built-in packs on every corpus report: `holding` keeps exactly the
+    /// paragraphs `may_match` passes.
+    #[test]
+    fn holding_is_may_match_of_each_paragraph_on_the_corpus() {
+        crate::packs::builtin().expect("built-in packs compile");
+        let regexes = crate::dsl::regex::compiled();
+        assert!(regexes.len() >= 30, "{}", regexes.len());
+        let mut kept = 0;
+        let mut paragraphs = 0;
+        for (name, bytes) in crate::test_support::corpus_files() {
+            let Ok(loaded) = crate::document::load(&name, &bytes, Default::default()) else {
+                continue;
+            };
+            let document = loaded.document;
+            let prose = Prose::of(&document);
+            for re in &regexes {
+                let expected: Vec<usize> = (0..document.blocks.len())
+                    .filter(|&b| match &document.blocks[b] {
+                        Block::Paragraph { text, .. } => re.may_match(&text.text),
+                        Block::Table { .. } => false,
+                    })
+                    .collect();
+                assert_eq!(
+                    prose.holding(re.required()),
+                    expected,
+                    "/{}/ in {name}",
+                    re.source()
+                );
+                kept += expected.len();
+            }
+            paragraphs += prose.starts.len();
+        }
+        assert!(paragraphs > 200 && kept > 0, "{paragraphs} {kept}");
     }
 }

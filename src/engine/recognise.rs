@@ -172,19 +172,43 @@ pub fn find_in(
     find: impl Fn(&str) -> Vec<(usize, usize)>,
 ) -> Vec<Match> {
     let mut found = Vec::new();
+    each_found(document, blocks, find, |text, span| {
+        found.push(Match {
+            text: text.to_owned(),
+            span,
+        });
+    });
+    found
+}
+
+/// How many matches [`find_in`] returns, without making them.
+pub fn count_in(
+    document: &Document,
+    blocks: &[usize],
+    find: impl Fn(&str) -> Vec<(usize, usize)>,
+) -> usize {
+    let mut count = 0;
+    each_found(document, blocks, find, |_, _| count += 1);
+    count
+}
+
+/// Calls `found` with the text and source span of each match of `find` in the paragraphs of
+/// `blocks` (a match with no place in the source is not one).
+fn each_found(
+    document: &Document,
+    blocks: &[usize],
+    find: impl Fn(&str) -> Vec<(usize, usize)>,
+    mut found: impl FnMut(&str, crate::source::Span),
+) {
     for &b in blocks {
         if let Block::Paragraph { text, .. } = &document.blocks[b] {
             for (start, end) in find(&text.text) {
                 if let Some(span) = text.span_of(start, end) {
-                    found.push(Match {
-                        text: text.text[start..end].to_owned(),
-                        span,
-                    });
+                    found(&text.text[start..end], span);
                 }
             }
         }
     }
-    found
 }
 
 /// The patterns [`placeholders`] finds with: it finds nothing in a text none of them
@@ -348,11 +372,21 @@ pattern!(
     r"共|合计|累计|总计|办结|结转|另|此外|同比|较上年|增长|下降|减少|增加|占|上年|去年|以上|以下|超过|不足|近|约|余"
 );
 
-/// The pattern [`breakdowns_exceeding`] reads totals with: it finds nothing in a text this
-/// does not match, and it has no start or end anchor (its own form for the joined prose).
+/// Literal sets a text holds one of each of wherever [`breakdowns_exceeding`] finds
+/// something: those every match of [`BREAKDOWN_TOTAL`], the pattern it reads totals with,
+/// has (`其中`, a unit).
 #[must_use]
-pub fn breakdown_total_pattern() -> &'static Regex {
-    &BREAKDOWN_TOTAL
+pub fn breakdown_total_literals() -> &'static [Vec<memchr::memmem::Finder<'static>>] {
+    static LITERALS: LazyLock<Vec<Vec<memchr::memmem::Finder<'static>>>> =
+        LazyLock::new(|| required_of(&BREAKDOWN_TOTAL));
+    &LITERALS
+}
+
+/// The literal sets every match of `pattern` has ([`crate::pattern::requirements_of`]).
+fn required_of(pattern: &Regex) -> Vec<Vec<memchr::memmem::Finder<'static>>> {
+    crate::pattern::parse_rewritten(pattern.as_str())
+        .map(|(_, hir)| crate::pattern::required_finders(&hir))
+        .unwrap_or_default()
 }
 
 /// Breakdowns whose parts add up to more than their total (`215人次，其中现场180人次、电话40人次`):
@@ -404,11 +438,14 @@ pattern!(
     r"((?:公开|提供|处理|答复)[^。；;，,\d]{0,6}?)(\d+)\s*件\s*[，,（(]\s*(?:占(?:比)?(?:为)?)?\s*(\d+(?:\.\d+)?)\s*[%％]"
 );
 
-/// The pattern [`result_shares_off`] reads shares with: it finds nothing in a text this does
-/// not match, and it has no start or end anchor (its own form for the joined prose).
+/// Literal sets a text holds one of each of wherever [`result_shares_off`] finds something:
+/// those every match of [`RESULT_SHARE`], the pattern it reads shares with, has (a result's
+/// verb, `件`).
 #[must_use]
-pub fn result_share_pattern() -> &'static Regex {
-    &RESULT_SHARE
+pub fn result_share_literals() -> &'static [Vec<memchr::memmem::Finder<'static>>] {
+    static LITERALS: LazyLock<Vec<Vec<memchr::memmem::Finder<'static>>>> =
+        LazyLock::new(|| required_of(&RESULT_SHARE));
+    &LITERALS
 }
 
 /// A stated share of a result count that fits none of `bases` (to one unit of its last
@@ -696,15 +733,16 @@ pub fn sentences_naming(text: &str, keys: &[String]) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
 
-    /// [`placeholder_patterns`], [`result_share_pattern`] and [`breakdown_total_pattern`]
-    /// run as they are over the joined prose, which is sound only for patterns without a
-    /// start or end anchor.
+    fn holds(literals: &[Vec<memchr::memmem::Finder<'static>>], text: &str) -> bool {
+        crate::pattern::holds_required(literals, text.as_bytes())
+    }
+
+    /// [`placeholder_patterns`] run as they are over the joined prose, which is sound only
+    /// for patterns without a start or end anchor; shares and breakdowns are found only in
+    /// paragraphs that hold the literals of their patterns.
     #[test]
-    fn the_patterns_run_over_the_prose_are_their_own_form_for_it() {
-        let over_prose = placeholder_patterns()
-            .into_iter()
-            .chain([result_share_pattern(), breakdown_total_pattern()]);
-        for pattern in over_prose {
+    fn the_patterns_that_gate_recognisers_let_through_what_they_find() {
+        for pattern in placeholder_patterns() {
             let (_, hir) = crate::pattern::parse_rewritten(pattern.as_str()).expect("parses");
             let looks = hir.properties().look_set();
             assert!(
@@ -714,6 +752,15 @@ mod tests {
                 pattern.as_str()
             );
         }
+        // The literals that gate shares and breakdowns are what a text needs (`其中`; a
+        // result's verb and `件`), not nothing.
+        assert!(!holds(
+            breakdown_total_literals(),
+            "接待咨询215人次，现场180人次"
+        ));
+        assert!(holds(breakdown_total_literals(), "5件，其中"));
+        assert!(!holds(result_share_literals(), "予以公开258项，占33.9%"));
+        assert!(holds(result_share_literals(), "公开1件"));
         // And a text none of them matches has nothing for the finder that reads with them.
         let shares = [rust_decimal::Decimal::from(805)];
         for text in crate::test_support::corpus_texts() {
@@ -724,15 +771,47 @@ mod tests {
                     "{line}"
                 );
                 assert!(
-                    result_shares_off(line, &shares).is_empty() || RESULT_SHARE.is_match(line),
+                    result_shares_off(line, &shares).is_empty()
+                        || (RESULT_SHARE.is_match(line) && holds(result_share_literals(), line)),
                     "{line}"
                 );
                 assert!(
-                    breakdowns_exceeding(line).is_empty() || BREAKDOWN_TOTAL.is_match(line),
+                    breakdowns_exceeding(line).is_empty()
+                        || (BREAKDOWN_TOTAL.is_match(line)
+                            && holds(breakdown_total_literals(), line)),
                     "{line}"
                 );
             }
         }
+    }
+
+    /// `count(find(…))` counts what `find` returns, without making the matches: on every
+    /// corpus report, for a pattern with thousands of matches and for a recogniser.
+    #[test]
+    fn count_in_counts_what_find_in_finds() {
+        let han = crate::pattern::must(r"\p{Han}");
+        let mut counted = 0;
+        for (name, bytes) in crate::test_support::corpus_files() {
+            let Ok(loaded) = crate::document::load(&name, &bytes, Default::default()) else {
+                continue;
+            };
+            let document = loaded.document;
+            let blocks: Vec<usize> = (0..document.blocks.len()).collect();
+            let by_han = |t: &str| han.find_iter(t).map(|m| (m.start(), m.end())).collect();
+            let phones = |t: &str| Recogniser::Phone.find(t);
+            assert_eq!(
+                count_in(&document, &blocks, by_han),
+                find_in(&document, &blocks, by_han).len(),
+                "{name}"
+            );
+            assert_eq!(
+                count_in(&document, &blocks, phones),
+                find_in(&document, &blocks, phones).len(),
+                "{name}"
+            );
+            counted += count_in(&document, &blocks, by_han);
+        }
+        assert!(counted > 10_000, "{counted}");
     }
 
     /// The rules read the publication date as the first of the report's dates, found once;

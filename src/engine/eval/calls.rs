@@ -32,6 +32,14 @@ fn stated_number(value: Decimal, span: crate::source::Span) -> Value {
 /// A text search: byte ranges of matches.
 type Finder = dyn Fn(&str) -> Vec<(usize, usize)>;
 
+/// What a search returns: its matches, or how many there are (`count(find(…))`, which has
+/// no use for the matches themselves: a report has thousands of ideographs to count).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Found {
+    Matches,
+    Count,
+}
+
 impl RuleRun<'_, '_> {
     /// Every match of `finder` in report text, as a list of matches.
     fn matches_in(&self, text: &Value, finder: impl Fn(&str) -> Vec<(usize, usize)>) -> Value {
@@ -47,19 +55,47 @@ impl RuleRun<'_, '_> {
         patterns: Option<&[&regex::Regex]>,
         finder: impl Fn(&str) -> Vec<(usize, usize)>,
     ) -> Value {
+        self.found_touched(text, patterns, finder, Found::Matches)
+    }
+
+    /// [`RuleRun::matches_touched`], or only how many matches there are.
+    fn found_touched(
+        &self,
+        text: &Value,
+        patterns: Option<&[&regex::Regex]>,
+        finder: impl Fn(&str) -> Vec<(usize, usize)>,
+        found: Found,
+    ) -> Value {
         match self.text_blocks(text) {
             Some(mut blocks) => {
                 if let Some(patterns) = patterns {
                     blocks = self.touched(blocks, patterns);
                 }
-                Value::List(
-                    recognise::find_in(self.ctx.doc, &blocks, finder)
-                        .into_iter()
-                        .map(Value::Match)
-                        .collect(),
-                )
+                self.found_in(&blocks, finder, found)
             }
             None => Value::Missing(vec![self.type_gap("报告正文", text)]),
+        }
+    }
+
+    /// What `finder` finds in the paragraphs of `blocks`.
+    fn found_in(
+        &self,
+        blocks: &[usize],
+        finder: impl Fn(&str) -> Vec<(usize, usize)>,
+        found: Found,
+    ) -> Value {
+        match found {
+            Found::Matches => Value::List(
+                recognise::find_in(self.ctx.doc, blocks, finder)
+                    .into_iter()
+                    .map(Value::Match)
+                    .collect(),
+            ),
+            Found::Count => Value::number(Decimal::from(recognise::count_in(
+                self.ctx.doc,
+                blocks,
+                finder,
+            ))),
         }
     }
 
@@ -139,6 +175,70 @@ impl RuleRun<'_, '_> {
             value: percent,
             terms,
         })
+    }
+
+    /// `find(text, pattern)` (and `matches`): the matches of a rule's regex or of a named
+    /// recogniser in report text, or how many there are.
+    pub(super) fn find(&self, args: &[Value], found: Found) -> Value {
+        // A rule's pattern is searched only in the paragraphs that hold a literal of each
+        // set all its matches have.
+        let rule_regex = match &args[1] {
+            Value::Regex(re) => Some(Arc::clone(re)),
+            _ => None,
+        };
+        let finder: Box<Finder> = match &args[1] {
+            Value::Regex(re) => {
+                let re = Arc::clone(re);
+                Box::new(move |t: &str| {
+                    if !re.may_match(t) {
+                        return Vec::new();
+                    }
+                    re.find_iter(t).map(|m| (m.start(), m.end())).collect()
+                })
+            }
+            Value::Str(name) => match Recogniser::from_name(name) {
+                Some(r) => Box::new(move |t: &str| r.find(t)),
+                None => {
+                    return Value::Missing(vec![Gap {
+                        what: format!("规则 {}", self.rule.code).into(),
+                        why: format!(
+                            "没有名为「{name}」的识别器（可用：{}）",
+                            Recogniser::NAMES.join(", ")
+                        )
+                        .into(),
+                        span: None,
+                    }]);
+                }
+            },
+            other => {
+                return Value::Missing(vec![self.type_gap("正则表达式或识别器名称", other)]);
+            }
+        };
+        match (&args[0], found) {
+            (Value::Match(m), Found::Matches) => Value::List(
+                finder(&m.text)
+                    .into_iter()
+                    .map(|(a, b)| {
+                        Value::Match(Match {
+                            text: m.text[a..b].to_owned(),
+                            span: m.span,
+                        })
+                    })
+                    .collect(),
+            ),
+            (Value::Match(m), Found::Count) => Value::number(Decimal::from(finder(&m.text).len())),
+            (other, found) => match &rule_regex {
+                Some(re) => match self.text_blocks(other) {
+                    Some(mut blocks) => {
+                        let holding = self.ctx.prose().holding(re.required());
+                        blocks.retain(|b| holding.binary_search(b).is_ok());
+                        self.found_in(&blocks, finder, found)
+                    }
+                    None => Value::Missing(vec![self.type_gap("报告正文", other)]),
+                },
+                None => self.found_touched(other, None, finder, found),
+            },
+        }
     }
 
     pub(super) fn call(&mut self, builtin: Builtin, args: Vec<Value>) -> Value {
@@ -309,80 +409,19 @@ impl RuleRun<'_, '_> {
                 }
                 other => Value::Missing(vec![self.type_gap("表格行", other)]),
             },
-            Builtin::Find | Builtin::Matches => {
-                // A rule's pattern is searched in no paragraph when the whole prose lacks a
-                // literal all its matches have.
-                let rule_regex = match &args[1] {
-                    Value::Regex(re) => Some(Arc::clone(re)),
-                    _ => None,
-                };
-                let finder: Box<Finder> = match &args[1] {
-                    Value::Regex(re) => {
-                        let re = Arc::clone(re);
-                        Box::new(move |t: &str| {
-                            if !re.may_match(t) {
-                                return Vec::new();
-                            }
-                            re.find_iter(t).map(|m| (m.start(), m.end())).collect()
-                        })
-                    }
-                    Value::Str(name) => match Recogniser::from_name(name) {
-                        Some(r) => Box::new(move |t: &str| r.find(t)),
-                        None => {
-                            return Value::Missing(vec![Gap {
-                                what: format!("规则 {}", self.rule.code).into(),
-                                why: format!(
-                                    "没有名为「{name}」的识别器（可用：{}）",
-                                    Recogniser::NAMES.join(", ")
-                                )
-                                .into(),
-                                span: None,
-                            }]);
-                        }
-                    },
-                    other => {
-                        return Value::Missing(vec![
-                            self.type_gap("正则表达式或识别器名称", other),
-                        ]);
-                    }
-                };
-                match &args[0] {
-                    Value::Match(m) => Value::List(
-                        finder(&m.text)
-                            .into_iter()
-                            .map(|(a, b)| {
-                                Value::Match(Match {
-                                    text: m.text[a..b].to_owned(),
-                                    span: m.span,
-                                })
-                            })
-                            .collect(),
-                    ),
-                    other => match &rule_regex {
-                        // No pattern to touch a paragraph: none is searched.
-                        Some(re) if !re.may_match(ctx.prose().text()) => {
-                            self.matches_touched(other, Some(&[]), finder)
-                        }
-                        _ => self.matches_in(other, finder),
-                    },
-                }
-            }
+            Builtin::Find | Builtin::Matches => self.find(&args, Found::Matches),
             Builtin::Stated => {
                 let Value::Regex(re) = &args[0] else {
                     return Value::Missing(vec![self.type_gap("正则表达式", &args[0])]);
                 };
-                // No paragraph holds a match when the whole prose lacks a literal every
-                // match has: one scan of the report instead of one per paragraph.
-                if !re.may_match(ctx.prose().text()) {
-                    return Value::None;
-                }
-                for block in &doc.blocks {
-                    let Block::Paragraph { text, .. } = block else {
+                // Most paragraphs lack a literal every match has (`件`), or do not match:
+                // only those that hold one of each are asked, which one scan of the report
+                // per literal finds, and asking whether they match spares the capture slots.
+                for b in ctx.prose().holding(re.required()) {
+                    let Block::Paragraph { text, .. } = &doc.blocks[b] else {
                         continue;
                     };
-                    // Most paragraphs lack a literal every match has (`件`), or do not match:
-                    // asking first spares the automaton and the capture slots.
-                    if !re.may_match(&text.text) || !re.is_match(&text.text) {
+                    if !re.is_match(&text.text) {
                         continue;
                     }
                     let Some(caps) = re.captures(&text.text) else {
@@ -463,9 +502,13 @@ impl RuleRun<'_, '_> {
                 let Some(blocks) = self.text_blocks(&args[0]) else {
                     return Value::Missing(vec![self.type_gap("报告正文", &args[0])]);
                 };
-                // Only the paragraphs its pattern touches in the joined prose state a share.
+                // Only the paragraphs that hold the literals of its pattern state a share.
+                let holding = ctx.prose().holding(recognise::result_share_literals());
                 let mut found = Vec::new();
-                for b in self.touched(blocks, &[recognise::result_share_pattern()]) {
+                for b in blocks
+                    .into_iter()
+                    .filter(|b| holding.binary_search(b).is_ok())
+                {
                     let Block::Paragraph { text, .. } = &doc.blocks[b] else {
                         continue;
                     };
@@ -486,11 +529,15 @@ impl RuleRun<'_, '_> {
                 }
                 Value::List(found)
             }
-            Builtin::BreakdownsExceeding => self.matches_touched(
-                &args[0],
-                Some(&[recognise::breakdown_total_pattern()]),
-                recognise::breakdowns_exceeding,
-            ),
+            // Only the paragraphs that hold the literals of its pattern state a breakdown.
+            Builtin::BreakdownsExceeding => match self.text_blocks(&args[0]) {
+                Some(mut blocks) => {
+                    let holding = ctx.prose().holding(recognise::breakdown_total_literals());
+                    blocks.retain(|b| holding.binary_search(b).is_ok());
+                    self.found_in(&blocks, recognise::breakdowns_exceeding, Found::Matches)
+                }
+                None => Value::Missing(vec![self.type_gap("报告正文", &args[0])]),
+            },
             Builtin::ReaderProblems => match &args[0] {
                 Value::Str(kind) => Value::List(
                     doc.problems
