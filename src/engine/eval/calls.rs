@@ -699,10 +699,15 @@ impl RuleRun<'_, '_> {
                 other => Value::Missing(vec![self.type_gap("表格", other)]),
             },
             Builtin::LabelsWith => {
-                let wanted = label_keys(&args[0]);
+                // Searchers made once for the hundreds of cells: `str::contains` prepares its
+                // search anew on each call, most of the cost for a cell holding `0`.
+                let wanted: Vec<memchr::memmem::Finder<'_>> = label_keys(&args[0])
+                    .iter()
+                    .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+                    .collect();
                 let mut found = Vec::new();
                 for (key, cell) in ctx.cell_keys() {
-                    if !key.is_empty() && wanted.iter().any(|w| key.contains(w.as_str())) {
+                    if !key.is_empty() && wanted.iter().any(|w| w.find(key.as_bytes()).is_some()) {
                         found.push(Value::Match(Match {
                             text: cell.text.to_string(),
                             span: cell.span,
