@@ -37,16 +37,10 @@ pub(crate) fn corpus_dir() -> PathBuf {
 
 /// The texts of the corpus's `seed/` and `real/` reports that are UTF-8 (not the PDF).
 pub(crate) fn corpus_texts() -> Vec<String> {
-    let mut texts = Vec::new();
-    for folder in ["seed", "real"] {
-        let entries = std::fs::read_dir(corpus_dir().join(folder)).expect("the shared corpus");
-        for entry in entries.flatten() {
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                texts.push(text);
-            }
-        }
-    }
-    texts
+    corpus_files()
+        .into_iter()
+        .filter_map(|(_, bytes)| String::from_utf8(bytes).ok())
+        .collect()
 }
 
 /// The name and bytes of every file of the corpus's `seed/` and `real/` folders.

@@ -78,9 +78,7 @@ impl Prose {
         }
         touched
     }
-}
 
-impl Prose {
     /// The blocks of the paragraphs, in document order, that hold a literal of each of
     /// `required` (every paragraph for none): those [`RuleRegex::may_match`] passes, with the
     /// first set's literals found in one pass over the joined prose instead of one search
@@ -96,7 +94,7 @@ impl Prose {
             return Vec::new();
         }
         let bytes = self.text.as_bytes();
-        // Paragraph `p`'s text, by index into `starts`.
+        // Where the text of paragraph `p` (its index in `starts`) ends.
         let end_of = |p: usize| {
             self.starts
                 .get(p + 1)
@@ -118,9 +116,6 @@ impl Prose {
                     }
                 } else {
                     at = start + 1;
-                }
-                if at > bytes.len() {
-                    break;
                 }
             }
         }
