@@ -173,16 +173,23 @@ mod tests {
         Regex::new(&loosen(&hir).to_string()).expect("builds")
     }
 
-    /// The paragraph texts of the blocks `touched` returns.
-    fn touched<'d>(document: &'d Document, prose: &Prose, pattern: &str) -> Vec<&'d str> {
-        prose
-            .touched(&regex(pattern), 0, document.blocks.len())
+    /// The texts of the paragraphs of `blocks`.
+    fn paragraph_texts(document: &Document, blocks: Vec<usize>) -> Vec<&str> {
+        blocks
             .into_iter()
             .map(|b| match &document.blocks[b] {
                 Block::Paragraph { text, .. } => text.text.as_str(),
                 Block::Table { .. } => panic!("a table"),
             })
             .collect()
+    }
+
+    /// The paragraph texts of the blocks `touched` returns.
+    fn touched<'d>(document: &'d Document, prose: &Prose, pattern: &str) -> Vec<&'d str> {
+        paragraph_texts(
+            document,
+            prose.touched(&regex(pattern), 0, document.blocks.len()),
+        )
     }
 
     #[test]
@@ -267,14 +274,7 @@ mod tests {
 
     /// The paragraph texts of the blocks `holding` returns.
     fn holding<'d>(document: &'d Document, prose: &Prose, sets: &[&[&str]]) -> Vec<&'d str> {
-        prose
-            .holding(&finders(sets))
-            .into_iter()
-            .map(|b| match &document.blocks[b] {
-                Block::Paragraph { text, .. } => text.text.as_str(),
-                Block::Table { .. } => panic!("a table"),
-            })
-            .collect()
+        paragraph_texts(document, prose.holding(&finders(sets)))
     }
 
     #[test]

@@ -113,6 +113,19 @@ impl RuleRun<'_, '_> {
         blocks
     }
 
+    /// The blocks of report text `text` whose paragraphs hold a literal of each of
+    /// `literals` ([`crate::engine::prose::Prose::holding`]); `None` when it is not text.
+    fn blocks_holding(
+        &self,
+        text: &Value,
+        literals: &[Vec<memchr::memmem::Finder<'static>>],
+    ) -> Option<Vec<usize>> {
+        let mut blocks = self.text_blocks(text)?;
+        let holding = self.ctx.prose().holding(literals);
+        blocks.retain(|b| holding.binary_search(b).is_ok());
+        Some(blocks)
+    }
+
     fn text_blocks(&self, value: &Value) -> Option<Vec<usize>> {
         match value {
             Value::Text(blocks) => Some(blocks.as_ref().clone()),
@@ -228,12 +241,8 @@ impl RuleRun<'_, '_> {
             ),
             (Value::Match(m), Found::Count) => Value::number(Decimal::from(finder(&m.text).len())),
             (other, found) => match &rule_regex {
-                Some(re) => match self.text_blocks(other) {
-                    Some(mut blocks) => {
-                        let holding = self.ctx.prose().holding(re.required());
-                        blocks.retain(|b| holding.binary_search(b).is_ok());
-                        self.found_in(&blocks, finder, found)
-                    }
+                Some(re) => match self.blocks_holding(other, re.required()) {
+                    Some(blocks) => self.found_in(&blocks, finder, found),
                     None => Value::Missing(vec![self.type_gap("报告正文", other)]),
                 },
                 None => self.found_touched(other, None, finder, found),
@@ -499,16 +508,14 @@ impl RuleRun<'_, '_> {
                 if bases.iter().all(|b| b.is_zero()) {
                     return Value::Missing(gaps);
                 }
-                let Some(blocks) = self.text_blocks(&args[0]) else {
+                // Only the paragraphs that hold the literals of its pattern state a share.
+                let Some(blocks) =
+                    self.blocks_holding(&args[0], recognise::result_share_literals())
+                else {
                     return Value::Missing(vec![self.type_gap("报告正文", &args[0])]);
                 };
-                // Only the paragraphs that hold the literals of its pattern state a share.
-                let holding = ctx.prose().holding(recognise::result_share_literals());
                 let mut found = Vec::new();
-                for b in blocks
-                    .into_iter()
-                    .filter(|b| holding.binary_search(b).is_ok())
-                {
+                for b in blocks {
                     let Block::Paragraph { text, .. } = &doc.blocks[b] else {
                         continue;
                     };
@@ -530,14 +537,14 @@ impl RuleRun<'_, '_> {
                 Value::List(found)
             }
             // Only the paragraphs that hold the literals of its pattern state a breakdown.
-            Builtin::BreakdownsExceeding => match self.text_blocks(&args[0]) {
-                Some(mut blocks) => {
-                    let holding = ctx.prose().holding(recognise::breakdown_total_literals());
-                    blocks.retain(|b| holding.binary_search(b).is_ok());
-                    self.found_in(&blocks, recognise::breakdowns_exceeding, Found::Matches)
+            Builtin::BreakdownsExceeding => {
+                match self.blocks_holding(&args[0], recognise::breakdown_total_literals()) {
+                    Some(blocks) => {
+                        self.found_in(&blocks, recognise::breakdowns_exceeding, Found::Matches)
+                    }
+                    None => Value::Missing(vec![self.type_gap("报告正文", &args[0])]),
                 }
-                None => Value::Missing(vec![self.type_gap("报告正文", &args[0])]),
-            },
+            }
             Builtin::ReaderProblems => match &args[0] {
                 Value::Str(kind) => Value::List(
                     doc.problems
